@@ -1,0 +1,141 @@
+/* buf.c - see buf.h. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "buf.h"
+#include "err.h"
+
+void
+st_buf_grow(st_buf *b, size_t n)
+{
+	size_t need = b->len + n + 1;
+	size_t cap = b->cap ? b->cap : 64;
+
+	while (cap < need)
+		cap *= 2;
+	if (cap != b->cap) {
+		b->data = st_realloc(b->data, cap);
+		b->cap = cap;
+	}
+}
+
+void
+st_buf_release(st_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+char *
+st_buf_detach(st_buf *b, size_t *len)
+{
+	char *p;
+
+	if (b->data == NULL)
+		st_buf_grow(b, 0);
+	b->data[b->len] = '\0';
+	p = b->data;
+	if (len)
+		*len = b->len;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void
+st_buf_printf(st_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(b->data ? b->data + b->len : NULL,
+	    b->data ? b->cap - b->len : 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= (b->data ? b->cap - b->len : 0)) {
+		st_buf_grow(b, n);
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+	}
+	b->len += n;
+}
+
+void
+st_buf_put_i64(st_buf *b, int64_t v)
+{
+	char tmp[24];
+	char *p = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = '0' + u % 10;
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	st_buf_add(b, p, tmp + sizeof tmp - p);
+}
+
+void
+st_buf_put_json_string(st_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	st_buf_grow(b, n + 2);
+	st_buf_putc(b, '"');
+	/* Copy runs of plain bytes in one go; escape only what must be. */
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		st_buf_add(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': st_buf_add(b, "\\\"", 2); break;
+		case '\\': st_buf_add(b, "\\\\", 2); break;
+		case '\n': st_buf_add(b, "\\n", 2); break;
+		case '\r': st_buf_add(b, "\\r", 2); break;
+		case '\t': st_buf_add(b, "\\t", 2); break;
+		case '\b': st_buf_add(b, "\\b", 2); break;
+		case '\f': st_buf_add(b, "\\f", 2); break;
+		default: {
+			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4],
+			    hex[c & 15] };
+			st_buf_add(b, e, 6);
+		}
+		}
+	}
+	st_buf_add(b, s + run, n - run);
+	st_buf_putc(b, '"');
+}
+
+void
+st_buf_put_double(st_buf *b, double d)
+{
+	char tmp[40];
+	int n;
+
+	if (!isfinite(d)) {
+		st_buf_add(b, "null", 4);
+		return;
+	}
+	if (d == (double)(int64_t)d && fabs(d) < 1e15) {
+		st_buf_put_i64(b, (int64_t)d);
+		st_buf_add(b, ".0", 2);
+		return;
+	}
+	/* The shortest of %.15g..%.17g that round-trips. */
+	for (int prec = 15; prec <= 17; prec++) {
+		n = snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	st_buf_add(b, tmp, n);
+}

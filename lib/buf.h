@@ -1,0 +1,92 @@
+/*
+ * buf.h - a growable byte buffer, the toolkit's one string builder.
+ *
+ * An st_buf owns its bytes. Its data is always NUL-terminated (the NUL is
+ * not counted in len), so buf.data can be passed to C string functions when
+ * the content has no embedded NUL. Growth is geometric; after
+ * st_buf_reset() the allocation is kept, so a buffer reused per record does
+ * not call malloc on the hot path.
+ *
+ *     st_buf b = ST_BUF_INIT;
+ *     st_buf_puts(&b, "batch ");
+ *     st_buf_printf(&b, "%lld", (long long)id);
+ *     ...use b.data, b.len...
+ *     st_buf_release(&b);
+ */
+#ifndef ST_BUF_H
+#define ST_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct st_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+} st_buf;
+
+#define ST_BUF_INIT { NULL, 0, 0 }
+
+/* Makes room for at least n more bytes (plus the NUL). */
+void st_buf_grow(st_buf *b, size_t n);
+
+/* Empties the buffer, keeping its allocation. */
+static inline void
+st_buf_reset(st_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+/* Frees the bytes; the buffer is left empty and reusable. */
+void st_buf_release(st_buf *b);
+
+/* Takes the bytes out of the buffer: the caller owns the returned string
+ * (free() it); the buffer is left empty. Never returns NULL. */
+char *st_buf_detach(st_buf *b, size_t *len);
+
+static inline void
+st_buf_add(st_buf *b, const void *p, size_t n)
+{
+	if (n == 0)
+		return;
+	if (b->cap - b->len <= n)
+		st_buf_grow(b, n);
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void
+st_buf_putc(st_buf *b, char c)
+{
+	if (b->cap - b->len <= 1)
+		st_buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+static inline void
+st_buf_puts(st_buf *b, const char *s)
+{
+	st_buf_add(b, s, strlen(s));
+}
+
+void st_buf_printf(st_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Appends a signed decimal integer (faster than printf). */
+void st_buf_put_i64(st_buf *b, int64_t v);
+
+/* Appends s (n bytes, UTF-8) as a JSON string literal, quotes included,
+ * escaping what RFC 8259 requires. */
+void st_buf_put_json_string(st_buf *b, const char *s, size_t n);
+
+/* Appends a double the way JSON wants it: shortest text that reads back to
+ * the same value, with ".0" kept for integral values (as Spark prints a
+ * DOUBLE), and null for NaN and infinities. */
+void st_buf_put_double(st_buf *b, double d);
+
+#endif

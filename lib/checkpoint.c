@@ -1,0 +1,348 @@
+/* checkpoint.c - see checkpoint.h. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "checkpoint.h"
+#include "err.h"
+#include "io.h"
+#include "time.h"
+
+static char query_id[64];
+
+const char *
+st_ckpt_path(st_ckpt *c, const char *path, st_buf *b)
+{
+	st_buf_reset(b);
+	st_buf_puts(b, c->dir);
+	st_buf_putc(b, '/');
+	st_buf_puts(b, path);
+	return b->data;
+}
+
+/* mkdir -p of the directory part of full (or of full itself when dir). */
+static int
+mkdirs(const char *full, int is_dir)
+{
+	char *p = st_strdup(full);
+	size_t n = strlen(p);
+
+	if (!is_dir) {
+		char *s = strrchr(p, '/');
+		if (s == NULL) {
+			free(p);
+			return 0;
+		}
+		*s = '\0';
+		n = s - p;
+	}
+	for (size_t i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		char c = p[i];
+		p[i] = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			int e = errno;
+			free(p);
+			errno = e;
+			return -1;
+		}
+		p[i] = c;
+	}
+	free(p);
+	return 0;
+}
+
+static void
+fsync_parent(const char *full)
+{
+	char *p = st_strdup(full);
+	char *s = strrchr(p, '/');
+
+	if (s)
+		*s = '\0';
+	int fd = open(s ? p : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(p);
+}
+
+int
+st_ckpt_open(st_ckpt *c, const char *dir)
+{
+	st_buf b = ST_BUF_INIT;
+
+	c->dir = st_strdup(dir);
+	c->lockfd = -1;
+	if (mkdirs(dir, 1) < 0) {
+		st_warn("cannot create checkpoint directory '%s':", dir);
+		return -1;
+	}
+	if (st_ckpt_read(c, "metadata", &b) == 0) {
+		json_t *m = json_loadb(b.data, b.len, 0, NULL);
+		const char *id = json_string_value(json_object_get(m, "id"));
+		if (id == NULL) {
+			st_warn("checkpoint '%s' has a corrupt metadata file",
+			    dir);
+			json_decref(m);
+			st_buf_release(&b);
+			return -1;
+		}
+		snprintf(query_id, sizeof query_id, "%s", id);
+		json_decref(m);
+	} else {
+		/* A query id unique enough for one machine: time, pid and
+		 * address-space noise, shaped like a UUID. */
+		uint64_t a = (uint64_t)st_now_usec() * 6364136223846793005u +
+		    (uint64_t)getpid();
+		uint64_t z = a ^ ((uint64_t)(uintptr_t)&b << 17) ^
+		    (uint64_t)st_mono_usec();
+		snprintf(query_id, sizeof query_id,
+		    "%08x-%04x-4%03x-a%03x-%012llx", (unsigned)(a >> 32),
+		    (unsigned)(a >> 16) & 0xffff, (unsigned)a & 0xfff,
+		    (unsigned)(z >> 52) & 0xfff,
+		    (unsigned long long)(z & 0xffffffffffffull));
+		st_buf_reset(&b);
+		st_buf_printf(&b, "{\"id\":\"%s\"}\n", query_id);
+		/* Two tools of one pipeline may race to create it: the first
+		 * rename wins, and both then read the same id back. */
+		if (st_ckpt_write(c, "metadata", b.data, b.len) < 0) {
+			st_warn("cannot write '%s/metadata':", dir);
+			st_buf_release(&b);
+			return -1;
+		}
+	}
+	st_buf_release(&b);
+	return 0;
+}
+
+void
+st_ckpt_close(st_ckpt *c)
+{
+	if (c->lockfd >= 0)
+		close(c->lockfd);
+	c->lockfd = -1;
+	free(c->dir);
+	c->dir = NULL;
+}
+
+const char *
+st_ckpt_query_id(st_ckpt *c)
+{
+	(void)c;
+	return query_id;
+}
+
+FILE *
+st_ckpt_begin(st_ckpt *c, const char *path, st_ckpt_tx *tx)
+{
+	st_buf b = ST_BUF_INIT;
+
+	memset(tx, 0, sizeof *tx);
+	st_ckpt_path(c, path, &b);
+	if (mkdirs(b.data, 0) < 0) {
+		st_buf_release(&b);
+		return NULL;
+	}
+	tx->final = st_buf_detach(&b, NULL);
+	st_buf_printf(&b, "%s.tmp.%ld", tx->final, (long)getpid());
+	tx->tmp = st_buf_detach(&b, NULL);
+	int fd = open(tx->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || (tx->f = fdopen(fd, "w")) == NULL) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		free(tx->tmp);
+		free(tx->final);
+		errno = e;
+		return NULL;
+	}
+	return tx->f;
+}
+
+int
+st_ckpt_commit(st_ckpt_tx *tx)
+{
+	int rc = 0;
+
+	if (fflush(tx->f) != 0 || ferror(tx->f) || fsync(fileno(tx->f)) < 0)
+		rc = -1;
+	int e = errno;
+	if (fclose(tx->f) != 0 && rc == 0) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc == 0 && rename(tx->tmp, tx->final) < 0) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc == 0)
+		fsync_parent(tx->final);
+	else
+		unlink(tx->tmp);
+	free(tx->tmp);
+	free(tx->final);
+	memset(tx, 0, sizeof *tx);
+	errno = e;
+	return rc;
+}
+
+void
+st_ckpt_abort(st_ckpt_tx *tx)
+{
+	if (tx->f)
+		fclose(tx->f);
+	if (tx->tmp)
+		unlink(tx->tmp);
+	free(tx->tmp);
+	free(tx->final);
+	memset(tx, 0, sizeof *tx);
+}
+
+int
+st_ckpt_write(st_ckpt *c, const char *path, const void *data, size_t n)
+{
+	st_ckpt_tx tx;
+	FILE *f = st_ckpt_begin(c, path, &tx);
+
+	if (f == NULL)
+		return -1;
+	if (n && fwrite(data, 1, n, f) != n) {
+		int e = errno;
+		st_ckpt_abort(&tx);
+		errno = e;
+		return -1;
+	}
+	return st_ckpt_commit(&tx);
+}
+
+int
+st_ckpt_read(st_ckpt *c, const char *path, st_buf *out)
+{
+	st_buf b = ST_BUF_INIT;
+	int rc = st_read_file(st_ckpt_path(c, path, &b), out);
+	int e = errno;
+
+	st_buf_release(&b);
+	errno = e;
+	return rc;
+}
+
+FILE *
+st_ckpt_open_read(st_ckpt *c, const char *path)
+{
+	st_buf b = ST_BUF_INIT;
+	FILE *f = fopen(st_ckpt_path(c, path, &b), "r");
+	int e = errno;
+
+	st_buf_release(&b);
+	errno = e;
+	return f;
+}
+
+int
+st_ckpt_exists(st_ckpt *c, const char *path)
+{
+	st_buf b = ST_BUF_INIT;
+	int rc = access(st_ckpt_path(c, path, &b), F_OK) == 0;
+
+	st_buf_release(&b);
+	return rc;
+}
+
+int
+st_ckpt_remove(st_ckpt *c, const char *path)
+{
+	st_buf b = ST_BUF_INIT;
+	int rc = unlink(st_ckpt_path(c, path, &b));
+
+	st_buf_release(&b);
+	return rc < 0 && errno != ENOENT ? -1 : 0;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+int
+st_ckpt_versions(st_ckpt *c, const char *dir, int64_t **v, size_t *n)
+{
+	st_buf b = ST_BUF_INIT;
+	DIR *d = opendir(st_ckpt_path(c, dir, &b));
+	size_t cap = 0;
+
+	*v = NULL;
+	*n = 0;
+	st_buf_release(&b);
+	if (d == NULL)
+		return errno == ENOENT ? 0 : -1;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		const char *s = e->d_name;
+		if (*s == '\0' || strlen(s) > 18)
+			continue;
+		int ok = 1;
+		for (const char *p = s; *p; p++)
+			if (!isdigit((unsigned char)*p))
+				ok = 0;
+		if (!ok)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*v = st_realloc(*v, cap * sizeof **v);
+		}
+		(*v)[(*n)++] = strtoll(s, NULL, 10);
+	}
+	closedir(d);
+	qsort(*v, *n, sizeof **v, cmp_i64);
+	return 0;
+}
+
+int64_t
+st_ckpt_latest(st_ckpt *c, const char *dir)
+{
+	int64_t *v, last = -1;
+	size_t n;
+
+	if (st_ckpt_versions(c, dir, &v, &n) < 0)
+		return -1;
+	if (n)
+		last = v[n - 1];
+	free(v);
+	return last;
+}
+
+int
+st_ckpt_lock(st_ckpt *c, int wait)
+{
+	st_buf b = ST_BUF_INIT;
+	int fd = open(st_ckpt_path(c, "lock", &b), O_RDWR | O_CREAT | O_CLOEXEC,
+	    0666);
+
+	st_buf_release(&b);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	c->lockfd = fd;
+	return 0;
+}

@@ -1,0 +1,537 @@
+/* json.c - see json.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "json.h"
+
+#define MAX_DEPTH 512
+
+/* 1 for bytes a string scan must stop at: quote, backslash, control
+ * characters and non-ASCII (which needs UTF-8 checks). */
+static const unsigned char string_stop[256] = {
+	['"'] = 1, ['\\'] = 1,
+#define C1(x) [x] = 1
+	C1(0), C1(1), C1(2), C1(3), C1(4), C1(5), C1(6), C1(7), C1(8), C1(9),
+	C1(10), C1(11), C1(12), C1(13), C1(14), C1(15), C1(16), C1(17),
+	C1(18), C1(19), C1(20), C1(21), C1(22), C1(23), C1(24), C1(25),
+	C1(26), C1(27), C1(28), C1(29), C1(30), C1(31),
+#undef C1
+	[128 ... 255] = 1,
+};
+
+typedef struct scan {
+	const char *base;
+	const char *end;
+	st_json_err *e;
+} scan;
+
+static int
+fail(scan *s, const char *at, const char *msg)
+{
+	if (s->e) {
+		s->e->offset = at - s->base;
+		s->e->msg = msg;
+	}
+	return -1;
+}
+
+static inline const char *
+skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	return p;
+}
+
+/* Checks one UTF-8 sequence starting at p (a byte >= 0x80); returns its
+ * length or 0 when invalid (overlongs and surrogates rejected). */
+static int
+utf8_len(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = p[0];
+	int n;
+	unsigned min;
+	unsigned cp;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2; cp = c & 0x1f; min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3; cp = c & 0x0f; min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4; cp = c & 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (end - p < n)
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static int
+hex4(const char *p, unsigned *v)
+{
+	unsigned x = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		x <<= 4;
+		if (c >= '0' && c <= '9')
+			x |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			x |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			x |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	*v = x;
+	return 0;
+}
+
+/* p points at the opening quote. On success *out points past the closing
+ * quote and *esc says whether the body had escapes. */
+static int
+scan_string(scan *s, const char *p, const char **out, int *esc)
+{
+	const char *end = s->end;
+	const char *start = p;
+
+	p++;
+	*esc = 0;
+	for (;;) {
+		while (p < end && !string_stop[(unsigned char)*p])
+			p++;
+		if (p >= end)
+			return fail(s, start, "unterminated string");
+		unsigned char c = *p;
+		if (c == '"') {
+			*out = p + 1;
+			return 0;
+		}
+		if (c == '\\') {
+			*esc = 1;
+			if (p + 1 >= end)
+				return fail(s, start, "unterminated string");
+			switch (p[1]) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				p += 2;
+				break;
+			case 'u': {
+				unsigned v, w;
+				if (end - p < 6 || hex4(p + 2, &v) < 0)
+					return fail(s, p, "invalid \\u escape");
+				p += 6;
+				if (v >= 0xdc00 && v <= 0xdfff)
+					return fail(s, p - 6,
+					    "invalid \\u escape (lone low surrogate)");
+				if (v >= 0xd800 && v <= 0xdbff) {
+					if (end - p < 6 || p[0] != '\\' ||
+					    p[1] != 'u' || hex4(p + 2, &w) < 0 ||
+					    w < 0xdc00 || w > 0xdfff)
+						return fail(s, p - 6,
+						    "invalid \\u escape (lone high surrogate)");
+					p += 6;
+				}
+				if (v == 0)
+					return fail(s, p - 6,
+					    "\\u0000 is not allowed in strings");
+				break;
+			}
+			default:
+				return fail(s, p, "invalid escape in string");
+			}
+			continue;
+		}
+		if (c < 0x20)
+			return fail(s, p, "control character in string");
+		int n = utf8_len((const unsigned char *)p,
+		    (const unsigned char *)end);
+		if (n == 0)
+			return fail(s, p, "invalid UTF-8 in string");
+		p += n;
+	}
+}
+
+static int
+scan_number(scan *s, const char *p, const char **out)
+{
+	const char *end = s->end, *start = p;
+
+	if (p < end && *p == '-')
+		p++;
+	if (p >= end || !(*p >= '0' && *p <= '9'))
+		return fail(s, start, "invalid number");
+	if (*p == '0') {
+		p++;
+	} else {
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && *p == '.') {
+		p++;
+		if (p >= end || !(*p >= '0' && *p <= '9'))
+			return fail(s, start, "invalid number");
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || !(*p >= '0' && *p <= '9'))
+			return fail(s, start, "invalid number");
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	*out = p;
+	return 0;
+}
+
+static int scan_value(scan *s, const char *p, const char **out, int depth);
+
+static int
+scan_container(scan *s, const char *p, const char **out, int depth,
+    st_fields *f)
+{
+	const char *end = s->end;
+	int obj = *p == '{';
+	char close = obj ? '}' : ']';
+	const char *open = p;
+
+	if (depth >= MAX_DEPTH)
+		return fail(s, p, "nesting too deep");
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == close) {
+		*out = p + 1;
+		return 0;
+	}
+	for (;;) {
+		const char *k = NULL, *kend = NULL;
+		int kesc = 0;
+		if (obj) {
+			if (p >= end || *p != '"')
+				return fail(s, p >= end ? end : p,
+				    p >= end ? "unterminated object" :
+				    "expected a string key");
+			k = p;
+			if (scan_string(s, p, &p, &kesc) < 0)
+				return -1;
+			kend = p - 1;
+			p = skip_ws(p, end);
+			if (p >= end || *p != ':')
+				return fail(s, p, "expected ':' after key");
+			p = skip_ws(p + 1, end);
+		}
+		const char *v = p;
+		if (scan_value(s, p, &p, depth + 1) < 0)
+			return -1;
+		if (f) {
+			if (f->n == f->cap) {
+				f->cap = f->cap ? f->cap * 2 : 16;
+				f->v = st_realloc(f->v, f->cap * sizeof *f->v);
+			}
+			st_field *fl = &f->v[f->n++];
+			fl->key = k ? k + 1 : NULL;
+			fl->klen = k ? (uint32_t)(kend - (k + 1)) : 0;
+			fl->val = v;
+			fl->vlen = (uint32_t)(p - v);
+			fl->type = st_json_type(v);
+			fl->kesc = kesc;
+		}
+		p = skip_ws(p, end);
+		if (p >= end)
+			return fail(s, open, obj ? "unterminated object" :
+			    "unterminated array");
+		if (*p == ',') {
+			p = skip_ws(p + 1, end);
+			continue;
+		}
+		if (*p == close) {
+			*out = p + 1;
+			return 0;
+		}
+		return fail(s, p, obj ? "expected ',' or '}'" :
+		    "expected ',' or ']'");
+	}
+}
+
+static int
+lit(scan *s, const char *p, const char **out, const char *word, size_t n)
+{
+	if ((size_t)(s->end - p) < n || memcmp(p, word, n) != 0)
+		return fail(s, p, "invalid literal");
+	*out = p + n;
+	return 0;
+}
+
+static int
+scan_value(scan *s, const char *p, const char **out, int depth)
+{
+	int esc;
+
+	if (p >= s->end)
+		return fail(s, p, "expected a value");
+	switch (*p) {
+	case '"':
+		return scan_string(s, p, out, &esc);
+	case '{':
+	case '[':
+		return scan_container(s, p, out, depth, NULL);
+	case 't':
+		return lit(s, p, out, "true", 4);
+	case 'f':
+		return lit(s, p, out, "false", 5);
+	case 'n':
+		return lit(s, p, out, "null", 4);
+	default:
+		if (*p == '-' || (*p >= '0' && *p <= '9'))
+			return scan_number(s, p, out);
+		return fail(s, p, "expected a value");
+	}
+}
+
+static int
+scan_top(const char *p, size_t n, st_fields *f, st_json_err *e, char want)
+{
+	scan s = { p, p + n, e };
+	const char *q = skip_ws(p, p + n);
+
+	if (f)
+		f->n = 0;
+	if (q >= s.end || *q != want)
+		return fail(&s, q, want == '{' ? "expected a JSON object" :
+		    "expected a JSON array");
+	if (scan_container(&s, q, &q, 0, f) < 0)
+		return -1;
+	q = skip_ws(q, s.end);
+	if (q != s.end)
+		return fail(&s, q, "unexpected text after the JSON value");
+	return 0;
+}
+
+int
+st_json_scan_object(const char *p, size_t n, st_fields *f, st_json_err *e)
+{
+	return scan_top(p, n, f, e, '{');
+}
+
+int
+st_json_scan_array(const char *p, size_t n, st_fields *f, st_json_err *e)
+{
+	return scan_top(p, n, f, e, '[');
+}
+
+int
+st_json_validate(const char *p, size_t n, st_json_err *e)
+{
+	scan s = { p, p + n, e };
+	const char *q = skip_ws(p, p + n);
+
+	if (scan_value(&s, q, &q, 0) < 0)
+		return -1;
+	q = skip_ws(q, s.end);
+	if (q != s.end)
+		return fail(&s, q, "unexpected text after the JSON value");
+	return 0;
+}
+
+void
+st_fields_release(st_fields *f)
+{
+	free(f->v);
+	f->v = NULL;
+	f->n = f->cap = 0;
+}
+
+st_jtype
+st_json_type(const char *v)
+{
+	switch (*v) {
+	case '"': return ST_J_STRING;
+	case '{': return ST_J_OBJECT;
+	case '[': return ST_J_ARRAY;
+	case 't': return ST_J_TRUE;
+	case 'f': return ST_J_FALSE;
+	case 'n': return ST_J_NULL;
+	default: return ST_J_NUMBER;
+	}
+}
+
+static void
+put_utf8(st_buf *b, unsigned cp)
+{
+	char t[4];
+	int n;
+
+	if (cp < 0x80) {
+		t[0] = cp; n = 1;
+	} else if (cp < 0x800) {
+		t[0] = 0xc0 | cp >> 6; t[1] = 0x80 | (cp & 0x3f); n = 2;
+	} else if (cp < 0x10000) {
+		t[0] = 0xe0 | cp >> 12; t[1] = 0x80 | (cp >> 6 & 0x3f);
+		t[2] = 0x80 | (cp & 0x3f); n = 3;
+	} else {
+		t[0] = 0xf0 | cp >> 18; t[1] = 0x80 | (cp >> 12 & 0x3f);
+		t[2] = 0x80 | (cp >> 6 & 0x3f); t[3] = 0x80 | (cp & 0x3f);
+		n = 4;
+	}
+	st_buf_add(b, t, n);
+}
+
+int
+st_json_unescape(const char *s, size_t n, st_buf *out)
+{
+	const char *end = s + n, *run = s;
+
+	while (s < end) {
+		const char *bs = memchr(s, '\\', end - s);
+		if (bs == NULL)
+			break;
+		st_buf_add(out, run, bs - run);
+		s = bs + 1;
+		switch (*s++) {
+		case 'b': st_buf_putc(out, '\b'); break;
+		case 'f': st_buf_putc(out, '\f'); break;
+		case 'n': st_buf_putc(out, '\n'); break;
+		case 'r': st_buf_putc(out, '\r'); break;
+		case 't': st_buf_putc(out, '\t'); break;
+		case 'u': {
+			unsigned v, w;
+			hex4(s, &v);
+			s += 4;
+			if (v >= 0xd800 && v <= 0xdbff && s + 6 <= end) {
+				hex4(s + 2, &w);
+				s += 6;
+				v = 0x10000 + ((v - 0xd800) << 10) +
+				    (w - 0xdc00);
+			}
+			put_utf8(out, v);
+			break;
+		}
+		default: st_buf_putc(out, s[-1]); break;
+		}
+		run = s;
+	}
+	st_buf_add(out, run, end - run);
+	return 0;
+}
+
+int
+st_json_key_eq(const st_field *f, const char *name, size_t len)
+{
+	if (!f->kesc)
+		return f->klen == len && memcmp(f->key, name, len) == 0;
+	st_buf t = ST_BUF_INIT;
+	st_json_unescape(f->key, f->klen, &t);
+	int eq = t.len == len && memcmp(t.data, name, len) == 0;
+	st_buf_release(&t);
+	return eq;
+}
+
+int
+st_json_number(const char *s, size_t n, int64_t *iv, double *dv)
+{
+	const char *p = s, *end = s + n;
+	int neg = 0;
+	uint64_t u = 0;
+
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	/* Up to 18 digits cannot overflow; longer ones go to strtod/strtoll. */
+	const char *d0 = p;
+	while (p < end && *p >= '0' && *p <= '9' && p - d0 < 18)
+		u = u * 10 + (*p++ - '0');
+	if (p == end) {
+		*iv = neg ? -(int64_t)u : (int64_t)u;
+		return 1;
+	}
+	char tmp[64];
+	if (n >= sizeof tmp) {
+		*dv = 0;
+		return 0;
+	}
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	if (memchr(tmp, '.', n) == NULL && memchr(tmp, 'e', n) == NULL &&
+	    memchr(tmp, 'E', n) == NULL) {
+		errno = 0;
+		long long ll = strtoll(tmp, NULL, 10);
+		if (errno == 0) {
+			*iv = ll;
+			return 1;
+		}
+	}
+	*dv = strtod(tmp, NULL);
+	return 0;
+}
+
+int
+st_json_object_get(const char *obj, size_t n, const char *name, size_t len,
+    st_fields *scratch, st_field *out)
+{
+	if (n == 0 || *obj != '{')
+		return 0;
+	if (st_json_scan_object(obj, n, scratch, NULL) < 0)
+		return 0;
+	for (uint32_t i = scratch->n; i-- > 0;) {
+		if (st_json_key_eq(&scratch->v[i], name, len)) {
+			*out = scratch->v[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void
+st_objw_begin(st_objw *w, st_buf *b)
+{
+	w->b = b;
+	w->n = 0;
+	st_buf_putc(b, '{');
+}
+
+void
+st_objw_key_raw(st_objw *w, const char *key, size_t klen)
+{
+	if (w->n++)
+		st_buf_putc(w->b, ',');
+	st_buf_putc(w->b, '"');
+	st_buf_add(w->b, key, klen);
+	st_buf_add(w->b, "\":", 2);
+}
+
+void
+st_objw_key(st_objw *w, const char *key)
+{
+	if (w->n++)
+		st_buf_putc(w->b, ',');
+	st_buf_put_json_string(w->b, key, strlen(key));
+	st_buf_putc(w->b, ':');
+}
+
+void
+st_objw_raw(st_objw *w, const char *key, size_t klen, const char *val,
+    size_t vlen)
+{
+	st_objw_key_raw(w, key, klen);
+	st_buf_add(w->b, val, vlen);
+}
+
+void
+st_objw_end(st_objw *w)
+{
+	st_buf_putc(w->b, '}');
+}

@@ -1,0 +1,565 @@
+/* op.c - the runner every operator tool shares; see op.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "op.h"
+#include "time.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void
+on_stop(int sig)
+{
+	/* A second signal means the user will not wait for the batch. */
+	if (stop_flag)
+		_exit(128 + sig);
+	stop_flag = 1;
+}
+
+void
+st_signals_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocked read(2) must return so the loop can stop
+	 * between batches. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+st_stop_requested(void)
+{
+	return stop_flag != 0;
+}
+
+void
+st_batch_set_watermark(st_batch *b, int64_t wm)
+{
+	b->wm = wm;
+	if (b->begin == NULL)
+		return;
+	if (wm == ST_TIME_NONE) {
+		json_object_del(b->begin, "wm");
+	} else {
+		st_buf t = ST_BUF_INIT;
+		st_format_timestamp(&t, wm);
+		json_object_set_new(b->begin, "wm", json_string(t.data));
+		st_buf_release(&t);
+	}
+	b->dirty = 1;
+}
+
+void
+st_batch_set_mode(st_batch *b, const char *mode, const char *const *keys)
+{
+	if (b->begin == NULL)
+		return;
+	json_object_set_new(b->begin, "mode", json_string(mode));
+	json_t *k = json_array();
+	for (; keys && *keys; keys++)
+		json_array_append_new(k, json_string(*keys));
+	json_object_set_new(b->begin, "keys", k);
+	b->dirty = 1;
+}
+
+void
+st_emit(st_ctx *ctx, st_record *r)
+{
+	ctx->rows_out++;
+	st_record_write(r, &ctx->out);
+}
+
+void
+st_emit_raw(st_ctx *ctx, const char *json, size_t len)
+{
+	ctx->rows_out++;
+	st_writer_write(&ctx->out, json, len);
+	st_writer_putc(&ctx->out, '\n');
+}
+
+/* The runner's own state, beside the public context. */
+typedef struct runner {
+	st_op *op;
+	st_ctx ctx;
+	st_ckpt ckpt;
+	int stateful;		/* op keeps checkpointed state */
+	char *corner;		/* "state/<name>" */
+	int64_t state_version;	/* the batch whose state the op holds */
+	int dead_fd;
+	uint64_t malformed_total;
+	st_buf scratch;
+	char *source;		/* owned copy of the current source tag */
+} runner;
+
+static void
+write_control(runner *rn, json_t *obj)
+{
+	st_buf_reset(&rn->scratch);
+	st_ctl_serialize(obj, &rn->scratch);
+	st_buf_putc(&rn->scratch, '\n');
+	st_writer_write(&rn->ctx.out, rn->scratch.data, rn->scratch.len);
+}
+
+static int
+check_query(runner *rn)
+{
+	if (rn->op->describe == NULL)
+		return 0;
+	json_t *now = rn->op->describe(rn->op);
+	st_buf path = ST_BUF_INIT, old = ST_BUF_INIT;
+	int rc = 0;
+
+	st_buf_printf(&path, "%s/query", rn->corner);
+	if (st_ckpt_read(&rn->ckpt, path.data, &old) == 0) {
+		json_t *was = json_loadb(old.data, old.len, 0, NULL);
+		if (!json_equal(was, now)) {
+			char *a = json_dumps(was, JSON_COMPACT | JSON_SORT_KEYS);
+			char *b = json_dumps(now, JSON_COMPACT | JSON_SORT_KEYS);
+			st_warn("checkpoint '%s' holds state of a different "
+			    "query: it was started with %s, now %s; use a new "
+			    "checkpoint directory", rn->ckpt.dir,
+			    a ? a : "?", b ? b : "?");
+			free(a);
+			free(b);
+			rc = -1;
+		}
+		json_decref(was);
+	} else {
+		char *t = json_dumps(now, JSON_COMPACT | JSON_SORT_KEYS);
+		st_buf_reset(&old);
+		st_buf_puts(&old, t);
+		st_buf_putc(&old, '\n');
+		free(t);
+		if (st_ckpt_write(&rn->ckpt, path.data, old.data,
+		    old.len) < 0) {
+			st_warn("cannot write '%s/%s':", rn->ckpt.dir,
+			    path.data);
+			rc = -1;
+		}
+	}
+	json_decref(now);
+	st_buf_release(&path);
+	st_buf_release(&old);
+	return rc;
+}
+
+/* Makes the op hold the state after batch id-1. */
+static int
+ensure_state(runner *rn, int64_t id)
+{
+	if (!rn->stateful || rn->state_version == id - 1)
+		return 0;
+	if (id == 0) {
+		rn->state_version = -1;
+		return rn->op->load(rn->op, NULL);
+	}
+	st_buf path = ST_BUF_INIT;
+	st_buf_printf(&path, "%s/%lld", rn->corner, (long long)(id - 1));
+	FILE *f = st_ckpt_open_read(&rn->ckpt, path.data);
+	if (f == NULL) {
+		st_warn("no saved state for batch %lld in '%s/%s' (was this "
+		    "tool added to a pipeline that already ran? start it "
+		    "with a new checkpoint)", (long long)(id - 1),
+		    rn->ckpt.dir, rn->corner);
+		st_buf_release(&path);
+		return -1;
+	}
+	int rc = rn->op->load(rn->op, f);
+	fclose(f);
+	if (rc < 0)
+		st_warn("cannot load state '%s/%s'", rn->ckpt.dir, path.data);
+	st_buf_release(&path);
+	rn->state_version = id - 1;
+	return rc;
+}
+
+static void
+prune_state(runner *rn, int64_t id)
+{
+	/* A version may go only when a later batch is committed (replays
+	 * start after the last commit and need its state), and only beyond
+	 * the versions the user asked to keep. Without a checkpointing sink
+	 * the count alone decides. */
+	int64_t limit = id + 1 - rn->ctx.common->keep_versions;
+	if (st_ckpt_exists(&rn->ckpt, "sink")) {
+		int64_t committed = st_ckpt_latest(&rn->ckpt, "commits");
+		if (committed < limit)
+			limit = committed;
+	}
+	int64_t *v;
+	size_t n;
+	if (st_ckpt_versions(&rn->ckpt, rn->corner, &v, &n) < 0)
+		return;
+	st_buf path = ST_BUF_INIT;
+	for (size_t i = 0; i < n && v[i] < limit; i++) {
+		st_buf_reset(&path);
+		st_buf_printf(&path, "%s/%lld", rn->corner, (long long)v[i]);
+		(void)st_ckpt_remove(&rn->ckpt, path.data);
+	}
+	st_buf_release(&path);
+	free(v);
+}
+
+static int
+save_state(runner *rn, int64_t id)
+{
+	st_buf path = ST_BUF_INIT;
+	st_ckpt_tx tx;
+
+	st_buf_printf(&path, "%s/%lld", rn->corner, (long long)id);
+	FILE *f = st_ckpt_begin(&rn->ckpt, path.data, &tx);
+	if (f == NULL) {
+		st_warn("cannot write '%s/%s':", rn->ckpt.dir, path.data);
+		st_buf_release(&path);
+		return -1;
+	}
+	if (rn->op->save(rn->op, f) < 0) {
+		st_ckpt_abort(&tx);
+		st_buf_release(&path);
+		return -1;
+	}
+	if (st_ckpt_commit(&tx) < 0) {
+		st_warn("cannot write '%s/%s':", rn->ckpt.dir, path.data);
+		st_buf_release(&path);
+		return -1;
+	}
+	st_buf_release(&path);
+	rn->state_version = id;
+	prune_state(rn, id);
+	return 0;
+}
+
+static json_t *
+progress_entry(runner *rn)
+{
+	json_t *o = json_object();
+	st_ctx *c = &rn->ctx;
+
+	json_object_set_new(o, "name", json_string(rn->corner + 6));
+	json_object_set_new(o, "numInputRows", json_integer(c->rows_in));
+	json_object_set_new(o, "numOutputRows", json_integer(c->rows_out));
+	if (c->rows_malformed)
+		json_object_set_new(o, "numMalformedRows",
+		    json_integer(c->rows_malformed));
+	if (rn->stateful)
+		json_object_set_new(o, "numRowsDroppedByWatermark",
+		    json_integer(c->rows_dropped_watermark));
+	if (rn->op->metrics)
+		rn->op->metrics(rn->op, o);
+	return o;
+}
+
+static void
+reset_counters(st_ctx *c)
+{
+	c->rows_in = c->rows_out = c->rows_malformed = 0;
+	c->rows_dropped_watermark = 0;
+}
+
+/* Applies the malformed-record policy; returns 1 when r should go on to
+ * the op (possibly rewritten as a _corrupt_record), 0 when dropped. */
+static int
+malformed(runner *rn, st_record *r, st_buf *corrupt)
+{
+	const st_common *cm = rn->ctx.common;
+
+	switch (cm->malformed) {
+	case ST_MALFORMED_FAILFAST:
+		/* What came before the bad line is good output: pass it on. */
+		st_writer_flush(&rn->ctx.out);
+		st_die(ST_EXIT_DATA, "%s:%llu:%zu: malformed record: %s "
+		    "(use --malformed dropmalformed or permissive to go on)",
+		    rn->ctx.input_name, (unsigned long long)r->lineno,
+		    r->err.offset + 1, r->err.msg);
+	case ST_MALFORMED_DROP:
+		rn->ctx.rows_malformed++;
+		rn->malformed_total++;
+		if (rn->dead_fd >= 0) {
+			/* One write per line keeps lines whole in the file
+			 * even when several tools share it. */
+			st_buf_reset(&rn->scratch);
+			st_buf_add(&rn->scratch, r->line, r->len);
+			st_buf_putc(&rn->scratch, '\n');
+			if (st_write_all(rn->dead_fd, rn->scratch.data,
+			    rn->scratch.len) < 0)
+				st_die(ST_EXIT_DATA, "cannot write to '%s':",
+				    cm->dead_letter);
+		}
+		return 0;
+	case ST_MALFORMED_PERMISSIVE:
+		rn->ctx.rows_malformed++;
+		rn->malformed_total++;
+		st_buf_reset(corrupt);
+		st_buf_puts(corrupt, "{\"_corrupt_record\":");
+		st_buf_put_json_string(corrupt, r->line, r->len);
+		st_buf_putc(corrupt, '}');
+		st_record_set_line(r, corrupt->data, corrupt->len, r->lineno);
+		return 1;
+	}
+	return 0;
+}
+
+static noreturn void
+protocol_error(runner *rn, uint64_t lineno, const char *msg)
+{
+	st_die(ST_EXIT_DATA, "%s:%llu: %s", rn->ctx.input_name,
+	    (unsigned long long)lineno, msg);
+}
+
+int
+st_op_run(st_op *op, const st_common *common)
+{
+	runner rn;
+	st_reader rd;
+	st_record rec;
+	st_buf corrupt = ST_BUF_INIT;
+	st_ctl begin_ctl = { 0 };
+	st_batch batch;
+	int in_batch = 0, implicit = 0, stopped = 0;
+	int64_t last_id = -1, last_ts = 0;
+
+	memset(&rn, 0, sizeof rn);
+	rn.op = op;
+	rn.dead_fd = -1;
+	rn.state_version = -2;
+	rn.ctx.common = common;
+	rn.ctx.input_name = "<stdin>";
+	st_signals_init();
+	st_io_tune_pipe(0);
+	st_io_tune_pipe(1);
+	st_writer_init(&rn.ctx.out, 1, "standard output", 0);
+	st_reader_init(&rd, 0, "<stdin>");
+	st_record_init(&rec);
+
+	st_buf cn = ST_BUF_INIT;
+	st_buf_printf(&cn, "state/%s", op->name);
+	if (common->name)
+		st_buf_printf(&cn, ".%s", common->name);
+	rn.corner = st_buf_detach(&cn, NULL);
+
+	if (common->dead_letter) {
+		rn.dead_fd = open(common->dead_letter,
+		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+		if (rn.dead_fd < 0)
+			st_die(ST_EXIT_DATA, "cannot open '%s':",
+			    common->dead_letter);
+	}
+	if (common->checkpoint) {
+		if (st_ckpt_open(&rn.ckpt, common->checkpoint) < 0)
+			return ST_EXIT_DATA;
+		rn.ctx.ckpt = &rn.ckpt;
+		rn.stateful = op->save != NULL && op->load != NULL;
+		if (rn.stateful && check_query(&rn) < 0)
+			return ST_EXIT_DATA;
+	}
+
+	for (;;) {
+		const char *line;
+		size_t len;
+		int got = st_reader_getline(&rd, &line, &len);
+
+		if (got == -2) {
+			if (stop_flag && !in_batch) {
+				stopped = 1;
+				break;
+			}
+			/* Plain NDJSON is one batch that ends at the end of
+			 * input; a stop request ends it here instead. */
+			if (stop_flag && implicit) {
+				stopped = 1;
+				break;
+			}
+			continue;
+		}
+		if (got < 0)
+			st_die(ST_EXIT_DATA, "cannot read %s:", rd.name);
+		if (got == 0)
+			break;
+
+		if (st_is_control(line, len)) {
+			st_ctl c;
+			const char *why;
+			if (implicit)
+				protocol_error(&rn, rd.lineno, "control line "
+				    "after data lines outside any batch");
+			if (st_ctl_parse(&c, line, len, &why) < 0)
+				protocol_error(&rn, rd.lineno, why);
+			rn.ctx.controlled = 1;
+			switch (c.kind) {
+			case ST_CTL_BEGIN:
+				if (in_batch)
+					protocol_error(&rn, rd.lineno,
+					    "batch began before the previous "
+					    "one ended");
+				begin_ctl = c;
+				memset(&batch, 0, sizeof batch);
+				batch.id = c.batch;
+				batch.begin = c.obj;
+				batch.ts_ms = json_integer_value(
+				    json_object_get(c.obj, "ts"));
+				batch.wm = ST_TIME_NONE;
+				const char *wm = json_string_value(
+				    json_object_get(c.obj, "wm"));
+				if (wm && st_parse_timestamp(wm, strlen(wm),
+				    &batch.wm) < 0)
+					protocol_error(&rn, rd.lineno,
+					    "invalid watermark in begin line");
+				free(rn.source);
+				rn.source = NULL;
+				rn.ctx.source = NULL;
+				reset_counters(&rn.ctx);
+				in_batch = 1;
+				rn.ctx.batch = &batch;
+				if (rn.stateful &&
+				    ensure_state(&rn, batch.id) < 0)
+					return ST_EXIT_DATA;
+				if (op->begin &&
+				    op->begin(op, &rn.ctx, &batch) < 0)
+					return ST_EXIT_DATA;
+				if (batch.dirty) {
+					write_control(&rn, batch.begin);
+				} else {
+					st_writer_write(&rn.ctx.out, line, len);
+					st_writer_putc(&rn.ctx.out, '\n');
+				}
+				continue;	/* begin_ctl keeps c.obj */
+			case ST_CTL_END:
+				if (!in_batch || c.batch != batch.id)
+					protocol_error(&rn, rd.lineno,
+					    "end line does not match the "
+					    "batch in progress");
+				if (op->end && op->end(op, &rn.ctx, &batch) < 0)
+					return ST_EXIT_DATA;
+				if (rn.stateful && save_state(&rn, batch.id) < 0)
+					return ST_EXIT_DATA;
+				json_t *prog = json_object_get(c.obj,
+				    "progress");
+				if (!json_is_array(prog)) {
+					prog = json_array();
+					json_object_set_new(c.obj, "progress",
+					    prog);
+				}
+				json_array_append_new(prog,
+				    progress_entry(&rn));
+				write_control(&rn, c.obj);
+				st_writer_flush(&rn.ctx.out);
+				last_id = batch.id;
+				last_ts = batch.ts_ms;
+				in_batch = 0;
+				rn.ctx.batch = NULL;
+				st_ctl_release(&begin_ctl);
+				break;
+			case ST_CTL_SOURCE:
+				free(rn.source);
+				rn.source = st_strdup(json_string_value(
+				    json_object_get(c.obj, "name")));
+				rn.ctx.source = rn.source;
+				/* passed on as it is */
+				__attribute__((fallthrough));
+			case ST_CTL_OTHER:
+				st_writer_write(&rn.ctx.out, line, len);
+				st_writer_putc(&rn.ctx.out, '\n');
+				break;
+			}
+			st_ctl_release(&c);
+			if (stop_flag && !in_batch) {
+				stopped = 1;
+				break;
+			}
+			continue;
+		}
+
+		/* A data line. */
+		if (!in_batch) {
+			if (rn.ctx.controlled)
+				protocol_error(&rn, rd.lineno,
+				    "data line outside any batch");
+			implicit = in_batch = 1;
+			memset(&batch, 0, sizeof batch);
+			batch.id = -1;
+			batch.ts_ms = st_now_usec() / 1000;
+			batch.wm = ST_TIME_NONE;
+			rn.ctx.batch = &batch;
+			reset_counters(&rn.ctx);
+			if (op->begin && op->begin(op, &rn.ctx, &batch) < 0)
+				return ST_EXIT_DATA;
+		}
+		st_record_set_line(&rec, line, len, rd.lineno);
+		if (st_record_scan(&rec) < 0 && !malformed(&rn, &rec, &corrupt))
+			continue;
+		rn.ctx.rows_in++;
+		if (op->record(op, &rn.ctx, &rec) < 0)
+			return ST_EXIT_DATA;
+	}
+
+	if (in_batch && !implicit)
+		st_die(ST_EXIT_DATA, "input ended inside batch %lld (did an "
+		    "upstream tool stop?); nothing of it was committed",
+		    (long long)batch.id);
+	if (implicit) {
+		if (op->end && op->end(op, &rn.ctx, &batch) < 0)
+			return ST_EXIT_DATA;
+		rn.ctx.batch = NULL;
+		if (op->finish && op->finish(op, &rn.ctx, 1) < 0)
+			return ST_EXIT_DATA;
+	} else if (op->finish) {
+		int complete = !stopped && rn.ctx.ckpt == NULL;
+		if (complete && rn.ctx.controlled) {
+			/* What the op flushes at the end of a complete input
+			 * travels in one more batch, so that it stays inside
+			 * the protocol for the tools downstream. */
+			json_t *b = st_ctl_new_begin(last_id + 1, last_ts);
+			memset(&batch, 0, sizeof batch);
+			batch.id = last_id + 1;
+			batch.ts_ms = last_ts;
+			batch.wm = ST_TIME_NONE;
+			batch.begin = b;
+			rn.ctx.batch = &batch;
+			reset_counters(&rn.ctx);
+			write_control(&rn, b);
+			if (op->finish(op, &rn.ctx, 1) < 0)
+				return ST_EXIT_DATA;
+			json_t *e = st_ctl_new_end(last_id + 1);
+			json_array_append_new(json_object_get(e, "progress"),
+			    progress_entry(&rn));
+			write_control(&rn, e);
+			json_decref(e);
+			json_decref(b);
+			rn.ctx.batch = NULL;
+		} else if (op->finish(op, &rn.ctx, complete) < 0) {
+			return ST_EXIT_DATA;
+		}
+	}
+	st_writer_flush(&rn.ctx.out);
+	if (rn.malformed_total && common->malformed == ST_MALFORMED_DROP)
+		st_warn("dropped %llu malformed record%s%s%s%s",
+		    (unsigned long long)rn.malformed_total,
+		    rn.malformed_total == 1 ? "" : "s",
+		    common->dead_letter ? " (copied to '" : "",
+		    common->dead_letter ? common->dead_letter : "",
+		    common->dead_letter ? "')" : "");
+	if (rn.dead_fd >= 0 && close(rn.dead_fd) < 0)
+		st_die(ST_EXIT_DATA, "cannot write to '%s':",
+		    common->dead_letter);
+	st_writer_release(&rn.ctx.out);
+	st_reader_release(&rd);
+	st_record_release(&rec);
+	st_buf_release(&corrupt);
+	st_buf_release(&rn.scratch);
+	free(rn.source);
+	free(rn.corner);
+	if (rn.ctx.ckpt)
+		st_ckpt_close(&rn.ckpt);
+	return ST_EXIT_OK;
+}

@@ -1,0 +1,173 @@
+/* opts.c - see opts.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "err.h"
+#include "opts.h"
+#include "time.h"
+
+void
+st_common_init(st_common *c, const char *argv0)
+{
+	st_setprogname(argv0);
+	memset(c, 0, sizeof *c);
+	const char *env = getenv("ST_CHECKPOINT");
+	if (env && *env)
+		c->checkpoint = env;
+	c->malformed = ST_MALFORMED_FAILFAST;
+	c->keep_versions = 10;
+}
+
+int
+st_common_option(st_common *c, int opt, const char *arg,
+    const char *usage_text)
+{
+	switch (opt) {
+	case ST_OPT_CHECKPOINT:
+		c->checkpoint = arg;
+		return 1;
+	case ST_OPT_NAME:
+		if (*arg == '\0' || strchr(arg, '/') || arg[0] == '.')
+			st_usage_error("invalid name '%s' for --name", arg);
+		c->name = arg;
+		return 1;
+	case ST_OPT_MALFORMED:
+		if (strcasecmp(arg, "failfast") == 0)
+			c->malformed = ST_MALFORMED_FAILFAST;
+		else if (strcasecmp(arg, "dropmalformed") == 0 ||
+		    strcasecmp(arg, "drop") == 0)
+			c->malformed = ST_MALFORMED_DROP;
+		else if (strcasecmp(arg, "permissive") == 0)
+			c->malformed = ST_MALFORMED_PERMISSIVE;
+		else
+			st_usage_error("invalid mode '%s' for --malformed "
+			    "(failfast, dropmalformed, permissive)", arg);
+		return 1;
+	case ST_OPT_DEAD_LETTER:
+		c->dead_letter = arg;
+		return 1;
+	case ST_OPT_KEEP_VERSIONS: {
+		int64_t n = st_opt_count("--keep-versions", arg);
+		if (n < 2)
+			st_usage_error("--keep-versions must be at least 2");
+		c->keep_versions = (int)n;
+		return 1;
+	}
+	case ST_OPT_HELP:
+		fputs(usage_text, stdout);
+		if (fflush(stdout) != 0)
+			st_die(ST_EXIT_DATA, "cannot write to standard output:");
+		exit(ST_EXIT_OK);
+	case ST_OPT_VERSION:
+		printf("%s %s\n", st_progname(), ST_VERSION);
+		exit(ST_EXIT_OK);
+	}
+	return 0;
+}
+
+int64_t
+st_opt_count(const char *opt, const char *s)
+{
+	char *end;
+
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (!isdigit((unsigned char)*s) || *end != '\0' || errno || v < 0)
+		st_usage_error("invalid number '%s' for %s", s, opt);
+	return v;
+}
+
+int64_t
+st_opt_duration(const char *opt, const char *s)
+{
+	int64_t us;
+
+	if (st_parse_duration(s, &us) < 0 || us <= 0)
+		st_usage_error("invalid duration '%s' for %s "
+		    "(try '15 minutes' or 15m)", s, opt);
+	return us;
+}
+
+int64_t
+st_opt_size(const char *opt, const char *s)
+{
+	char *end;
+
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || errno || v < 0)
+		st_usage_error("invalid size '%s' for %s", s, opt);
+	while (*end == ' ')
+		end++;
+	double mul = 1;
+	if (*end) {
+		char u = tolower((unsigned char)*end++);
+		switch (u) {
+		case 'b': mul = 1; end--; break;
+		case 'k': mul = 1024; break;
+		case 'm': mul = 1024.0 * 1024; break;
+		case 'g': mul = 1024.0 * 1024 * 1024; break;
+		default:
+			st_usage_error("invalid size '%s' for %s", s, opt);
+		}
+		if (*end == 'i' || *end == 'I')
+			end++;
+		if (*end == 'b' || *end == 'B')
+			end++;
+		if (*end)
+			st_usage_error("invalid size '%s' for %s", s, opt);
+	}
+	return (int64_t)(v * mul);
+}
+
+char **
+st_split_list(const char *s)
+{
+	size_t cap = 4, n = 0;
+	char **v = st_malloc(cap * sizeof *v);
+
+	while (*s) {
+		while (isspace((unsigned char)*s))
+			s++;
+		const char *e = strchr(s, ',');
+		if (e == NULL)
+			e = s + strlen(s);
+		const char *t = e;
+		while (t > s && isspace((unsigned char)t[-1]))
+			t--;
+		if (t > s) {
+			if (n + 2 > cap) {
+				cap *= 2;
+				v = st_realloc(v, cap * sizeof *v);
+			}
+			v[n++] = st_strndup(s, t - s);
+		}
+		s = *e ? e + 1 : e;
+	}
+	v[n] = NULL;
+	return v;
+}
+
+void
+st_strv_free(char **v)
+{
+	if (v == NULL)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+size_t
+st_strv_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}

@@ -1,0 +1,75 @@
+/*
+ * opts.h - command-line parsing shared by every tool.
+ *
+ * Numbers, durations and sizes from the command line go through these
+ * checked parsers; bad text is a usage error (exit 2) that quotes it:
+ *
+ *     st-window: invalid duration '15 minuts' for --size
+ *
+ * The common options (st_common in op.h) are parsed by st_common_option()
+ * from a getopt_long loop; ST_COMMON_LONGOPTS adds them to a tool's table.
+ */
+#ifndef ST_OPTS_H
+#define ST_OPTS_H
+
+#include <getopt.h>
+#include <stdint.h>
+
+#include "op.h"
+
+enum {
+	ST_OPT_CHECKPOINT = 1000,
+	ST_OPT_NAME,
+	ST_OPT_MALFORMED,
+	ST_OPT_DEAD_LETTER,
+	ST_OPT_KEEP_VERSIONS,
+	ST_OPT_HELP,
+	ST_OPT_VERSION,
+	ST_OPT_TOOL_BASE = 1100	/* a tool's own long-only options start here */
+};
+
+#define ST_COMMON_LONGOPTS \
+	{ "checkpoint", required_argument, NULL, ST_OPT_CHECKPOINT }, \
+	{ "name", required_argument, NULL, ST_OPT_NAME }, \
+	{ "malformed", required_argument, NULL, ST_OPT_MALFORMED }, \
+	{ "dead-letter", required_argument, NULL, ST_OPT_DEAD_LETTER }, \
+	{ "keep-versions", required_argument, NULL, ST_OPT_KEEP_VERSIONS }, \
+	{ "help", no_argument, NULL, ST_OPT_HELP }, \
+	{ "version", no_argument, NULL, ST_OPT_VERSION }
+
+/* The usage lines of the common options, for a tool's --help. */
+#define ST_COMMON_HELP \
+"      --checkpoint DIR    keep state in DIR (default: $ST_CHECKPOINT)\n" \
+"      --name NAME         this tool's corner in the checkpoint\n" \
+"      --malformed MODE    failfast (default), dropmalformed, permissive\n" \
+"      --dead-letter FILE  append dropped malformed lines to FILE\n" \
+"      --keep-versions N   state versions kept in the checkpoint (10)\n" \
+"      --help              print this help and exit\n" \
+"      --version           print the version and exit\n"
+
+/* Fills c with defaults (ST_CHECKPOINT from the environment) and sets the
+ * program name from argv0. */
+void st_common_init(st_common *c, const char *argv0);
+
+/*
+ * Handles option opt with argument arg when it is a common one: returns 1
+ * when handled. --help prints usage_text to stdout and exits 0; --version
+ * prints the version and exits 0.
+ */
+int st_common_option(st_common *c, int opt, const char *arg,
+    const char *usage_text);
+
+/* Checked parsers: each dies with a usage error naming the option. */
+int64_t st_opt_count(const char *opt, const char *s);	/* integer >= 0 */
+int64_t st_opt_duration(const char *opt, const char *s);	/* usec > 0 */
+int64_t st_opt_size(const char *opt, const char *s);	/* bytes: 10k, 5MB */
+
+/* Splits a comma-separated list ("a, b,c") into a new NULL-terminated
+ * array of new strings; free with st_strv_free(). */
+char **st_split_list(const char *s);
+void st_strv_free(char **v);
+size_t st_strv_len(char *const *v);
+
+#define ST_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * time.h - durations and timestamps.
+ *
+ * Time inside st is an int64_t count of microseconds since the Unix epoch,
+ * UTC, as Spark's TimestampType. Dates are int32_t days since the epoch.
+ * All text conversions use UTC: st has no session time zone.
+ *
+ * The one text form st writes for a timestamp is ISO-8601 in UTC with a
+ * 'Z': "2019-02-05T10:00:00Z"; a fraction is added only when the value has
+ * one, as 3 digits when it is whole milliseconds and 6 otherwise
+ * ("2019-02-05T10:00:00.250Z", "2019-02-05T10:00:00.000001Z").
+ */
+#ifndef ST_TIME_H
+#define ST_TIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define ST_USEC_PER_SEC  INT64_C(1000000)
+#define ST_USEC_PER_MIN  (60 * ST_USEC_PER_SEC)
+#define ST_USEC_PER_HOUR (60 * ST_USEC_PER_MIN)
+#define ST_USEC_PER_DAY  (24 * ST_USEC_PER_HOUR)
+
+/* "no time": used for an absent watermark. */
+#define ST_TIME_NONE INT64_MIN
+
+/*
+ * Parses a duration: a number followed by a unit, optionally repeated
+ * ("1 hour 30 minutes"). Units: us/usec/microsecond(s), ms/msec/
+ * millisecond(s), s/sec/second(s), m/min/minute(s), h/hour(s), d/day(s),
+ * w/week(s); "15m", "15 minutes", "15 minute", "1.5h" are all accepted, and
+ * so is an "INTERVAL '15' MINUTE" style prefix-free form "'15' minute".
+ * Case-insensitive. Returns 0 and sets *usec, or -1 on bad text.
+ */
+int st_parse_duration(const char *s, int64_t *usec);
+
+/* Writes a duration in the shortest exact unit ("15 minutes", "90 seconds"). */
+void st_format_duration(st_buf *b, int64_t usec);
+
+/*
+ * Parses an ISO-8601 style timestamp: "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]",
+ * with 'T' or ' ' between date and time, an optional fraction of up to 9
+ * digits (truncated to microseconds), and an optional zone: 'Z', "+HH:MM",
+ * "+HHMM" or "+HH" (no zone means UTC). Leading and trailing blanks are
+ * ignored. Returns 0 and sets *usec, or -1 when s is not such a timestamp.
+ */
+int st_parse_timestamp(const char *s, size_t n, int64_t *usec);
+
+/* Appends the canonical text form (see above), without quotes. */
+void st_format_timestamp(st_buf *b, int64_t usec);
+
+/* Appends a date as "YYYY-MM-DD". */
+void st_format_date(st_buf *b, int32_t days);
+
+/* Days since the epoch of a proleptic Gregorian civil date, and back. */
+int64_t st_days_from_civil(int64_t y, unsigned m, unsigned d);
+void st_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
+
+/* Floor division for negative times (window starts before 1970). */
+static inline int64_t
+st_floordiv(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/* The wall clock now, in microseconds since the epoch. */
+int64_t st_now_usec(void);
+
+/* A monotonic clock in microseconds, for intervals and timeouts. */
+int64_t st_mono_usec(void);
+
+#endif
