@@ -105,6 +105,8 @@ typedef struct runner {
 static void
 write_control(runner *rn, json_t *obj)
 {
+	if (rn->op->flags & ST_OP_SINK)
+		return;
 	st_buf_reset(&rn->scratch);
 	st_ctl_serialize(obj, &rn->scratch);
 	st_buf_putc(&rn->scratch, '\n');
@@ -427,7 +429,7 @@ st_op_run(st_op *op, const st_common *common)
 				if (op->begin &&
 				    op->begin(op, &rn.ctx, &batch) < 0)
 					return ST_EXIT_DATA;
-				if (batch.dirty) {
+				if (batch.dirty || (op->flags & ST_OP_SINK)) {
 					write_control(&rn, batch.begin);
 				} else {
 					st_writer_write(&rn.ctx.out, line, len);
@@ -439,10 +441,6 @@ st_op_run(st_op *op, const st_common *common)
 					protocol_error(&rn, rd.lineno,
 					    "end line does not match the "
 					    "batch in progress");
-				if (op->end && op->end(op, &rn.ctx, &batch) < 0)
-					return ST_EXIT_DATA;
-				if (rn.stateful && save_state(&rn, batch.id) < 0)
-					return ST_EXIT_DATA;
 				json_t *prog = json_object_get(c.obj,
 				    "progress");
 				if (!json_is_array(prog)) {
@@ -450,6 +448,11 @@ st_op_run(st_op *op, const st_common *common)
 					json_object_set_new(c.obj, "progress",
 					    prog);
 				}
+				batch.end = c.obj;
+				if (op->end && op->end(op, &rn.ctx, &batch) < 0)
+					return ST_EXIT_DATA;
+				if (rn.stateful && save_state(&rn, batch.id) < 0)
+					return ST_EXIT_DATA;
 				json_array_append_new(prog,
 				    progress_entry(&rn));
 				write_control(&rn, c.obj);
@@ -468,8 +471,10 @@ st_op_run(st_op *op, const st_common *common)
 				/* passed on as it is */
 				__attribute__((fallthrough));
 			case ST_CTL_OTHER:
-				st_writer_write(&rn.ctx.out, line, len);
-				st_writer_putc(&rn.ctx.out, '\n');
+				if (!(op->flags & ST_OP_SINK)) {
+					st_writer_write(&rn.ctx.out, line, len);
+					st_writer_putc(&rn.ctx.out, '\n');
+				}
 				break;
 			}
 			st_ctl_release(&c);

@@ -79,6 +79,8 @@ typedef struct st_batch {
 	json_t *begin;		/* the begin object (borrowed, may be edited
 				 * with the setters below); NULL when id -1 */
 	int dirty;		/* begin was edited: re-serialize it */
+	json_t *end;		/* in the end callback: the end object, with
+				 * the upstream progress entries (borrowed) */
 } st_batch;
 
 /* Sets the watermark carried downstream by this batch's begin line. */
@@ -91,9 +93,13 @@ void st_batch_set_mode(st_batch *b, const char *mode, const char *const *keys);
 typedef struct st_ctx st_ctx;
 typedef struct st_op st_op;
 
+/* st_op flags */
+#define ST_OP_SINK 0x1	/* control lines are consumed, not written out */
+
 struct st_op {
 	const char *name;	/* corner in the checkpoint, e.g. "st-window" */
 	void *self;		/* the op's own data */
+	unsigned flags;		/* ST_OP_* */
 
 	int (*begin)(st_op *op, st_ctx *ctx, st_batch *b);
 	int (*record)(st_op *op, st_ctx *ctx, st_record *r);
