@@ -1,0 +1,164 @@
+/* check_checkpoint.c - the checkpoint store (lib/checkpoint.h). */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checkpoint.h"
+
+static char dir[256];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/st-check-ckpt.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void
+teardown(void)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(test_metadata_kept)
+{
+	st_ckpt c;
+	char id[64];
+
+	ck_assert_int_eq(st_ckpt_open(&c, dir), 0);
+	snprintf(id, sizeof id, "%s", st_ckpt_query_id(&c));
+	ck_assert_int_eq(strlen(id), 36);
+	st_ckpt_close(&c);
+	ck_assert_int_eq(st_ckpt_open(&c, dir), 0);
+	ck_assert_str_eq(st_ckpt_query_id(&c), id);
+	st_ckpt_close(&c);
+}
+END_TEST
+
+START_TEST(test_write_read)
+{
+	st_ckpt c;
+	st_buf b = ST_BUF_INIT;
+
+	ck_assert_int_eq(st_ckpt_open(&c, dir), 0);
+	ck_assert_int_eq(st_ckpt_write(&c, "offsets/0", "{\"a\":1}\n", 8), 0);
+	ck_assert_int_eq(st_ckpt_read(&c, "offsets/0", &b), 0);
+	ck_assert_str_eq(b.data, "{\"a\":1}\n");
+	ck_assert(st_ckpt_exists(&c, "offsets/0"));
+	/* Overwrite is atomic replacement. */
+	ck_assert_int_eq(st_ckpt_write(&c, "offsets/0", "x", 1), 0);
+	st_buf_reset(&b);
+	ck_assert_int_eq(st_ckpt_read(&c, "offsets/0", &b), 0);
+	ck_assert_str_eq(b.data, "x");
+	st_buf_reset(&b);
+	errno = 0;
+	ck_assert_int_eq(st_ckpt_read(&c, "offsets/9", &b), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_eq(st_ckpt_remove(&c, "offsets/0"), 0);
+	ck_assert(!st_ckpt_exists(&c, "offsets/0"));
+	ck_assert_int_eq(st_ckpt_remove(&c, "offsets/0"), 0);
+	st_buf_release(&b);
+	st_ckpt_close(&c);
+}
+END_TEST
+
+START_TEST(test_stream_tx)
+{
+	st_ckpt c;
+	st_ckpt_tx tx;
+
+	ck_assert_int_eq(st_ckpt_open(&c, dir), 0);
+	FILE *f = st_ckpt_begin(&c, "state/op/3", &tx);
+	ck_assert_ptr_nonnull(f);
+	fputs("hello\n", f);
+	/* Not visible before commit. */
+	ck_assert(!st_ckpt_exists(&c, "state/op/3"));
+	ck_assert_int_eq(st_ckpt_commit(&tx), 0);
+	ck_assert(st_ckpt_exists(&c, "state/op/3"));
+	f = st_ckpt_begin(&c, "state/op/4", &tx);
+	fputs("partial", f);
+	st_ckpt_abort(&tx);
+	ck_assert(!st_ckpt_exists(&c, "state/op/4"));
+	/* No temporary file is left behind. */
+	int64_t *v;
+	size_t n;
+	ck_assert_int_eq(st_ckpt_versions(&c, "state/op", &v, &n), 0);
+	ck_assert_int_eq(n, 1);
+	free(v);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "test $(ls '%s/state/op' | wc -l) -eq 1",
+	    dir);
+	ck_assert_int_eq(system(cmd), 0);
+	st_ckpt_close(&c);
+}
+END_TEST
+
+START_TEST(test_versions)
+{
+	st_ckpt c;
+	int64_t *v;
+	size_t n;
+	const int64_t ids[] = { 10, 2, 33, 0, 9 };
+
+	ck_assert_int_eq(st_ckpt_open(&c, dir), 0);
+	ck_assert_int_eq(st_ckpt_latest(&c, "commits"), -1);
+	for (size_t i = 0; i < 5; i++) {
+		char p[64];
+		snprintf(p, sizeof p, "commits/%lld", (long long)ids[i]);
+		ck_assert_int_eq(st_ckpt_write(&c, p, "", 0), 0);
+	}
+	ck_assert_int_eq(st_ckpt_write(&c, "commits/x.tmp", "", 0), 0);
+	ck_assert_int_eq(st_ckpt_versions(&c, "commits", &v, &n), 0);
+	ck_assert_int_eq(n, 5);
+	ck_assert_int_eq(v[0], 0);
+	ck_assert_int_eq(v[1], 2);
+	ck_assert_int_eq(v[2], 9);
+	ck_assert_int_eq(v[3], 10);
+	ck_assert_int_eq(v[4], 33);
+	free(v);
+	ck_assert_int_eq(st_ckpt_latest(&c, "commits"), 33);
+	st_ckpt_close(&c);
+}
+END_TEST
+
+START_TEST(test_lock)
+{
+	st_ckpt a, b;
+
+	ck_assert_int_eq(st_ckpt_open(&a, dir), 0);
+	ck_assert_int_eq(st_ckpt_open(&b, dir), 0);
+	ck_assert_int_eq(st_ckpt_lock(&a, 0), 0);
+	errno = 0;
+	ck_assert_int_eq(st_ckpt_lock(&b, 0), -1);
+	ck_assert_int_eq(errno, EWOULDBLOCK);
+	/* Closing (as a crash does) releases it. */
+	st_ckpt_close(&a);
+	ck_assert_int_eq(st_ckpt_lock(&b, 0), 0);
+	st_ckpt_close(&b);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("checkpoint");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_metadata_kept);
+	tcase_add_test(tc, test_write_read);
+	tcase_add_test(tc, test_stream_tx);
+	tcase_add_test(tc, test_versions);
+	tcase_add_test(tc, test_lock);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
