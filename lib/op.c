@@ -468,7 +468,10 @@ st_op_run(st_op *op, const st_common *common)
 				rn.source = st_strdup(json_string_value(
 				    json_object_get(c.obj, "name")));
 				rn.ctx.source = rn.source;
-				/* passed on as it is */
+				/* passed on as it is, unless the op merges
+				 * the sources into one output */
+				if (op->flags & ST_OP_UNTAG)
+					break;
 				__attribute__((fallthrough));
 			case ST_CTL_OTHER:
 				if (!(op->flags & ST_OP_SINK)) {

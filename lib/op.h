@@ -95,6 +95,8 @@ typedef struct st_op st_op;
 
 /* st_op flags */
 #define ST_OP_SINK 0x1	/* control lines are consumed, not written out */
+#define ST_OP_UNTAG 0x2	/* source lines are consumed: the op's output
+			 * merges its sources (a stream-stream join) */
 
 struct st_op {
 	const char *name;	/* corner in the checkpoint, e.g. "st-window" */
