@@ -70,7 +70,7 @@ asan: $(ASAN_TOOLS)
 
 # make check: what CI runs. deps.sh installs missing packages (or says how).
 check: deps
-	@$(MAKE) --no-print-directory all asan $(UNIT_BINS)
+	@$(MAKE) --no-print-directory -j2 all asan $(UNIT_BINS)
 	@sh tests/run-all.sh
 
 unit: $(UNIT_BINS)
