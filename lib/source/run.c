@@ -1,0 +1,625 @@
+/* run.c - the source loop behind st-read; see run.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "checkpoint.h"
+#include "control.h"
+#include "err.h"
+#include "run.h"
+#include "time.h"
+
+/* Offsets of this many batches are kept behind the last done one, for
+ * st-status and post-mortems (Spark's minBatchesToRetain). */
+#define KEEP_OFFSETS 100
+/* The seen set is compacted every this many batches. */
+#define COMPACT_EVERY 10
+
+typedef struct pending {
+	int64_t id;
+	json_t *sources;	/* the batch's ranges, by source key */
+} pending;
+
+typedef struct loop {
+	const st_read_opts *o;
+	st_ckpt ckpt;
+	int has_ckpt;
+	st_writer out;
+	st_emitter em;
+	st_buf line;
+	int64_t next_id;	/* the next batch to plan */
+	int64_t emitted;	/* the last batch emitted in full, or -1 */
+	int last_had_data;
+	int64_t through;	/* the batch the compacted positions include */
+	int64_t prev_start;	/* mono usec when the previous batch began */
+	uint64_t malformed;	/* malformed records, all batches */
+	pending *pend;		/* emitted batches not yet cleaned */
+	size_t npend, pcap;
+} loop;
+
+int
+st_trigger_parse(const char *s, st_trigger *t, int64_t *interval)
+{
+	if (strcasecmp(s, "once") == 0) {
+		*t = ST_TRIGGER_ONCE;
+		return 0;
+	}
+	if (strcasecmp(s, "available-now") == 0 ||
+	    strcasecmp(s, "availablenow") == 0 ||
+	    strcasecmp(s, "available_now") == 0) {
+		*t = ST_TRIGGER_AVAILABLE_NOW;
+		return 0;
+	}
+	if (strcasecmp(s, "default") == 0) {
+		*t = ST_TRIGGER_DEFAULT;
+		return 0;
+	}
+	if (strncasecmp(s, "processing-time=", 16) == 0)
+		s += 16;
+	else if (strncasecmp(s, "processingTime=", 15) == 0)
+		s += 15;
+	if (st_parse_duration(s, interval) < 0 || *interval <= 0)
+		return -1;
+	*t = ST_TRIGGER_INTERVAL;
+	return 0;
+}
+
+static const char *
+skey(const st_source *s)
+{
+	return s->name ? s->name : "default";
+}
+
+/* Sleeps usec, or less when a stop signal arrives. */
+static void
+nap(int64_t usec)
+{
+	struct timespec ts = { usec / 1000000, (usec % 1000000) * 1000 };
+	(void)nanosleep(&ts, NULL);
+}
+
+static int
+sink_announced(loop *l)
+{
+	return l->has_ckpt && st_ckpt_exists(&l->ckpt, "sink");
+}
+
+/* The last batch known done: committed by a sink, else emitted. */
+static int64_t
+done_batch(loop *l)
+{
+	if (sink_announced(l))
+		return st_ckpt_latest(&l->ckpt, "commits");
+	return l->emitted;
+}
+
+static void
+write_ctl(loop *l, json_t *obj)
+{
+	st_buf_reset(&l->line);
+	st_ctl_serialize(obj, &l->line);
+	st_buf_putc(&l->line, '\n');
+	st_writer_write(&l->out, l->line.data, l->line.len);
+}
+
+static void
+ckpt_write_json(loop *l, const char *path, json_t *v)
+{
+	char *t = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	st_buf b = ST_BUF_INIT;
+
+	st_buf_puts(&b, t);
+	st_buf_putc(&b, '\n');
+	free(t);
+	if (st_ckpt_write(&l->ckpt, path, b.data, b.len) < 0)
+		st_die(ST_EXIT_DATA, "cannot write '%s/%s':", l->ckpt.dir,
+		    path);
+	st_buf_release(&b);
+}
+
+/* Reads a JSON file of the checkpoint: new reference, NULL when absent. */
+static json_t *
+ckpt_read_json(loop *l, const char *path)
+{
+	st_buf b = ST_BUF_INIT;
+	json_error_t je;
+
+	if (st_ckpt_read(&l->ckpt, path, &b) < 0) {
+		if (errno == ENOENT) {
+			st_buf_release(&b);
+			return NULL;
+		}
+		st_die(ST_EXIT_DATA, "cannot read '%s/%s':", l->ckpt.dir,
+		    path);
+	}
+	json_t *v = json_loadb(b.data, b.len, JSON_DECODE_ANY, &je);
+	if (v == NULL)
+		st_die(ST_EXIT_DATA, "corrupt checkpoint file '%s/%s': %s",
+		    l->ckpt.dir, path, je.text);
+	st_buf_release(&b);
+	return v;
+}
+
+static json_t *
+read_offsets(loop *l, int64_t id)
+{
+	char p[64];
+
+	snprintf(p, sizeof p, "offsets/%lld", (long long)id);
+	json_t *v = ckpt_read_json(l, p);
+	if (v == NULL)
+		st_die(ST_EXIT_DATA, "checkpoint '%s' lacks '%s' (was it "
+		    "edited by hand?)", l->ckpt.dir, p);
+	return v;
+}
+
+/* Cleans the input of the batches done so far (clean-source). */
+static void
+clean_done(loop *l)
+{
+	if (!l->o->clean || l->npend == 0)
+		return;
+	int64_t done = done_batch(l);
+	size_t k = 0;
+	for (size_t i = 0; i < l->npend; i++) {
+		pending *p = &l->pend[i];
+		if (p->id > done) {
+			l->pend[k++] = *p;
+			continue;
+		}
+		for (size_t j = 0; j < l->o->nsources; j++) {
+			st_source *s = l->o->sources[j];
+			json_t *r = json_object_get(p->sources, skey(s));
+			if (r && s->vt->commit)
+				(void)s->vt->commit(s, r);
+		}
+		json_decref(p->sources);
+	}
+	l->npend = k;
+}
+
+static void
+add_pending(loop *l, int64_t id, json_t *sources)
+{
+	if (!l->o->clean)
+		return;
+	if (l->npend == l->pcap) {
+		l->pcap = l->pcap ? l->pcap * 2 : 16;
+		l->pend = st_realloc(l->pend, l->pcap * sizeof *l->pend);
+	}
+	l->pend[l->npend].id = id;
+	l->pend[l->npend].sources = json_incref(sources);
+	l->npend++;
+}
+
+/* Writes the positions of the sources (through the last planned batch)
+ * and drops the offsets nobody needs any more. */
+static void
+compact(loop *l)
+{
+	int64_t through = l->next_id - 1;
+	char p[512];
+
+	if (!l->has_ckpt || through < 0 || through == l->through)
+		return;
+	for (size_t i = 0; i < l->o->nsources; i++) {
+		st_source *s = l->o->sources[i];
+		json_t *pos = s->vt->save(s);
+		json_t *v = json_pack("{sIso}", "through", (json_int_t)through,
+		    "position", pos);
+		snprintf(p, sizeof p, "sources/%s/seen", skey(s));
+		ckpt_write_json(l, p, v);
+		json_decref(v);
+	}
+	l->through = through;
+	int64_t limit = done_batch(l) - KEEP_OFFSETS;
+	if (limit > through)
+		limit = through;
+	int64_t *v;
+	size_t n;
+	if (st_ckpt_versions(&l->ckpt, "offsets", &v, &n) < 0)
+		return;
+	for (size_t i = 0; i < n && v[i] < limit; i++) {
+		snprintf(p, sizeof p, "offsets/%lld", (long long)v[i]);
+		(void)st_ckpt_remove(&l->ckpt, p);
+	}
+	free(v);
+}
+
+static json_t *
+progress(loop *l, int64_t id, uint64_t rows, int64_t t0, int64_t t1,
+    json_t *per_source)
+{
+	double since = (t0 - l->prev_start) / 1e6;
+	double took = (t1 - t0) / 1e6;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_string("st-read"));
+	json_object_set_new(o, "batchId", json_integer(id));
+	json_object_set_new(o, "numInputRows", json_integer(rows));
+	json_object_set_new(o, "inputRowsPerSecond",
+	    json_real(l->prev_start && since > 0 ? rows / since : 0.0));
+	json_object_set_new(o, "processedRowsPerSecond",
+	    json_real(took > 0 ? rows / took : 0.0));
+	if (l->em.malformed)
+		json_object_set_new(o, "numMalformedRows",
+		    json_integer(l->em.malformed));
+	json_object_set_new(o, "durationMs", json_pack("{sI}",
+	    "triggerExecution", (json_int_t)((t1 - t0) / 1000)));
+	json_object_set_new(o, "sources", per_source);
+	return o;
+}
+
+/*
+ * Emits batch id: logs it first when it is new (replay 0), then the begin
+ * line, each source's records, the end line with progress, and flushes.
+ * sources maps source keys to ranges (absent: nothing from that source).
+ */
+static void
+emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
+{
+	int data = 0;
+
+	for (size_t i = 0; i < l->o->nsources; i++) {
+		st_source *s = l->o->sources[i];
+		json_t *r = json_object_get(sources, skey(s));
+		if (r && !s->vt->empty(s, r))
+			data = 1;
+	}
+	if (l->has_ckpt && !replay) {
+		char p[64];
+		json_t *v = json_pack("{sIsIsbsO}", "batch", (json_int_t)id,
+		    "ts", (json_int_t)ts, "data", data, "sources", sources);
+		snprintf(p, sizeof p, "offsets/%lld", (long long)id);
+		ckpt_write_json(l, p, v);
+		json_decref(v);
+	}
+	if (!replay)
+		for (size_t i = 0; i < l->o->nsources; i++) {
+			st_source *s = l->o->sources[i];
+			json_t *r = json_object_get(sources, skey(s));
+			if (r)
+				s->vt->advance(s, r);
+		}
+
+	int64_t t0 = st_mono_usec();
+	json_t *b = st_ctl_new_begin(id, ts);
+	write_ctl(l, b);
+	json_decref(b);
+	l->em.rows = l->em.malformed = 0;
+	json_t *per = json_array();
+	for (size_t i = 0; i < l->o->nsources; i++) {
+		st_source *s = l->o->sources[i];
+		json_t *r = json_object_get(sources, skey(s));
+		uint64_t before = l->em.rows;
+		if (s->name) {
+			json_t *c = st_ctl_new_source(s->name);
+			write_ctl(l, c);
+			json_decref(c);
+		}
+		if (r && replay && !s->vt->replayable) {
+			st_warn("batch %lld: the input of source '%s' cannot "
+			    "be read again (%s is not replayable): it is "
+			    "lost", (long long)id, skey(s),
+			    s->vt->describe(s));
+		} else if (r && s->vt->emit(s, r, &l->em) < 0) {
+			st_writer_flush(&l->out);
+			exit(ST_EXIT_DATA);
+		}
+		json_t *e = json_pack("{ssss}", "name", skey(s),
+		    "description", s->vt->describe(s));
+		json_object_set_new(e, "numInputRows",
+		    json_integer(l->em.rows - before));
+		if (r)
+			json_object_set(e, "endOffset", r);
+		json_array_append_new(per, e);
+	}
+	int64_t t1 = st_mono_usec();
+	json_t *e = st_ctl_new_end(id);
+	json_array_append_new(json_object_get(e, "progress"),
+	    progress(l, id, l->em.rows, t0, t1, per));
+	write_ctl(l, e);
+	json_decref(e);
+	st_writer_flush(&l->out);
+	l->malformed += l->em.malformed;
+	l->prev_start = t0;
+	l->emitted = id;
+	l->last_had_data = data;
+	if (l->has_ckpt && !sink_announced(l)) {
+		char t[32];
+		int n = snprintf(t, sizeof t, "%lld\n", (long long)id);
+		if (st_ckpt_write(&l->ckpt, "sources/done", t, (size_t)n) < 0)
+			st_die(ST_EXIT_DATA, "cannot write '%s/sources/done':",
+			    l->ckpt.dir);
+	}
+	add_pending(l, id, sources);
+	clean_done(l);
+	if (!replay && l->has_ckpt && id % COMPACT_EVERY == COMPACT_EVERY - 1)
+		compact(l);
+}
+
+/* Plans one batch from every source; returns the ranges by source key
+ * (new reference) or NULL when no source has anything new. */
+static json_t *
+plan(loop *l, const st_source_limits *lim)
+{
+	json_t *v = json_object();
+
+	for (size_t i = 0; i < l->o->nsources; i++) {
+		st_source *s = l->o->sources[i];
+		json_t *r = s->vt->plan(s, lim);
+		if (r)
+			json_object_set_new(v, skey(s), r);
+	}
+	if (json_object_size(v) == 0) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
+static void
+new_batch(loop *l, json_t *ranges)
+{
+	emit_batch(l, l->next_id, st_now_usec() / 1000, ranges, 0);
+	l->next_id++;
+}
+
+/* Rebuilds the positions from the checkpoint and replays the batches
+ * logged but not done. */
+static void
+restart(loop *l)
+{
+	int64_t last = st_ckpt_latest(&l->ckpt, "offsets");
+	int64_t done, through = last;
+	char p[512];
+
+	if (sink_announced(l)) {
+		done = st_ckpt_latest(&l->ckpt, "commits");
+	} else {
+		json_t *d = ckpt_read_json(l, "sources/done");
+		done = d ? json_integer_value(d) : -1;
+		json_decref(d);
+	}
+	if (done > last)
+		done = last;
+
+	int64_t *from = st_calloc(l->o->nsources + 1, sizeof *from);
+	for (size_t i = 0; i < l->o->nsources; i++) {
+		st_source *s = l->o->sources[i];
+		snprintf(p, sizeof p, "sources/%s/seen", skey(s));
+		json_t *v = ckpt_read_json(l, p);
+		from[i] = 0;
+		if (v) {
+			if (s->vt->load(s, json_object_get(v, "position")) < 0)
+				st_die(ST_EXIT_DATA, "corrupt checkpoint file "
+				    "'%s/%s'", l->ckpt.dir, p);
+			from[i] = json_integer_value(json_object_get(v,
+			    "through")) + 1;
+			if (from[i] - 1 < through)
+				through = from[i] - 1;
+		} else {
+			through = -1;
+		}
+		json_decref(v);
+	}
+	l->through = through;
+	/* Positions: replay the log over the compacted state. */
+	for (int64_t b = through + 1; b <= last; b++) {
+		json_t *v = read_offsets(l, b);
+		json_t *src = json_object_get(v, "sources");
+		for (size_t i = 0; i < l->o->nsources; i++) {
+			st_source *s = l->o->sources[i];
+			json_t *r = json_object_get(src, skey(s));
+			if (r && b >= from[i])
+				s->vt->advance(s, r);
+		}
+		if (b == last)
+			l->last_had_data = json_is_true(json_object_get(v,
+			    "data"));
+		json_decref(v);
+	}
+	free(from);
+	/* Clean what earlier runs committed but had no time to clean. */
+	if (l->o->clean) {
+		int64_t *v;
+		size_t n;
+		if (st_ckpt_versions(&l->ckpt, "offsets", &v, &n) == 0) {
+			for (size_t i = 0; i < n && v[i] <= done; i++) {
+				json_t *o = read_offsets(l, v[i]);
+				add_pending(l, v[i], json_object_get(o,
+				    "sources"));
+				json_decref(o);
+			}
+			free(v);
+		}
+	}
+	l->emitted = done;
+	clean_done(l);
+	l->next_id = last + 1;
+	for (int64_t b = done + 1; b <= last && !st_stop_requested(); b++) {
+		json_t *v = read_offsets(l, b);
+		emit_batch(l, b, json_integer_value(json_object_get(v, "ts")),
+		    json_object_get(v, "sources"), 1);
+		json_decref(v);
+	}
+}
+
+/* True when the reader of our standard output has gone away. */
+static int
+downstream_gone(void)
+{
+	struct pollfd p = { .fd = 1, .events = 0 };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLERR | POLLHUP));
+}
+
+/* Before exiting with clean-source on: gives the sink a moment to commit
+ * the last batch, so its files are cleaned by this run. */
+static void
+await_commit(loop *l)
+{
+	if (!l->o->clean || l->npend == 0 || !sink_announced(l))
+		return;
+	int64_t deadline = st_mono_usec() + 30 * ST_USEC_PER_SEC;
+	while (done_batch(l) < l->emitted && !st_stop_requested() &&
+	    !downstream_gone() && st_mono_usec() < deadline)
+		nap(20000);
+	clean_done(l);
+	if (l->npend)
+		st_warn("batch %lld is not committed yet: its input is "
+		    "cleaned by the next run", (long long)l->emitted);
+}
+
+static int
+all_exhausted(loop *l)
+{
+	for (size_t i = 0; i < l->o->nsources; i++) {
+		st_source *s = l->o->sources[i];
+		if (!s->vt->exhausted || !s->vt->exhausted(s))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+wait_data(loop *l, int64_t usec)
+{
+	/* One source that can wait on its input (stdin) waits for it;
+	 * files are polled. */
+	if (l->o->nsources == 1 && l->o->sources[0]->vt->wait)
+		l->o->sources[0]->vt->wait(l->o->sources[0], usec);
+	else
+		nap(usec);
+}
+
+int
+st_read_run(const st_read_opts *o)
+{
+	loop l;
+	const st_common *c = o->common;
+	st_source_limits none = { 0 };
+
+	memset(&l, 0, sizeof l);
+	l.o = o;
+	l.emitted = -1;
+	l.through = -1;
+	st_signals_init();
+	st_io_tune_pipe(1);
+	st_writer_init(&l.out, 1, "standard output", 0);
+	l.em.out = &l.out;
+	l.em.mode = c->malformed;
+	l.em.dead_letter = c->dead_letter;
+	l.em.dead_fd = -1;
+	if (c->dead_letter) {
+		l.em.dead_fd = open(c->dead_letter,
+		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+		if (l.em.dead_fd < 0)
+			st_die(ST_EXIT_DATA, "cannot open '%s':",
+			    c->dead_letter);
+	}
+	if (c->checkpoint) {
+		if (st_ckpt_open(&l.ckpt, c->checkpoint) < 0)
+			return ST_EXIT_DATA;
+		l.has_ckpt = 1;
+		if (st_ckpt_lock(&l.ckpt, o->wait_lock) < 0) {
+			if (errno == EWOULDBLOCK)
+				st_die(ST_EXIT_DATA, "checkpoint '%s' is in use "
+				    "by another run of this pipeline (use "
+				    "--wait to wait for it)", c->checkpoint);
+			st_die(ST_EXIT_DATA, "cannot lock '%s/lock':",
+			    c->checkpoint);
+		}
+		restart(&l);
+	}
+
+	switch (o->trigger) {
+	case ST_TRIGGER_ONCE: {
+		json_t *r = st_stop_requested() ? NULL : plan(&l, &none);
+		if (r)
+			new_batch(&l, r);
+		json_decref(r);
+		break;
+	}
+	case ST_TRIGGER_AVAILABLE_NOW:
+		for (size_t i = 0; i < o->nsources; i++)
+			if (o->sources[i]->vt->snapshot)
+				o->sources[i]->vt->snapshot(o->sources[i]);
+		while (!st_stop_requested()) {
+			json_t *r = plan(&l, &o->limits);
+			if (r == NULL)
+				break;
+			new_batch(&l, r);
+			json_decref(r);
+		}
+		break;
+	case ST_TRIGGER_DEFAULT:
+	case ST_TRIGGER_INTERVAL: {
+		int64_t start = st_mono_usec();
+		while (!st_stop_requested()) {
+			if (o->trigger == ST_TRIGGER_INTERVAL) {
+				/* Fire at the next multiple of the interval;
+				 * a missed one is skipped, as Spark does. */
+				int64_t now = st_mono_usec();
+				int64_t next = start + ((now - start) /
+				    o->interval + 1) * o->interval;
+				while (!st_stop_requested() &&
+				    (now = st_mono_usec()) < next) {
+					int64_t d = next - now;
+					wait_data(&l, d < o->poll ? d : o->poll);
+					clean_done(&l);
+				}
+				if (st_stop_requested())
+					break;
+			}
+			json_t *r = plan(&l, &o->limits);
+			if (r) {
+				new_batch(&l, r);
+				json_decref(r);
+				continue;
+			}
+			if (all_exhausted(&l))
+				break;
+			clean_done(&l);
+			if (o->trigger == ST_TRIGGER_DEFAULT)
+				wait_data(&l, o->poll);
+		}
+		break;
+	}
+	}
+	/* The extra empty batch lets the last watermark take effect. */
+	if (!st_stop_requested() && l.last_had_data &&
+	    (o->trigger == ST_TRIGGER_ONCE ||
+	    o->trigger == ST_TRIGGER_AVAILABLE_NOW || all_exhausted(&l))) {
+		json_t *r = json_object();
+		new_batch(&l, r);
+		json_decref(r);
+	}
+	await_commit(&l);
+	compact(&l);
+	st_writer_flush(&l.out);
+	if (l.malformed && c->malformed == ST_MALFORMED_DROP)
+		st_warn("dropped %llu malformed record%s%s%s%s",
+		    (unsigned long long)l.malformed,
+		    l.malformed == 1 ? "" : "s",
+		    c->dead_letter ? " (copied to '" : "",
+		    c->dead_letter ? c->dead_letter : "",
+		    c->dead_letter ? "')" : "");
+	if (l.em.dead_fd >= 0 && close(l.em.dead_fd) < 0)
+		st_die(ST_EXIT_DATA, "cannot write to '%s':", c->dead_letter);
+	for (size_t i = 0; i < l.npend; i++)
+		json_decref(l.pend[i].sources);
+	free(l.pend);
+	st_writer_release(&l.out);
+	st_buf_release(&l.line);
+	st_buf_release(&l.em.scratch);
+	if (l.has_ckpt)
+		st_ckpt_close(&l.ckpt);
+	return ST_EXIT_OK;
+}

@@ -1,0 +1,212 @@
+/*
+ * source.h - the sources of a stream, behind one interface with replayable
+ * offsets.
+ *
+ * Only the source decides what a batch contains (st(7)). A source has a
+ * position (what it has already handed out) and turns "what is new since
+ * the position" into a range: a JSON value that names exactly the input of
+ * one batch, so that it can be written to the write-ahead log
+ * (DIR/offsets/N) before any record of the batch is emitted, and emitted
+ * again, record for record, after a crash. The run loop (run.h) never looks
+ * inside a range; each source defines its own:
+ *
+ *   file    {"files":[{"path":"in/a.json","start":0,"end":812,"line":1,
+ *            "size":812,"mtime":1549360800000},...]}
+ *           byte ranges per file, split at record boundaries, so
+ *           --max-bytes-per-trigger can cut a big file into several batches
+ *   stdin   {"lines":[1,500]} (informative only: stdin is not replayable)
+ *   kafka   (later) {"topic":"t","partitions":{"0":[1200,1350],"1":[...]}}
+ *           partition offsets [from, to): plan() asks the broker for the
+ *           latest offsets, advance() moves the committed position, emit()
+ *           fetches exactly [from, to) again on a replay.
+ *
+ * Lifecycle, as the run loop drives it:
+ *
+ *     load(pos) once, from the compacted position (DIR/sources/NAME/seen);
+ *     advance(range) for every logged batch after that position;
+ *     emit(range) for every logged batch not yet committed (the replay);
+ *     then, for every new batch:
+ *         range = plan(limits)   -- NULL when there is nothing new
+ *         (the loop logs the range and fsyncs it)
+ *         advance(range); emit(range)
+ *     commit(range) once the batch is committed downstream (clean-source);
+ *     save() now and then, to compact the position.
+ *
+ * Ownership: ranges and positions are jansson values; plan() and save()
+ * return new references, every other function borrows the range it is
+ * given. A source owns everything it allocates; st_source_free() releases
+ * it.
+ */
+#ifndef ST_SOURCE_H
+#define ST_SOURCE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "io.h"
+#include "op.h"
+#include "schema.h"
+
+/* How much one batch may take (0: no limit). Spark's maxFilesPerTrigger,
+ * maxBytesPerTrigger and, for Kafka, maxOffsetsPerTrigger. */
+typedef struct st_source_limits {
+	int64_t max_files;
+	int64_t max_bytes;
+	int64_t max_records;
+} st_source_limits;
+
+/*
+ * Where a source writes its records: the tool's output, the malformed
+ * record policy (Spark's reader modes) and the batch's counters. A source
+ * calls st_emitter_write() for each good record and st_emitter_bad() for
+ * each one that does not parse or does not fit the schema.
+ */
+typedef struct st_emitter {
+	st_writer *out;			/* borrowed */
+	st_malformed mode;
+	const char *dead_letter;	/* path, for messages */
+	int dead_fd;			/* -1: none */
+	uint64_t rows;			/* records written in this batch */
+	uint64_t malformed;		/* malformed records in this batch */
+	st_buf scratch;
+} st_emitter;
+
+/* Writes one record (valid JSON object text, no newline) and counts it. */
+void st_emitter_write(st_emitter *em, const char *obj, size_t len);
+
+/*
+ * Applies the malformed policy to a bad record. raw is the input text of
+ * the record (as the file has it, without the final newline); typed, when
+ * not NULL, is the record as far as it could be made (a schema's object
+ * with the failing fields null), which permissive mode keeps, adding
+ * "_corrupt_record"; without it permissive mode writes
+ * {"_corrupt_record":"<raw>"}. The message (printf format, no trailing
+ * newline) names where and why, e.g. "in/a.csv:12: field 'Price': cannot
+ * cast 'abc' to DOUBLE"; failfast prints it and exits 1 (after flushing
+ * the good records before it), dropmalformed counts the record and copies
+ * raw to the dead-letter file.
+ */
+void st_emitter_bad(st_emitter *em, const char *raw, size_t rawlen,
+    const char *typed, size_t tlen, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+typedef struct st_source st_source;
+
+typedef struct st_source_vt {
+	const char *kind;	/* "file", "stdin", ... */
+	/* 1: emit() can re-emit any logged range after a restart. */
+	int replayable;
+	/* Returns the range of the next batch: new data after the position
+	 * within lim (new reference), or NULL when there is nothing new. Does
+	 * not move the position. */
+	json_t *(*plan)(st_source *s, const st_source_limits *lim);
+	/* Moves the position past range. */
+	void (*advance)(st_source *s, json_t *range);
+	/* Writes range's records to em. Returns 0, or -1 after printing why
+	 * (the input is gone, unreadable). */
+	int (*emit)(st_source *s, json_t *range, st_emitter *em);
+	/* True when range holds no data at all. */
+	int (*empty)(st_source *s, json_t *range);
+	/* The batch of range is committed downstream: clean up (archive or
+	 * delete fully consumed files). Must be idempotent. Optional. */
+	int (*commit)(st_source *s, json_t *range);
+	/* Freezes what "available now" means: later plans only see the data
+	 * present at this call (trigger available-now). Optional. */
+	void (*snapshot)(st_source *s);
+	/* Waits up to usec for new data (default: sleep). Returns early on a
+	 * signal. Optional. */
+	void (*wait)(st_source *s, int64_t usec);
+	/* True when the source can never have new data (stdin at its end). */
+	int (*exhausted)(st_source *s);
+	/* The position, for compaction (new reference), and back. */
+	json_t *(*save)(st_source *s);
+	int (*load)(st_source *s, json_t *pos);
+	/* A description for progress ("FileSource[in]"), borrowed. */
+	const char *(*describe)(st_source *s);
+	void (*free)(st_source *s);
+} st_source_vt;
+
+struct st_source {
+	const st_source_vt *vt;
+	char *name;		/* NULL: the single unnamed source */
+	void *self;
+};
+
+/* Releases s and everything it owns (NULL is fine). */
+void st_source_free(st_source *s);
+
+/* ---- the file source (file.c) ------------------------------------- */
+
+typedef enum st_file_format {
+	ST_FMT_JSON,
+	ST_FMT_CSV,
+	ST_FMT_TEXT
+} st_file_format;
+
+typedef enum st_clean_source {
+	ST_CLEAN_OFF,
+	ST_CLEAN_DELETE,
+	ST_CLEAN_ARCHIVE
+} st_clean_source;
+
+typedef struct st_file_opts {
+	st_file_format format;
+	st_schema *schema;	/* borrowed, may be NULL */
+	int header;		/* CSV: the first line names the columns */
+	char delimiter;		/* CSV, default ',' */
+	char quote;		/* CSV, default '"' */
+	st_clean_source clean;
+	const char *archive_dir;
+} st_file_opts;
+
+/*
+ * A file source over paths: each a directory (its regular files, not
+ * those whose names start with '.' or '_', as Spark skips them), a glob
+ * pattern, or a file. New files are taken in modification-time order, then
+ * by name. Files must appear atomically (written elsewhere, then renamed
+ * in): a file is read up to the size it had when it was first planned.
+ * paths and opts are borrowed and must outlive the source. Returns a new
+ * source.
+ */
+st_source *st_file_source_new(const char *name, char *const *paths,
+    const st_file_opts *opts);
+
+/*
+ * Lists the files that paths name right now (for messages and tests):
+ * returns a new NULL-terminated array (st_strv_free()), in the order the
+ * source would take them.
+ */
+char **st_file_source_list(char *const *paths);
+
+/* ---- the stdin source (stdin.c) ----------------------------------- */
+
+/*
+ * Standard input as a source: lines as they come, in the given format.
+ * Not replayable: after a crash, the logged but uncommitted batches are
+ * lost (at-most-once for them); without a checkpoint, delivery is what the
+ * pipe gives. until_eof: plan() reads up to the end of input (trigger once
+ * and available-now) instead of what is available now. opts is borrowed.
+ */
+st_source *st_stdin_source_new(const char *name, const st_file_opts *opts,
+    int until_eof);
+
+/* ---- shared by the formats ---------------------------------------- */
+
+/*
+ * A line-format parser: turns the lines of one input (a file's byte range
+ * or stdin) into records on an emitter. where names the input in messages
+ * ("in/a.csv"); lineno is the number of the first line fed. For CSV with a
+ * header, st_parser_header() gives the header line first.
+ */
+typedef struct st_parser st_parser;
+st_parser *st_parser_new(const st_file_opts *opts);
+void st_parser_free(st_parser *p);
+void st_parser_start(st_parser *p, const char *where, uint64_t lineno,
+    st_emitter *em);
+int st_parser_header(st_parser *p, const char *line, size_t len);
+void st_parser_line(st_parser *p, const char *line, size_t len);
+/* Ends the input: a CSV record left open by a quote is malformed. */
+void st_parser_finish(st_parser *p);
+
+#endif

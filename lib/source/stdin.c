@@ -1,0 +1,190 @@
+/* stdin.c - standard input as a source (not replayable); see source.h. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "source.h"
+
+typedef struct stdin_source {
+	const st_file_opts *o;
+	int until_eof;
+	st_reader r;
+	int eof;
+	st_buf pending;		/* planned lines, each followed by '\n' */
+	uint64_t first, next;	/* line numbers: pending's first, the next */
+	st_parser *parser;
+} stdin_source;
+
+/* True when fd 0 has something to read (or its end) right now. */
+static int
+readable(int64_t usec)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	int ms = usec > 0 ? (int)((usec + 999) / 1000) : 0;
+
+	return poll(&p, 1, ms) > 0;
+}
+
+static json_t *
+stdin_plan(st_source *s, const st_source_limits *lim)
+{
+	stdin_source *ss = s->self;
+	int64_t n = 0;
+
+	if (ss->pending.len == 0)
+		ss->first = ss->next;
+	while (!ss->eof) {
+		if (lim->max_bytes && (int64_t)ss->pending.len >= lim->max_bytes)
+			break;
+		if (lim->max_records && n >= lim->max_records)
+			break;
+		if (!ss->until_eof && !st_reader_has_line(&ss->r) &&
+		    !readable(0))
+			break;
+		const char *line;
+		size_t len;
+		int got = st_reader_getline(&ss->r, &line, &len);
+		if (got == -2) {
+			if (st_stop_requested())
+				break;
+			continue;
+		}
+		if (got < 0)
+			st_die(ST_EXIT_DATA, "cannot read standard input:");
+		if (got == 0) {
+			ss->eof = 1;
+			break;
+		}
+		st_buf_add(&ss->pending, line, len);
+		st_buf_putc(&ss->pending, '\n');
+		ss->next++;
+		n++;
+	}
+	if (ss->pending.len == 0)
+		return NULL;
+	return json_pack("{s[II]}", "lines", (json_int_t)ss->first,
+	    (json_int_t)(ss->next - 1));
+}
+
+static void
+stdin_advance(st_source *s, json_t *range)
+{
+	(void)s;
+	(void)range;
+}
+
+static int
+stdin_emit(st_source *s, json_t *range, st_emitter *em)
+{
+	stdin_source *ss = s->self;
+	const char *p = ss->pending.data, *end = p + ss->pending.len;
+
+	(void)range;
+	st_parser_start(ss->parser, "<stdin>", ss->first, em);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		st_parser_line(ss->parser, p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+	st_parser_finish(ss->parser);
+	st_buf_reset(&ss->pending);
+	return 0;
+}
+
+static int
+stdin_empty(st_source *s, json_t *range)
+{
+	(void)s;
+	return json_array_size(json_object_get(range, "lines")) == 0;
+}
+
+static void
+stdin_wait(st_source *s, int64_t usec)
+{
+	stdin_source *ss = s->self;
+
+	if (!ss->eof && !st_reader_has_line(&ss->r))
+		(void)readable(usec);
+}
+
+static int
+stdin_exhausted(st_source *s)
+{
+	stdin_source *ss = s->self;
+
+	return ss->eof && ss->pending.len == 0;
+}
+
+static json_t *
+stdin_save(st_source *s)
+{
+	stdin_source *ss = s->self;
+
+	return json_pack("{sI}", "line", (json_int_t)ss->next);
+}
+
+static int
+stdin_load(st_source *s, json_t *pos)
+{
+	/* Lines of an earlier run are gone with its pipe; numbering goes
+	 * on so the log stays readable. */
+	stdin_source *ss = s->self;
+	json_t *l = json_object_get(pos, "line");
+
+	if (json_is_integer(l))
+		ss->first = ss->next = (uint64_t)json_integer_value(l);
+	return 0;
+}
+
+static const char *
+stdin_describe(st_source *s)
+{
+	(void)s;
+	return "StdinSource[-]";
+}
+
+static void
+stdin_free(st_source *s)
+{
+	stdin_source *ss = s->self;
+
+	st_reader_release(&ss->r);
+	st_buf_release(&ss->pending);
+	st_parser_free(ss->parser);
+	free(ss);
+}
+
+static const st_source_vt stdin_vt = {
+	.kind = "stdin",
+	.replayable = 0,
+	.plan = stdin_plan,
+	.advance = stdin_advance,
+	.emit = stdin_emit,
+	.empty = stdin_empty,
+	.wait = stdin_wait,
+	.exhausted = stdin_exhausted,
+	.save = stdin_save,
+	.load = stdin_load,
+	.describe = stdin_describe,
+	.free = stdin_free,
+};
+
+st_source *
+st_stdin_source_new(const char *name, const st_file_opts *opts,
+    int until_eof)
+{
+	st_source *s = st_calloc(1, sizeof *s);
+	stdin_source *ss = st_calloc(1, sizeof *ss);
+
+	ss->o = opts;
+	ss->until_eof = until_eof;
+	ss->first = ss->next = 1;
+	st_reader_init(&ss->r, 0, "standard input");
+	ss->parser = st_parser_new(opts);
+	s->vt = &stdin_vt;
+	s->name = name ? st_strdup(name) : NULL;
+	s->self = ss;
+	return s;
+}
