@@ -1,0 +1,82 @@
+/* st-watermark - event-time watermarks for the stateful tools downstream.
+ * See st-watermark(1). */
+#include <getopt.h>
+#include <string.h>
+
+#include "err.h"
+#include "op/watermark.h"
+#include "opts.h"
+#include "time.h"
+
+static const char usage_text[] =
+"usage: st-watermark -t column -d delay [--time-unit unit] [--source name]\n"
+"       [--policy min|max] [common options]\n"
+"\n"
+"  -t, --time COL          the event time column\n"
+"  -d, --delay DURATION    how late data may arrive ('30 minutes')\n"
+"      --time-unit UNIT    numbers in COL are s (default), ms or us\n"
+"      --source NAME       track only records of source NAME\n"
+"      --policy POLICY     global watermark over sources: min (default), max\n"
+ST_COMMON_HELP;
+
+enum { OPT_UNIT = ST_OPT_TOOL_BASE, OPT_SOURCE, OPT_POLICY };
+
+static const struct option longopts[] = {
+	{ "time", required_argument, NULL, 't' },
+	{ "delay", required_argument, NULL, 'd' },
+	{ "time-unit", required_argument, NULL, OPT_UNIT },
+	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	ST_COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+main(int argc, char **argv)
+{
+	st_common common;
+	st_watermark_opts o = { { NULL, ST_USEC_PER_SEC }, 0, NULL, 0 };
+	int c;
+
+	st_common_init(&common, argv[0]);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":t:d:", longopts, NULL)) != -1) {
+		if (st_common_option(&common, c, optarg, usage_text))
+			continue;
+		switch (c) {
+		case 't':
+			o.time.col = optarg;
+			break;
+		case 'd':
+			o.delay = st_opt_duration("--delay", optarg);
+			break;
+		case OPT_UNIT:
+			st_evtime_unit(&o.time, optarg);
+			break;
+		case OPT_SOURCE:
+			o.source = optarg;
+			break;
+		case OPT_POLICY:
+			if (strcmp(optarg, "min") == 0)
+				o.policy_max = 0;
+			else if (strcmp(optarg, "max") == 0)
+				o.policy_max = 1;
+			else
+				st_usage_error("invalid policy '%s' for "
+				    "--policy (min or max)", optarg);
+			break;
+		case ':':
+			st_usage_error("option '%s' needs an argument",
+			    argv[optind - 1]);
+		default:
+			st_usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		st_usage_error("unexpected argument '%s'", argv[optind]);
+	if (o.time.col == NULL)
+		st_usage_error("--time is required");
+	if (o.delay == 0)
+		st_usage_error("--delay is required");
+	return st_watermark_run(&o, &common);
+}

@@ -1,0 +1,230 @@
+/* watermark.c - st-watermark; see watermark.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "op/watermark.h"
+#include "time.h"
+
+typedef struct wmstate {
+	const st_watermark_opts *o;
+	int64_t max_seen;	/* through the last batch; ST_TIME_NONE */
+	int64_t wm;		/* in force for the current batch */
+	int64_t bmin, bmax;	/* event times of the current batch */
+	int64_t no_time;	/* records without a readable time, per batch */
+} wmstate;
+
+static json_t *
+ts_json(int64_t us)
+{
+	if (us == ST_TIME_NONE)
+		return json_null();
+	st_buf t = ST_BUF_INIT;
+	st_format_timestamp(&t, us);
+	json_t *j = json_string(t.data);
+	st_buf_release(&t);
+	return j;
+}
+
+static int64_t
+json_ts(json_t *j)
+{
+	const char *s = json_string_value(j);
+	int64_t us;
+	if (s == NULL || st_parse_timestamp(s, strlen(s), &us) < 0)
+		return ST_TIME_NONE;
+	return us;
+}
+
+void
+st_watermark_set(st_batch *b, int64_t wm)
+{
+	st_batch_set_watermark(b, wm);
+	if (wm == ST_TIME_NONE && b->begin) {
+		json_object_set_new(b->begin, "wm", json_null());
+		b->dirty = 1;
+	}
+}
+
+static int
+wm_begin(st_op *op, st_ctx *ctx, st_batch *b)
+{
+	wmstate *s = op->self;
+	const st_watermark_opts *o = s->o;
+
+	(void)ctx;
+	if (s->max_seen != ST_TIME_NONE) {
+		int64_t cand = s->max_seen - o->delay;
+		if (s->wm == ST_TIME_NONE || cand > s->wm)
+			s->wm = cand;
+	}
+	s->bmin = s->bmax = ST_TIME_NONE;
+	s->no_time = 0;
+	if (b->begin == NULL) {
+		b->wm = s->wm;
+		return 0;
+	}
+	st_buf d = ST_BUF_INIT;
+	st_format_duration(&d, o->delay);
+	json_object_set_new(b->begin, "delay", json_string(d.data));
+	st_buf_release(&d);
+	if (o->source == NULL) {
+		st_watermark_set(b, s->wm);
+		return 0;
+	}
+	json_t *wms = json_object_get(b->begin, "wms");
+	if (!json_is_object(wms)) {
+		wms = json_object();
+		json_object_set_new(b->begin, "wms", wms);
+	}
+	json_object_set_new(wms, o->source, ts_json(s->wm));
+	int64_t global = ST_TIME_NONE;
+	int first = 1;
+	const char *k;
+	json_t *v;
+	json_object_foreach(wms, k, v) {
+		int64_t w = json_ts(v);
+		if (o->policy_max) {
+			if (w != ST_TIME_NONE && (global == ST_TIME_NONE ||
+			    w > global))
+				global = w;
+		} else if (w == ST_TIME_NONE) {
+			/* A source without a watermark yet holds the
+			 * minimum back, as Spark's min policy does. */
+			global = ST_TIME_NONE;
+			first = 0;
+			break;
+		} else if (first || w < global) {
+			global = w;
+			first = 0;
+		}
+	}
+	st_watermark_set(b, global);
+	return 0;
+}
+
+static int
+wm_record(st_op *op, st_ctx *ctx, st_record *r)
+{
+	wmstate *s = op->self;
+	int64_t t;
+
+	if (s->o->source == NULL || (ctx->source &&
+	    strcmp(ctx->source, s->o->source) == 0)) {
+		if (st_evtime_get(&s->o->time, r, &t) == 0) {
+			if (s->bmax == ST_TIME_NONE || t > s->bmax)
+				s->bmax = t;
+			if (s->bmin == ST_TIME_NONE || t < s->bmin)
+				s->bmin = t;
+		} else {
+			s->no_time++;
+		}
+	}
+	st_emit(ctx, r);
+	return 0;
+}
+
+static int
+wm_end(st_op *op, st_ctx *ctx, st_batch *b)
+{
+	wmstate *s = op->self;
+
+	(void)ctx;
+	(void)b;
+	if (s->bmax != ST_TIME_NONE && (s->max_seen == ST_TIME_NONE ||
+	    s->bmax > s->max_seen))
+		s->max_seen = s->bmax;
+	return 0;
+}
+
+static json_t *
+wm_describe(st_op *op)
+{
+	wmstate *s = op->self;
+	json_t *d = json_object();
+
+	json_object_set_new(d, "time", json_string(s->o->time.col));
+	json_object_set_new(d, "timeUnitUsec", json_integer(s->o->time.unit));
+	if (s->o->source)
+		json_object_set_new(d, "source", json_string(s->o->source));
+	return d;
+}
+
+static int
+wm_save(st_op *op, FILE *f)
+{
+	wmstate *s = op->self;
+	json_t *j = json_object();
+
+	json_object_set_new(j, "format", json_string("st-watermark/1"));
+	json_object_set_new(j, "maxEventTime", ts_json(s->max_seen));
+	json_object_set_new(j, "watermark", ts_json(s->wm));
+	char *t = json_dumps(j, JSON_COMPACT);
+	int rc = fprintf(f, "%s\n", t) < 0 ? -1 : 0;
+	free(t);
+	json_decref(j);
+	return rc;
+}
+
+static int
+wm_load(st_op *op, FILE *f)
+{
+	wmstate *s = op->self;
+
+	s->max_seen = s->wm = ST_TIME_NONE;
+	if (f == NULL)
+		return 0;
+	json_t *j = json_loadf(f, JSON_DISABLE_EOF_CHECK, NULL);
+	const char *fmt = json_string_value(json_object_get(j, "format"));
+	if (fmt == NULL || strcmp(fmt, "st-watermark/1") != 0) {
+		st_warn("unknown state format (expected st-watermark/1)");
+		json_decref(j);
+		return -1;
+	}
+	s->max_seen = json_ts(json_object_get(j, "maxEventTime"));
+	s->wm = json_ts(json_object_get(j, "watermark"));
+	json_decref(j);
+	return 0;
+}
+
+static void
+wm_metrics(st_op *op, json_t *obj)
+{
+	wmstate *s = op->self;
+	json_t *e = json_object();
+
+	/* Spark's progress eventTime object, for this batch. */
+	if (s->bmin != ST_TIME_NONE) {
+		json_object_set_new(e, "min", ts_json(s->bmin));
+		json_object_set_new(e, "max", ts_json(s->bmax));
+	}
+	json_object_set_new(e, "watermark", ts_json(s->wm));
+	json_object_set_new(obj, "eventTime", e);
+	if (s->no_time)
+		json_object_set_new(obj, "numRowsWithoutEventTime",
+		    json_integer(s->no_time));
+}
+
+int
+st_watermark_run(const st_watermark_opts *o, st_common *common)
+{
+	wmstate s = { o, ST_TIME_NONE, ST_TIME_NONE, ST_TIME_NONE,
+	    ST_TIME_NONE, 0 };
+	st_op op = {
+		.name = "st-watermark",
+		.self = &s,
+		.begin = wm_begin,
+		.record = wm_record,
+		.end = wm_end,
+		.describe = wm_describe,
+		.save = wm_save,
+		.load = wm_load,
+		.metrics = wm_metrics,
+	};
+
+	/* Two watermarks of one pipeline, one per source, need two
+	 * corners of the checkpoint: the source names them by default. */
+	if (o->source && common->name == NULL)
+		common->name = o->source;
+	return st_op_run(&op, common);
+}

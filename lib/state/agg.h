@@ -1,0 +1,112 @@
+/*
+ * agg.h - aggregate functions over groups: the specs given on the command
+ * line and the compact per-group slots that accumulate them.
+ *
+ * A spec list is what --agg takes, Spark's agg() in SQL form:
+ *
+ *     sum(Buy) AS TotalBuy, count(*) AS n, avg(x), min(x), max(x),
+ *     first(x), last(x), approx_count_distinct(x)
+ *
+ * Without AS a result is named as Spark names it: "sum(Buy)", "count(1)".
+ * Function names are case-insensitive. An argument is a column name (a
+ * plain name or `quoted`).
+ *
+ * Each group keeps one st_aslot per aggregate (24 bytes), updated in place:
+ * no allocation per record except for string values kept by min, max,
+ * first and last, and the HyperLogLog sketch of approx_count_distinct.
+ * Result types follow Spark: count -> BIGINT; sum of integers -> BIGINT,
+ * of any fraction -> DOUBLE; avg -> DOUBLE; min, max, first, last -> the
+ * input's type; approx_count_distinct -> BIGINT (HyperLogLog, see hll.h).
+ * Aggregates skip nulls (a missing field is null), except count(*), and
+ * first/last, which as in Spark (ignoreNulls false) take what comes.
+ */
+#ifndef ST_STATE_AGG_H
+#define ST_STATE_AGG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "record.h"
+#include "state/hll.h"
+#include "value.h"
+
+typedef enum st_agg_fn {
+	ST_AGG_COUNT,		/* count(x): non-null values */
+	ST_AGG_COUNT_ALL,	/* count(*), count(1): rows */
+	ST_AGG_SUM,
+	ST_AGG_AVG,
+	ST_AGG_MIN,
+	ST_AGG_MAX,
+	ST_AGG_FIRST,
+	ST_AGG_LAST,
+	ST_AGG_APPROX_DISTINCT
+} st_agg_fn;
+
+typedef struct st_agg {
+	st_agg_fn fn;
+	char *arg;		/* column name; NULL for count(*) */
+	char *name;		/* output column name (plain text) */
+} st_agg;
+
+typedef struct st_aggs {
+	st_agg *v;
+	size_t n;
+} st_aggs;
+
+/* Parses a spec list into a (emptied first). Returns 0, or -1 with a
+ * message in *err (new string: free() it) naming the offending part. */
+int st_aggs_parse(st_aggs *a, const char *text, char **err);
+void st_aggs_release(st_aggs *a);
+
+/* The list in canonical text ("sum(Buy) AS TotalBuy, count(1) AS n"), for
+ * the query fingerprint. */
+void st_aggs_format(const st_aggs *a, st_buf *b);
+
+/* One aggregate's running state. */
+typedef struct st_aslot {
+	union {
+		int64_t i;
+		double d;
+		char *p;	/* owned bytes (string or JSON text) */
+		st_hll *h;	/* owned sketch */
+	} a;
+	union {
+		int64_t i;
+		double d;
+	} b;
+	uint8_t t;		/* st_vtype of a kept value, or sum's kind */
+	uint8_t set;		/* a value has been kept */
+} st_aslot;
+
+/* Evaluates agg's argument on record r into *v (strings may borrow r;
+ * anything allocated goes to arena). */
+void st_agg_arg(const st_agg *agg, st_record *r, st_arena *arena,
+    st_value *v);
+
+/* Folds value v into slot s (v ignored for count(*)). */
+void st_agg_update(const st_agg *agg, st_aslot *s, const st_value *v);
+
+/* Folds every aggregate of record r into slots[0..a->n). */
+void st_aggs_update(const st_aggs *a, st_aslot *slots, st_record *r,
+    st_arena *arena);
+
+/* Folds src into dst, src coming after dst in event order (sessions
+ * merging). src is left as it was (release it separately). */
+void st_agg_merge(const st_agg *agg, st_aslot *dst, const st_aslot *src);
+
+/* Appends the aggregate's result as JSON text. */
+void st_agg_result(const st_agg *agg, const st_aslot *s, st_buf *b);
+
+/* Frees what the slot owns and zeroes it. */
+void st_agg_clear(const st_agg *agg, st_aslot *s);
+
+/* Bytes the slot owns beyond itself (for memory metrics). */
+size_t st_agg_memory(const st_agg *agg, const st_aslot *s);
+
+/* Saves the slot as one JSON value / loads it back from one (validated)
+ * JSON value text. load returns 0 or -1 when the text does not fit. */
+void st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b);
+int st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n);
+
+#endif

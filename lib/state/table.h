@@ -1,0 +1,120 @@
+/*
+ * table.h - the state store of the stateful operators: a hash table of
+ * entries keyed by byte strings.
+ *
+ * An operator's state is a set of groups (a window and its key values, a
+ * deduplication key, ...), each with a small fixed-size payload (the
+ * aggregate slots, an expiry time). The table keeps each group as one
+ * malloc() block: a header, the payload, then the key bytes. Lookups go
+ * through an open-addressing index (linear probing) of 8-byte slots that
+ * hold a hash fragment and the entry's position in a dense vector, so the
+ * per-key overhead is the header (24 bytes), the malloc block header, one
+ * vector pointer and about 1.5 index slots: about 60 bytes on glibc.
+ *
+ * Keys are the canonical encoding of the group's values (st_key_add()):
+ * equal values give equal bytes, so lookups hash and memcmp bytes and
+ * never build typed values on the hot path. The encoding is JSON text, so
+ * a key is written out as it is stored.
+ *
+ * Entries are owned by the table. Pointers to entries stay valid until
+ * the entry is removed or the table is cleared; positions in the vector
+ * change when entries are removed (st_table_sweep()).
+ *
+ *     st_table t;
+ *     st_table_init(&t, sizeof(my_payload));
+ *     int created;
+ *     st_entry *e = st_table_upsert(&t, key.data, key.len, &created);
+ *     my_payload *p = st_entry_payload(e);
+ *     ...
+ *     st_table_release(&t, NULL, NULL);
+ */
+#ifndef ST_STATE_TABLE_H
+#define ST_STATE_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "json.h"
+
+typedef struct st_entry {
+	uint64_t hash;
+	uint32_t klen;		/* bytes of key after the payload */
+	uint32_t flags;		/* free for the operator (ST_ENTRY_*) */
+	uint64_t seq;		/* insertion order, for --max-keys */
+	/* payload (t->psize bytes, 8-aligned), then klen bytes of key */
+} st_entry;
+
+/* Entry flag the operators use to mark groups changed in a batch. */
+#define ST_ENTRY_UPDATED 0x1
+
+typedef struct st_table {
+	st_entry **v;		/* dense vector of entries */
+	size_t n, cap;
+	uint64_t *index;	/* slot: (hash fragment << 32) | (pos + 1) */
+	size_t mask;		/* index size - 1 (a power of two) */
+	size_t psize;		/* payload size, rounded up to 8 */
+	uint64_t seq;		/* next insertion number */
+	size_t key_bytes;	/* sum of klen, for memory estimates */
+} st_table;
+
+void st_table_init(st_table *t, size_t payload_size);
+
+/* Frees every entry; fn (may be NULL) is called on each payload first,
+ * with arg, to free what the payload owns. The table is left empty. */
+void st_table_release(st_table *t, void (*fn)(void *payload, void *arg),
+    void *arg);
+
+/* The 64-bit hash of a byte string used by the table (stable). */
+uint64_t st_hash_bytes(const void *p, size_t n);
+
+/* Looks key up; returns the entry (borrowed) or NULL. */
+st_entry *st_table_find(const st_table *t, const void *key, size_t klen);
+
+/* Looks key up, adding a new entry with a zeroed payload when absent
+ * (*created is then 1). Returns the entry (borrowed, owned by the table). */
+st_entry *st_table_upsert(st_table *t, const void *key, size_t klen,
+    int *created);
+
+static inline void *
+st_entry_payload(st_entry *e)
+{
+	return e + 1;
+}
+
+static inline const char *
+st_entry_key(const st_table *t, const st_entry *e)
+{
+	return (const char *)(e + 1) + t->psize;
+}
+
+/* Removes every entry for which keep() returns 0, calling fn on its
+ * payload (as st_table_release()), keeping the others in their order.
+ * Returns the number removed. */
+size_t st_table_sweep(st_table *t, int (*keep)(st_entry *e, void *arg),
+    void (*fn)(void *payload, void *arg), void *arg);
+
+/* Bytes used by the table itself (entries, vector, index), without what
+ * payloads own. */
+size_t st_table_memory(const st_table *t);
+
+/*
+ * Key encoding. Appends the canonical text of one JSON value (f NULL: a
+ * missing field, encoded as null) to key, followed by a separator byte
+ * (0x1f, which JSON text never contains raw). Numbers are written so that
+ * equal numbers encode alike: an integral number in the int64 range as
+ * its digits (1, 1.0 and 1e0 all give "1"), any other as the shortest
+ * double text. Strings are re-escaped canonically; other values are
+ * re-serialized without blanks.
+ */
+void st_key_add(st_buf *key, const st_field *f);
+/* The same for a JSON value text (validated). */
+void st_key_add_json(st_buf *key, const char *val, size_t n);
+
+#define ST_KEY_SEP '\x1f'
+
+/* Splits an encoded key: returns the length of the value starting at p
+ * (up to the next separator); *next is set past the separator. */
+size_t st_key_next(const char *p, const char *end, const char **next);
+
+#endif
