@@ -18,6 +18,7 @@ st_record_release(st_record *r)
 	free(r->edits);
 	st_buf_release(&r->ebuf);
 	st_buf_release(&r->own);
+	st_buf_release(&r->wbuf);
 	memset(r, 0, sizeof *r);
 }
 
@@ -211,11 +212,11 @@ st_record_write(st_record *r, st_writer *w)
 		st_writer_putc(w, '\n');
 		return;
 	}
-	st_buf b = ST_BUF_INIT;
-	st_record_serialize(r, &b);
-	st_buf_putc(&b, '\n');
-	st_writer_write(w, b.data, b.len);
-	st_buf_release(&b);
+	/* A buffer kept in the record: no allocation per edited record. */
+	st_buf_reset(&r->wbuf);
+	st_record_serialize(r, &r->wbuf);
+	st_buf_putc(&r->wbuf, '\n');
+	st_writer_write(w, r->wbuf.data, r->wbuf.len);
 }
 
 int

@@ -49,6 +49,7 @@ typedef struct st_record {
 	uint32_t nedits, edcap;
 	st_buf ebuf;		/* keys and values of edits */
 	st_buf own;		/* the line, once owned */
+	st_buf wbuf;		/* st_record_write's scratch, reused */
 } st_record;
 
 void st_record_init(st_record *r);
