@@ -1,0 +1,104 @@
+/* st-sink - writes a stream's batches to stdout, files or the console and
+ * commits them. See st-sink(1). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "err.h"
+#include "opts.h"
+#include "sink/sink.h"
+
+static const char usage_text[] =
+"usage: st-sink [options]\n"
+"       st-sink [options] --format json|csv --path DIR\n"
+"       st-sink [options] --format console [--num-rows N] [--truncate N]\n"
+"  -f, --format FMT        json or csv (files in --path), console;\n"
+"                          default: NDJSON on standard output\n"
+"  -p, --path DIR          output directory of the json and csv formats\n"
+"      --header            csv: write a header line first (default)\n"
+"      --no-header         csv: no header line\n"
+"  -n, --num-rows N        console: rows shown per batch (default 20)\n"
+"      --truncate N        console: cut cells to N characters (default 20;\n"
+"                          0: never)\n"
+"      --raw               standard output: keep the control lines\n"
+ST_COMMON_HELP;
+
+enum {
+	OPT_HEADER = ST_OPT_TOOL_BASE,
+	OPT_NO_HEADER,
+	OPT_TRUNCATE,
+	OPT_RAW
+};
+
+static const struct option longopts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "path", required_argument, NULL, 'p' },
+	{ "header", no_argument, NULL, OPT_HEADER },
+	{ "no-header", no_argument, NULL, OPT_NO_HEADER },
+	{ "num-rows", required_argument, NULL, 'n' },
+	{ "truncate", required_argument, NULL, OPT_TRUNCATE },
+	{ "raw", no_argument, NULL, OPT_RAW },
+	ST_COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+main(int argc, char **argv)
+{
+	st_common common;
+	st_sink_opts o = { .num_rows = 20, .truncate = 20, .header = 1 };
+	int ch;
+
+	st_common_init(&common, argv[0]);
+	while ((ch = getopt_long(argc, argv, "f:p:n:", longopts, NULL)) != -1) {
+		if (st_common_option(&common, ch, optarg, usage_text))
+			continue;
+		switch (ch) {
+		case 'f':
+			if (strcasecmp(optarg, "json") != 0 &&
+			    strcasecmp(optarg, "csv") != 0 &&
+			    strcasecmp(optarg, "console") != 0 &&
+			    strcasecmp(optarg, "stdout") != 0)
+				st_usage_error("invalid format '%s' for "
+				    "--format (json, csv, console)", optarg);
+			o.format = optarg;
+			for (char *p = optarg; *p; p++)
+				if (*p >= 'A' && *p <= 'Z')
+					*p += 'a' - 'A';
+			break;
+		case 'p':
+			o.path = optarg;
+			break;
+		case OPT_HEADER:
+			o.header = 1;
+			break;
+		case OPT_NO_HEADER:
+			o.header = 0;
+			break;
+		case 'n':
+			o.num_rows = st_opt_count("--num-rows", optarg);
+			break;
+		case OPT_TRUNCATE:
+			o.truncate = st_opt_count("--truncate", optarg);
+			break;
+		case OPT_RAW:
+			o.raw = 1;
+			break;
+		default:
+			st_usage_error("unknown option");
+		}
+	}
+	if (optind < argc)
+		st_usage_error("unexpected argument '%s'", argv[optind]);
+	int files = o.format && (strcmp(o.format, "json") == 0 ||
+	    strcmp(o.format, "csv") == 0);
+	if (files && o.path == NULL)
+		st_usage_error("--format %s needs --path DIR", o.format);
+	if (!files && o.path)
+		st_usage_error("--path needs --format json or csv");
+	if (o.raw && o.format && strcmp(o.format, "stdout") != 0)
+		st_usage_error("--raw is for standard output only");
+	return st_sink_run(&o, &common);
+}

@@ -1,0 +1,215 @@
+/* run.c - st-sink: the operator that feeds a sink and commits batches;
+ * see sink.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checkpoint.h"
+#include "err.h"
+#include "sink.h"
+#include "time.h"
+
+/* Commits and progress files kept behind the last batch. */
+#define KEEP_COMMITS 100
+
+typedef struct sink_op {
+	const st_sink_opts *o;
+	st_sink *sink;
+	st_sink_batch sb;
+	char **keys;		/* this batch's key columns */
+	int skip;		/* the batch is committed already: a replay */
+	uint64_t rows;
+} sink_op;
+
+static void
+free_keys(sink_op *so)
+{
+	if (so->keys == NULL)
+		return;
+	for (char **k = so->keys; *k; k++)
+		free(*k);
+	free(so->keys);
+	so->keys = NULL;
+}
+
+static int
+committed(st_ctx *ctx, sink_op *so, int64_t id)
+{
+	char p[64];
+
+	if (ctx->ckpt == NULL || id < 0)
+		return 0;
+	snprintf(p, sizeof p, "commits/%lld", (long long)id);
+	if (st_ckpt_exists(ctx->ckpt, p))
+		return 1;
+	return so->sink->vt->has_batch && so->sink->vt->has_batch(so->sink, id);
+}
+
+static int
+sink_begin(st_op *op, st_ctx *ctx, st_batch *b)
+{
+	sink_op *so = op->self;
+	json_t *m = b->begin ? json_object_get(b->begin, "mode") : NULL;
+	json_t *k = b->begin ? json_object_get(b->begin, "keys") : NULL;
+
+	free_keys(so);
+	so->keys = st_calloc(json_array_size(k) + 1, sizeof *so->keys);
+	size_t i, n = 0;
+	json_t *v;
+	json_array_foreach(k, i, v)
+		if (json_is_string(v))
+			so->keys[n++] = st_strdup(json_string_value(v));
+	so->sb.id = b->id;
+	so->sb.ts_ms = b->ts_ms;
+	so->sb.mode = json_is_string(m) ? json_string_value(m) : "append";
+	so->sb.keys = so->keys;
+	so->sb.out = &ctx->out;
+	so->rows = 0;
+	so->skip = committed(ctx, so, b->id);
+	if (so->skip)
+		return 0;
+	return so->sink->vt->begin(so->sink, &so->sb);
+}
+
+static int
+sink_record(st_op *op, st_ctx *ctx, st_record *r)
+{
+	sink_op *so = op->self;
+
+	(void)ctx;
+	if (so->skip)
+		return 0;
+	so->rows++;
+	return so->sink->vt->write(so->sink, r);
+}
+
+/* Drops commits/ and progress/ files older than the ones kept. */
+static void
+prune(st_ckpt *c, const char *dir, int64_t limit)
+{
+	int64_t *v;
+	size_t n;
+	char p[64];
+
+	if (st_ckpt_versions(c, dir, &v, &n) < 0)
+		return;
+	for (size_t i = 0; i < n && v[i] < limit; i++) {
+		snprintf(p, sizeof p, "%s/%lld", dir, (long long)v[i]);
+		(void)st_ckpt_remove(c, p);
+	}
+	free(v);
+}
+
+static int
+write_json(st_ckpt *c, const char *path, json_t *v)
+{
+	char *t = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(17));
+	st_buf b = ST_BUF_INIT;
+
+	st_buf_puts(&b, t);
+	st_buf_putc(&b, '\n');
+	free(t);
+	int rc = st_ckpt_write(c, path, b.data, b.len);
+	if (rc < 0)
+		st_warn("cannot write '%s/%s':", c->dir, path);
+	st_buf_release(&b);
+	return rc;
+}
+
+static int
+sink_end(st_op *op, st_ctx *ctx, st_batch *b)
+{
+	sink_op *so = op->self;
+	char p[64];
+
+	if (so->skip)
+		return 0;
+	if (so->sink->vt->end(so->sink, &so->sb) < 0)
+		return -1;
+	if (ctx->ckpt == NULL || b->id < 0)
+		return 0;
+	st_buf ts = ST_BUF_INIT;
+	st_format_timestamp(&ts, b->ts_ms * 1000);
+	json_t *prog = json_deep_copy(json_object_get(b->end, "progress"));
+	if (!json_is_array(prog)) {
+		json_decref(prog);
+		prog = json_array();
+	}
+	json_array_append_new(prog, json_pack("{sssIs{ss}}", "name",
+	    "st-sink", "numOutputRows", (json_int_t)so->rows, "sink",
+	    "description", so->sink->vt->describe(so->sink)));
+	json_t *pv = json_pack("{sIsssIso}", "batchId", (json_int_t)b->id,
+	    "timestamp", ts.data, "batchTimestampMs", (json_int_t)b->ts_ms,
+	    "progress", prog);
+	json_t *cv = json_pack("{sIsI}", "batch", (json_int_t)b->id, "ts",
+	    (json_int_t)b->ts_ms);
+	st_buf_release(&ts);
+	snprintf(p, sizeof p, "progress/%lld", (long long)b->id);
+	int rc = write_json(ctx->ckpt, p, pv);
+	/* The commit goes last: once it is there, the batch is done. */
+	snprintf(p, sizeof p, "commits/%lld", (long long)b->id);
+	if (rc == 0)
+		rc = write_json(ctx->ckpt, p, cv);
+	json_decref(pv);
+	json_decref(cv);
+	if (rc == 0) {
+		prune(ctx->ckpt, "commits", b->id + 1 - KEEP_COMMITS);
+		prune(ctx->ckpt, "progress", b->id + 1 - KEEP_COMMITS);
+	}
+	return rc;
+}
+
+static st_sink *
+make_sink(const st_sink_opts *o)
+{
+	if (o->format == NULL || strcmp(o->format, "stdout") == 0)
+		return st_sink_stdout_new();
+	if (strcmp(o->format, "json") == 0)
+		return st_sink_file_new(o->path, 0, 0);
+	if (strcmp(o->format, "csv") == 0)
+		return st_sink_file_new(o->path, 1, o->header);
+	if (strcmp(o->format, "console") == 0)
+		return st_sink_console_new(o->num_rows, o->truncate);
+	st_warn("unknown format '%s'", o->format);
+	return NULL;
+}
+
+int
+st_sink_run(const st_sink_opts *o, const st_common *c)
+{
+	sink_op so = { .o = o };
+	st_op op = {
+		.name = "st-sink",
+		.self = &so,
+		.flags = o->raw ? 0 : ST_OP_SINK,
+		.begin = sink_begin,
+		.record = sink_record,
+		.end = sink_end,
+	};
+
+	so.sink = make_sink(o);
+	if (so.sink == NULL)
+		return ST_EXIT_DATA;
+	if (c->checkpoint) {
+		/* Announce a committing sink before any batch arrives, so a
+		 * restarting st-read waits for commits, not for its own
+		 * output. */
+		st_ckpt ck;
+		json_t *v = json_pack("{ss}", "format",
+		    so.sink->vt->format);
+		if (o->path)
+			json_object_set_new(v, "path", json_string(o->path));
+		if (st_ckpt_open(&ck, c->checkpoint) < 0 ||
+		    write_json(&ck, "sink", v) < 0) {
+			json_decref(v);
+			return ST_EXIT_DATA;
+		}
+		json_decref(v);
+		st_ckpt_close(&ck);
+	}
+	int rc = st_op_run(&op, c);
+	free_keys(&so);
+	st_sink_free(so.sink);
+	return rc;
+}

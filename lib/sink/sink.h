@@ -1,0 +1,126 @@
+/*
+ * sink.h - the ends of a pipeline: sinks behind one interface, told the
+ * output mode and key columns in-band.
+ *
+ * A sink receives batches (st(7)): begin with the batch's id, timestamp,
+ * output mode and key columns (as the begin control line's "mode" and
+ * "keys" members announce them: absent means append without keys), the
+ * batch's records, then end, after which the batch must be durable: the
+ * caller (st-sink, run.h) then writes DIR/commits/N. A sink is idempotent
+ * when writing batch N again replaces what an earlier, uncommitted attempt
+ * at N wrote (a file named by the batch id, an upsert in a transaction
+ * that records N); with such a sink a pipeline is exactly-once. A sink
+ * that records committed batches itself (SQLite, PostgreSQL: in the same
+ * transaction as the rows) answers has_batch() so a replay is skipped even
+ * when DIR/commits/N was lost.
+ *
+ * The output modes, as Spark's: append (each row once, never changed),
+ * update (rows changed in this batch, identified by the key columns),
+ * complete (the whole result table, every batch).
+ *
+ * Ownership: a sink borrows the batch and records it is given (the batch
+ * struct and its strings live until end() returns; records until the next
+ * call); it owns what it allocates, released by st_sink_free().
+ */
+#ifndef ST_SINK_H
+#define ST_SINK_H
+
+#include <stdint.h>
+
+#include "io.h"
+#include "op.h"
+#include "record.h"
+
+typedef struct st_sink_batch {
+	int64_t id;		/* -1: input without control lines */
+	int64_t ts_ms;		/* the batch timestamp */
+	const char *mode;	/* "append", "update" or "complete" */
+	char *const *keys;	/* key columns, NULL-terminated (maybe empty) */
+	st_writer *out;		/* the tool's standard output */
+} st_sink_batch;
+
+typedef struct st_sink st_sink;
+
+typedef struct st_sink_vt {
+	const char *format;	/* "json", "csv", "console", "stdout", ... */
+	int idempotent;		/* a replayed batch replaces, not duplicates */
+	/* Each returns 0, or -1 after printing why (the tool exits 1). */
+	int (*begin)(st_sink *s, const st_sink_batch *b);
+	int (*write)(st_sink *s, st_record *r);
+	/* Makes the batch durable (fsync) before returning 0. */
+	int (*end)(st_sink *s, const st_sink_batch *b);
+	/* Optional: 1 when the sink already holds batch id (committed). */
+	int (*has_batch)(st_sink *s, int64_t id);
+	/* "FileSink[out]", for progress; borrowed. */
+	const char *(*describe)(st_sink *s);
+	void (*free)(st_sink *s);
+} st_sink_vt;
+
+struct st_sink {
+	const st_sink_vt *vt;
+	void *self;
+};
+
+void st_sink_free(st_sink *s);
+
+/* NDJSON on standard output (b->out), flushed at each batch end. Not
+ * idempotent: a batch replayed after a crash between its flush and its
+ * commit is written again (at-least-once). */
+st_sink *st_sink_stdout_new(void);
+
+/*
+ * Per-batch files in directory dir (created when missing):
+ * part-NNNNN.json (NDJSON) or part-NNNNN.csv, NNNNN the batch id padded to
+ * 5 digits (input without control lines is batch 0). A batch is written to
+ * a hidden temporary name (.part-NNNNN.json.tmp), fsync'ed and renamed, so
+ * a file that shows in dir is complete, and a replay replaces it. An empty
+ * batch writes no file. CSV: the columns are those of the batch's first
+ * record, a header line first when header is 1; strings are quoted when
+ * they must be, null is an empty field. Returns a new sink, or NULL after
+ * printing why.
+ */
+st_sink *st_sink_file_new(const char *dir, int csv, int header);
+
+/*
+ * Spark's console sink: each batch as a table on b->out,
+ *
+ *     -------------------------------------------
+ *     Batch: 3
+ *     -------------------------------------------
+ *     +----+-----+
+ *     |word|count|
+ *     +----+-----+
+ *     | cat|    2|
+ *     +----+-----+
+ *
+ * at most num_rows rows ("only showing top 20 rows" below when there are
+ * more); cells longer than truncate characters are cut to truncate-3 and
+ * "..." (0: never), and right-aligned when truncating, left-aligned
+ * otherwise, as Dataset.show() does. Objects show as Spark shows structs,
+ * {2019-02-05T10:00:00Z, 2019-02-05T10:15:00Z}; arrays as [a, b].
+ */
+st_sink *st_sink_console_new(int64_t num_rows, int64_t truncate);
+
+/* ---- st-sink (run.c) ---------------------------------------------- */
+
+typedef struct st_sink_opts {
+	const char *format;	/* NULL: NDJSON on stdout */
+	const char *path;	/* json, csv: the output directory */
+	int64_t num_rows;	/* console */
+	int64_t truncate;	/* console */
+	int header;		/* csv */
+	int raw;		/* stdout: keep the control lines */
+} st_sink_opts;
+
+/*
+ * Runs st-sink: an st_op with ST_OP_SINK (control lines consumed; with
+ * raw they are passed on), over the sink the options name. With a
+ * checkpoint it writes DIR/sink when it starts (so st-read knows a sink
+ * commits), skips batches already in DIR/commits, and after each batch is
+ * durable writes DIR/commits/N and DIR/progress/N (the end line's progress
+ * entries, with the batch id and timestamp; the last 100 are kept).
+ * Returns the exit status.
+ */
+int st_sink_run(const st_sink_opts *o, const st_common *c);
+
+#endif
