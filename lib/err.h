@@ -18,6 +18,7 @@
 #define ST_ERR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdnoreturn.h>
 
 enum {
