@@ -254,7 +254,8 @@ progress_entry(runner *rn)
 	if (c->rows_malformed)
 		json_object_set_new(o, "numMalformedRows",
 		    json_integer(c->rows_malformed));
-	if (rn->stateful)
+	/* Stateful ops drop late rows with or without a checkpoint. */
+	if (rn->op->save != NULL || c->rows_dropped_watermark)
 		json_object_set_new(o, "numRowsDroppedByWatermark",
 		    json_integer(c->rows_dropped_watermark));
 	if (rn->op->metrics)
