@@ -1,0 +1,103 @@
+/* st-window - stateful aggregation over event-time windows, or plain
+ * groupBy aggregation, with Spark's output modes. See st-window(1). */
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "err.h"
+#include "op/window.h"
+#include "opts.h"
+#include "time.h"
+
+static const char usage_text[] =
+"usage: st-window -t column -s size [--slide duration] [-b columns] -a aggs\n"
+"       [-m mode] [options]\n"
+"       st-window -t column -g gap [-b columns] -a aggs [-m mode] [options]\n"
+"       st-window -b columns -a aggs [-m update|complete] [options]\n"
+"\n"
+"  -t, --time COL          the event time column\n"
+"      --time-unit UNIT    numbers in COL are s (default), ms or us\n"
+"  -s, --size DURATION     window length ('15 minutes')\n"
+"      --slide DURATION    sliding windows: a new one every DURATION\n"
+"  -g, --session-gap DURATION  session windows closed by DURATION of quiet\n"
+"  -b, --by COLS           group by these columns too (comma-separated)\n"
+"  -a, --agg LIST          'sum(Buy) AS TotalBuy, count(*) AS n, avg(x), ...'\n"
+"  -m, --mode MODE         append (default with a window), update, complete\n"
+"      --late-output FILE  append rows too late for the watermark to FILE\n"
+ST_COMMON_HELP;
+
+enum { OPT_UNIT = ST_OPT_TOOL_BASE, OPT_SLIDE, OPT_LATE };
+
+static const struct option longopts[] = {
+	{ "time", required_argument, NULL, 't' },
+	{ "time-unit", required_argument, NULL, OPT_UNIT },
+	{ "size", required_argument, NULL, 's' },
+	{ "slide", required_argument, NULL, OPT_SLIDE },
+	{ "session-gap", required_argument, NULL, 'g' },
+	{ "by", required_argument, NULL, 'b' },
+	{ "agg", required_argument, NULL, 'a' },
+	{ "mode", required_argument, NULL, 'm' },
+	{ "late-output", required_argument, NULL, OPT_LATE },
+	ST_COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+main(int argc, char **argv)
+{
+	st_common common;
+	st_window_opts o = { { NULL, ST_USEC_PER_SEC }, 0, 0, 0, NULL, NULL,
+	    ST_MODE_APPEND, 0, NULL };
+	int c, rc;
+
+	st_common_init(&common, argv[0]);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":t:s:g:b:a:m:", longopts,
+	    NULL)) != -1) {
+		if (st_common_option(&common, c, optarg, usage_text))
+			continue;
+		switch (c) {
+		case 't':
+			o.time.col = optarg;
+			break;
+		case OPT_UNIT:
+			st_evtime_unit(&o.time, optarg);
+			break;
+		case 's':
+			o.size = st_opt_duration("--size", optarg);
+			break;
+		case OPT_SLIDE:
+			o.slide = st_opt_duration("--slide", optarg);
+			break;
+		case 'g':
+			o.gap = st_opt_duration("--session-gap", optarg);
+			break;
+		case 'b':
+			st_strv_free(o.by);
+			o.by = st_split_list(optarg);
+			break;
+		case 'a':
+			o.agg_text = optarg;
+			break;
+		case 'm':
+			if (st_outmode_parse(optarg, &o.mode) < 0)
+				st_usage_error("invalid mode '%s' for --mode "
+				    "(append, update, complete)", optarg);
+			o.mode_given = 1;
+			break;
+		case OPT_LATE:
+			o.late_output = optarg;
+			break;
+		case ':':
+			st_usage_error("option '%s' needs an argument",
+			    argv[optind - 1]);
+		default:
+			st_usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		st_usage_error("unexpected argument '%s'", argv[optind]);
+	st_window_check(&o);
+	rc = st_window_run(&o, &common);
+	st_strv_free(o.by);
+	return rc;
+}

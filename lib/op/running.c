@@ -1,0 +1,229 @@
+/* running.c - st-running; see running.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "op/running.h"
+#include "state/agg.h"
+#include "state/table.h"
+
+typedef struct running {
+	const st_running_opts *o;
+	st_aggs aggs;
+	size_t nby;
+	st_table t;
+	st_buf key, out;
+	st_arena arena;
+	uint64_t m_updated;
+} running;
+
+static void
+free_payload(void *payload, void *arg)
+{
+	running *s = arg;
+	st_aslot *slots = payload;
+
+	for (size_t i = 0; i < s->aggs.n; i++)
+		st_agg_clear(&s->aggs.v[i], &slots[i]);
+}
+
+static int
+run_begin(st_op *op, st_ctx *ctx, st_batch *b)
+{
+	running *s = op->self;
+	const char *mode = b->begin ?
+	    json_string_value(json_object_get(b->begin, "mode")) : NULL;
+
+	s->m_updated = 0;
+	if (mode && strcmp(mode, "append") != 0) {
+		st_writer_flush(&ctx->out);
+		st_die(ST_EXIT_DATA, "batch %lld is in %s mode: running "
+		    "aggregates need each row once (use st-window --mode "
+		    "append upstream)", (long long)b->id, mode);
+	}
+	return 0;
+}
+
+static int
+run_record(st_op *op, st_ctx *ctx, st_record *r)
+{
+	running *s = op->self;
+	int created;
+
+	st_buf_reset(&s->key);
+	for (size_t i = 0; i < s->nby; i++)
+		st_key_add(&s->key, st_record_get(r, s->o->by[i],
+		    strlen(s->o->by[i])));
+	st_entry *e = st_table_upsert(&s->t, s->key.data, s->key.len,
+	    &created);
+	st_aslot *slots = st_entry_payload(e);
+	st_arena_reset(&s->arena);
+	st_aggs_update(&s->aggs, slots, r, &s->arena);
+	s->m_updated++;
+	for (size_t i = 0; i < s->aggs.n; i++) {
+		st_buf_reset(&s->out);
+		st_agg_result(&s->aggs.v[i], &slots[i], &s->out);
+		st_record_set_raw(r, s->aggs.v[i].name,
+		    strlen(s->aggs.v[i].name), s->out.data, s->out.len);
+	}
+	st_emit(ctx, r);
+	return 0;
+}
+
+static json_t *
+run_describe(st_op *op)
+{
+	running *s = op->self;
+	json_t *d = json_object(), *by = json_array();
+	st_buf b = ST_BUF_INIT;
+
+	for (size_t i = 0; i < s->nby; i++)
+		json_array_append_new(by, json_string(s->o->by[i]));
+	json_object_set_new(d, "by", by);
+	st_aggs_format(&s->aggs, &b);
+	json_object_set_new(d, "agg", json_string(b.data));
+	st_buf_release(&b);
+	return d;
+}
+
+static int
+run_save(st_op *op, FILE *f)
+{
+	running *s = op->self;
+	st_buf *b = &s->out;
+
+	st_buf_reset(b);
+	st_buf_printf(b, "{\"format\":\"st-running/1\",\"rows\":%zu}\n",
+	    s->t.n);
+	for (size_t i = 0; i < s->t.n; i++) {
+		st_entry *e = s->t.v[i];
+		const char *p = st_entry_key(&s->t, e), *end = p + e->klen;
+		const char *next;
+		st_aslot *slots = st_entry_payload(e);
+		st_buf_add(b, "[[", 2);
+		for (size_t k = 0; k < s->nby; k++) {
+			size_t n = st_key_next(p, end, &next);
+			if (k)
+				st_buf_putc(b, ',');
+			st_buf_add(b, p, n);
+			p = next;
+		}
+		st_buf_add(b, "],[", 3);
+		for (size_t k = 0; k < s->aggs.n; k++) {
+			if (k)
+				st_buf_putc(b, ',');
+			st_agg_save(&s->aggs.v[k], &slots[k], b);
+		}
+		st_buf_add(b, "]]\n", 3);
+	}
+	return fwrite(b->data, 1, b->len, f) == b->len ? 0 : -1;
+}
+
+static int
+run_load(st_op *op, FILE *f)
+{
+	running *s = op->self;
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t n;
+	st_fields a = { 0 }, k = { 0 };
+	st_json_err je;
+	int rc = 0, created;
+
+	st_table_release(&s->t, free_payload, s);
+	if (f == NULL)
+		return 0;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (++lineno == 1) {
+			if (strstr(line, "\"format\":\"st-running/1\"") == NULL) {
+				st_warn("unknown state format (expected "
+				    "st-running/1)");
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		if (st_json_scan_array(line, (size_t)n, &a, &je) < 0 ||
+		    a.n != 2 || st_json_scan_array(a.v[0].val, a.v[0].vlen,
+		    &k, &je) < 0 || k.n != s->nby) {
+			rc = -1;
+			break;
+		}
+		st_buf_reset(&s->key);
+		for (size_t i = 0; i < k.n; i++)
+			st_key_add_json(&s->key, k.v[i].val, k.v[i].vlen);
+		st_entry *e = st_table_upsert(&s->t, s->key.data, s->key.len,
+		    &created);
+		st_aslot *slots = st_entry_payload(e);
+		if (st_json_scan_array(a.v[1].val, a.v[1].vlen, &k, &je) < 0 ||
+		    k.n != s->aggs.n) {
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < k.n && rc == 0; i++)
+			rc = st_agg_load(&s->aggs.v[i], &slots[i], k.v[i].val,
+			    k.v[i].vlen);
+		if (rc < 0)
+			break;
+	}
+	if (rc < 0 && lineno > 1)
+		st_warn("state line %zu is not a key of this query", lineno);
+	free(line);
+	st_fields_release(&a);
+	st_fields_release(&k);
+	return rc;
+}
+
+static void
+run_metrics(st_op *op, json_t *obj)
+{
+	running *s = op->self;
+	size_t mem = st_table_memory(&s->t);
+
+	for (size_t i = 0; i < s->t.n; i++) {
+		st_aslot *slots = st_entry_payload(s->t.v[i]);
+		for (size_t k = 0; k < s->aggs.n; k++)
+			mem += st_agg_memory(&s->aggs.v[k], &slots[k]);
+	}
+	json_object_set_new(obj, "stateRows", json_integer(s->t.n));
+	json_object_set_new(obj, "stateRowsUpdated",
+	    json_integer(s->m_updated));
+	json_object_set_new(obj, "stateRowsRemoved", json_integer(0));
+	json_object_set_new(obj, "stateMemoryBytes", json_integer(mem));
+}
+
+int
+st_running_run(const st_running_opts *o, st_common *common)
+{
+	running s;
+	char *err = NULL;
+
+	memset(&s, 0, sizeof s);
+	s.o = o;
+	if (o->agg_text == NULL)
+		st_usage_error("--agg is required");
+	if (st_aggs_parse(&s.aggs, o->agg_text, &err) < 0)
+		st_usage_error("%s in --agg", err);
+	for (s.nby = 0; o->by && o->by[s.nby]; s.nby++)
+		;
+	st_table_init(&s.t, s.aggs.n * sizeof(st_aslot));
+	st_op op = {
+		.name = "st-running",
+		.self = &s,
+		.begin = run_begin,
+		.record = run_record,
+		.describe = run_describe,
+		.save = run_save,
+		.load = run_load,
+		.metrics = run_metrics,
+	};
+	int rc = st_op_run(&op, common);
+	st_table_release(&s.t, free_payload, &s);
+	st_aggs_release(&s.aggs);
+	st_buf_release(&s.key);
+	st_buf_release(&s.out);
+	st_arena_release(&s.arena);
+	return rc;
+}

@@ -1,0 +1,930 @@
+/* window.c - st-window; see window.h. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "op/window.h"
+#include "state/table.h"
+#include "time.h"
+
+int
+st_outmode_parse(const char *s, st_outmode *m)
+{
+	if (strcmp(s, "append") == 0)
+		*m = ST_MODE_APPEND;
+	else if (strcmp(s, "update") == 0)
+		*m = ST_MODE_UPDATE;
+	else if (strcmp(s, "complete") == 0)
+		*m = ST_MODE_COMPLETE;
+	else
+		return -1;
+	return 0;
+}
+
+const char *
+st_outmode_name(st_outmode m)
+{
+	return m == ST_MODE_APPEND ? "append" : m == ST_MODE_UPDATE ?
+	    "update" : "complete";
+}
+
+/*
+ * A fixed window group's payload: its window and one slot per aggregate.
+ * Its key is the window start (8 bytes) then the encoded key values. A
+ * plain groupBy group has the same payload (start and end unused) and the
+ * key values alone as key. A session key's payload is a list of sessions
+ * (the key values alone are the table key): sessions of one key are few.
+ */
+typedef struct group {
+	int64_t start, end;
+	st_aslot slots[];
+} group;
+
+typedef struct sess {
+	int64_t start, end;
+	uint32_t updated;
+	uint32_t pad;
+	st_aslot slots[];
+} sess;
+
+typedef struct sesslist {
+	sess *v;		/* n sessions, stride bytes each, by start */
+	uint32_t n, cap;
+} sesslist;
+
+/* A row to emit: borrowed from the state. */
+typedef struct row {
+	int64_t start, end;
+	const char *key;	/* encoded key values */
+	size_t klen;
+	st_aslot *slots;
+	st_value *kv;		/* parsed key values, for sorting */
+} row;
+
+typedef struct win {
+	const st_window_opts *o;
+	st_aggs aggs;
+	size_t nby;
+	size_t stride;		/* bytes of one sess */
+	int owned_mem;		/* some aggregate owns memory */
+	st_table t;
+	st_buf key;		/* key being built: 8 bytes start + values */
+	st_buf out;
+	st_value *vals;		/* the aggregates' argument values */
+	st_arena arena;		/* per record */
+	st_entry **updated;	/* entries changed in this batch */
+	size_t nupdated, capupdated;
+	row *rows;
+	size_t nrows, caprows;
+	int late_fd;
+	int64_t wm;		/* watermark of the batch in progress */
+	int64_t swept_wm;	/* state holds nothing ending at or before */
+	const char *const *keys;	/* "window" + by, for the begin line */
+	/* per-batch metrics */
+	uint64_t m_updated, m_removed, m_no_time;
+	int warned_no_time;
+	uint64_t nsess;		/* sessions in state */
+} win;
+
+static sess *
+sess_at(const win *w, sesslist *l, size_t i)
+{
+	return (sess *)((char *)l->v + i * w->stride);
+}
+
+static void
+clear_slots(const win *w, st_aslot *slots)
+{
+	for (size_t i = 0; i < w->aggs.n; i++)
+		st_agg_clear(&w->aggs.v[i], &slots[i]);
+}
+
+static void
+free_payload(void *payload, void *arg)
+{
+	win *w = arg;
+
+	if (w->o->gap) {
+		sesslist *l = payload;
+		for (size_t i = 0; i < l->n; i++)
+			clear_slots(w, sess_at(w, l, i)->slots);
+		free(l->v);
+		w->nsess -= l->n;
+	} else {
+		clear_slots(w, ((group *)payload)->slots);
+	}
+}
+
+static void
+mark_updated(win *w, st_entry *e)
+{
+	if (e->flags & ST_ENTRY_UPDATED)
+		return;
+	e->flags |= ST_ENTRY_UPDATED;
+	if (w->nupdated == w->capupdated) {
+		w->capupdated = w->capupdated ? w->capupdated * 2 : 64;
+		w->updated = st_realloc(w->updated,
+		    w->capupdated * sizeof *w->updated);
+	}
+	w->updated[w->nupdated++] = e;
+}
+
+static void
+fold(win *w, st_aslot *slots)
+{
+	for (size_t i = 0; i < w->aggs.n; i++)
+		st_agg_update(&w->aggs.v[i], &slots[i], &w->vals[i]);
+}
+
+static int
+is_late(const win *w, int64_t end)
+{
+	return w->o->mode != ST_MODE_COMPLETE && w->wm != ST_TIME_NONE &&
+	    end <= w->wm;
+}
+
+/* Adds the record to key's session list, merging the sessions it joins. */
+static int
+add_session(win *w, int64_t t)
+{
+	int64_t s0 = t, e0 = t + w->o->gap;
+
+	if (is_late(w, e0))
+		return 0;
+	int created;
+	st_entry *e = st_table_upsert(&w->t, w->key.data + 8, w->key.len - 8,
+	    &created);
+	sesslist *l = st_entry_payload(e);
+	size_t i, hit = SIZE_MAX;
+
+	/* Sessions that touch [s0, e0] merge, as Spark's do. */
+	for (i = 0; i < l->n; i++) {
+		sess *s = sess_at(w, l, i);
+		if (s->start <= e0 && s0 <= s->end) {
+			hit = i;
+			break;
+		}
+	}
+	if (hit == SIZE_MAX) {
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 1;
+			l->v = st_realloc(l->v, l->cap * w->stride);
+		}
+		for (i = 0; i < l->n && sess_at(w, l, i)->start < s0; i++)
+			;
+		memmove(sess_at(w, l, i + 1), sess_at(w, l, i),
+		    (l->n - i) * w->stride);
+		sess *s = sess_at(w, l, i);
+		memset(s, 0, w->stride);
+		s->start = s0;
+		s->end = e0;
+		l->n++;
+		w->nsess++;
+		hit = i;
+	}
+	sess *s = sess_at(w, l, hit);
+	if (s0 < s->start)
+		s->start = s0;
+	if (e0 > s->end)
+		s->end = e0;
+	fold(w, s->slots);
+	s->updated = 1;
+	/* The grown session may now reach its neighbours. */
+	while (hit + 1 < l->n && sess_at(w, l, hit + 1)->start <= s->end) {
+		sess *n = sess_at(w, l, hit + 1);
+		for (size_t k = 0; k < w->aggs.n; k++)
+			st_agg_merge(&w->aggs.v[k], &s->slots[k], &n->slots[k]);
+		if (n->end > s->end)
+			s->end = n->end;
+		clear_slots(w, n->slots);
+		memmove(n, sess_at(w, l, hit + 2),
+		    (l->n - hit - 2) * w->stride);
+		l->n--;
+		w->nsess--;
+	}
+	while (hit > 0 && sess_at(w, l, hit - 1)->end >= s->start) {
+		sess *p = sess_at(w, l, hit - 1);
+		for (size_t k = 0; k < w->aggs.n; k++)
+			st_agg_merge(&w->aggs.v[k], &p->slots[k], &s->slots[k]);
+		if (s->end > p->end)
+			p->end = s->end;
+		p->updated = 1;
+		clear_slots(w, s->slots);
+		memmove(s, sess_at(w, l, hit + 1),
+		    (l->n - hit - 1) * w->stride);
+		l->n--;
+		w->nsess--;
+		hit--;
+		s = p;
+	}
+	mark_updated(w, e);
+	return 1;
+}
+
+static void
+late_row(win *w, st_ctx *ctx, st_record *r)
+{
+	ctx->rows_dropped_watermark++;
+	if (w->late_fd < 0)
+		return;
+	st_buf_reset(&w->out);
+	st_record_serialize(r, &w->out);
+	st_buf_putc(&w->out, '\n');
+	/* One write per line keeps lines whole when tools share the file. */
+	if (st_write_all(w->late_fd, w->out.data, w->out.len) < 0)
+		st_die(ST_EXIT_DATA, "cannot write to '%s':",
+		    w->o->late_output);
+}
+
+static int
+win_record(st_op *op, st_ctx *ctx, st_record *r)
+{
+	win *w = op->self;
+	const st_window_opts *o = w->o;
+	int64_t t = 0;
+
+	if (o->time.col && st_evtime_get(&o->time, r, &t) < 0) {
+		w->m_no_time++;
+		if (!w->warned_no_time) {
+			w->warned_no_time = 1;
+			st_warn("%s:%llu: no event time in '%s'; records "
+			    "without one are skipped", ctx->input_name,
+			    (unsigned long long)r->lineno, o->time.col);
+		}
+		return 0;
+	}
+	/* The key: room for the window start, then the key values. */
+	st_buf_reset(&w->key);
+	st_buf_add(&w->key, "\0\0\0\0\0\0\0\0", 8);
+	for (size_t i = 0; i < w->nby; i++)
+		st_key_add(&w->key, st_record_get(r, o->by[i],
+		    strlen(o->by[i])));
+	st_arena_reset(&w->arena);
+	for (size_t i = 0; i < w->aggs.n; i++)
+		st_agg_arg(&w->aggs.v[i], r, &w->arena, &w->vals[i]);
+
+	int used = 0, created;
+	if (o->time.col == NULL) {
+		st_entry *e = st_table_upsert(&w->t, w->key.data + 8,
+		    w->key.len - 8, &created);
+		fold(w, ((group *)st_entry_payload(e))->slots);
+		mark_updated(w, e);
+		used = 1;
+	} else if (o->gap) {
+		used = add_session(w, t);
+	} else {
+		/* Every window [s, s + size) holding t, latest first. */
+		int64_t s = st_floordiv(t, o->slide) * o->slide;
+		for (; s > t - o->size; s -= o->slide) {
+			int64_t end = s + o->size;
+			if (is_late(w, end))
+				break;
+			memcpy(w->key.data, &s, 8);
+			st_entry *e = st_table_upsert(&w->t, w->key.data,
+			    w->key.len, &created);
+			group *g = st_entry_payload(e);
+			if (created) {
+				g->start = s;
+				g->end = end;
+			}
+			fold(w, g->slots);
+			mark_updated(w, e);
+			used = 1;
+		}
+	}
+	if (!used)
+		late_row(w, ctx, r);
+	return 0;
+}
+
+static int
+win_begin(st_op *op, st_ctx *ctx, st_batch *b)
+{
+	win *w = op->self;
+
+	w->wm = b->wm;
+	w->m_updated = w->m_removed = w->m_no_time = 0;
+	if (b->begin == NULL)
+		return 0;
+	if (w->o->mode == ST_MODE_APPEND &&
+	    json_object_get(b->begin, "wm") == NULL) {
+		st_writer_flush(&ctx->out);
+		st_die(ST_EXIT_USAGE, "append mode needs a watermark: a "
+		    "window is emitted once the watermark passes its end, "
+		    "and batch %lld has none (put st-watermark before "
+		    "st-window, or use --mode update or complete)",
+		    (long long)b->id);
+	}
+	st_batch_set_mode(b, st_outmode_name(w->o->mode),
+	    w->o->mode == ST_MODE_APPEND ? NULL : w->keys);
+	return 0;
+}
+
+static void
+add_row(win *w, int64_t start, int64_t end, const char *key, size_t klen,
+    st_aslot *slots)
+{
+	if (w->nrows == w->caprows) {
+		w->caprows = w->caprows ? w->caprows * 2 : 64;
+		w->rows = st_realloc(w->rows, w->caprows * sizeof *w->rows);
+	}
+	row *r = &w->rows[w->nrows++];
+	r->start = start;
+	r->end = end;
+	r->key = key;
+	r->klen = klen;
+	r->slots = slots;
+	r->kv = NULL;
+}
+
+/* Adds the rows of entry e that pass the filter: 0 all, 1 updated, 2
+ * closed by the watermark. */
+static void
+entry_rows(win *w, st_entry *e, int which)
+{
+	const char *k = st_entry_key(&w->t, e);
+	size_t kl = e->klen;
+
+	if (w->o->gap) {
+		sesslist *l = st_entry_payload(e);
+		for (size_t i = 0; i < l->n; i++) {
+			sess *s = sess_at(w, l, i);
+			if ((which == 1 && !s->updated) ||
+			    (which == 2 && s->end > w->wm))
+				continue;
+			add_row(w, s->start, s->end, k, kl, s->slots);
+		}
+		return;
+	}
+	group *g = st_entry_payload(e);
+	if (which == 2 && g->end > w->wm)
+		return;
+	if (w->o->time.col) {
+		k += 8;
+		kl -= 8;
+	}
+	add_row(w, g->start, g->end, k, kl, g->slots);
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const row *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->end > y->end) - (x->end < y->end);
+}
+
+static size_t sort_nby;
+
+static int
+row_cmp_keys(const void *a, const void *b)
+{
+	const row *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	for (size_t i = 0; i < sort_nby; i++) {
+		int c = st_value_compare(&x->kv[i], &y->kv[i]);
+		if (c)
+			return c;
+	}
+	return (x->end > y->end) - (x->end < y->end);
+}
+
+static void
+write_row(win *w, st_ctx *ctx, const row *r)
+{
+	st_buf *b = &w->out;
+	const char *p = r->key, *end = r->key + r->klen, *next;
+
+	st_buf_reset(b);
+	st_buf_putc(b, '{');
+	if (w->o->time.col) {
+		st_buf_add(b, "\"window\":{\"start\":\"", 19);
+		st_format_timestamp(b, r->start);
+		st_buf_add(b, "\",\"end\":\"", 9);
+		st_format_timestamp(b, r->end);
+		st_buf_add(b, "\"}", 2);
+	}
+	for (size_t i = 0; i < w->nby; i++) {
+		size_t n = st_key_next(p, end, &next);
+		if (b->len > 1)
+			st_buf_putc(b, ',');
+		st_buf_put_json_string(b, w->o->by[i], strlen(w->o->by[i]));
+		st_buf_putc(b, ':');
+		st_buf_add(b, p, n);
+		p = next;
+	}
+	for (size_t i = 0; i < w->aggs.n; i++) {
+		if (b->len > 1)
+			st_buf_putc(b, ',');
+		st_buf_put_json_string(b, w->aggs.v[i].name,
+		    strlen(w->aggs.v[i].name));
+		st_buf_putc(b, ':');
+		st_agg_result(&w->aggs.v[i], &r->slots[i], b);
+	}
+	st_buf_putc(b, '}');
+	st_emit_raw(ctx, b->data, b->len);
+}
+
+/* Sorts the collected rows (window start, then key values) and writes
+ * them. */
+static void
+emit_rows(win *w, st_ctx *ctx)
+{
+	st_arena a = ST_ARENA_INIT;
+
+	if (w->nrows > 1 && w->nby) {
+		for (size_t i = 0; i < w->nrows; i++) {
+			row *r = &w->rows[i];
+			const char *p = r->key, *end = r->key + r->klen, *next;
+			r->kv = st_arena_alloc(&a, w->nby * sizeof *r->kv);
+			for (size_t k = 0; k < w->nby; k++) {
+				size_t n = st_key_next(p, end, &next);
+				if (st_value_from_json(&a, p, n, &r->kv[k]) < 0)
+					r->kv[k] = st_v_null();
+				p = next;
+			}
+		}
+		sort_nby = w->nby;
+		qsort(w->rows, w->nrows, sizeof *w->rows, row_cmp_keys);
+	} else if (w->nrows > 1) {
+		qsort(w->rows, w->nrows, sizeof *w->rows, row_cmp);
+	}
+	for (size_t i = 0; i < w->nrows; i++)
+		write_row(w, ctx, &w->rows[i]);
+	w->nrows = 0;
+	st_arena_release(&a);
+}
+
+static int
+keep_open(st_entry *e, void *arg)
+{
+	win *w = arg;
+
+	if (w->o->gap) {
+		sesslist *l = st_entry_payload(e);
+		size_t j = 0;
+		for (size_t i = 0; i < l->n; i++) {
+			sess *s = sess_at(w, l, i);
+			if (s->end <= w->wm) {
+				clear_slots(w, s->slots);
+				w->m_removed++;
+				w->nsess--;
+				continue;
+			}
+			if (j != i)
+				memcpy(sess_at(w, l, j), s, w->stride);
+			j++;
+		}
+		l->n = (uint32_t)j;
+		return j > 0;
+	}
+	group *g = st_entry_payload(e);
+	if (g->end <= w->wm) {
+		w->m_removed++;
+		return 0;
+	}
+	return 1;
+}
+
+/* Evicts what the watermark has closed (after append mode emitted it). */
+static void
+evict(win *w)
+{
+	if (w->o->mode == ST_MODE_COMPLETE || w->o->time.col == NULL ||
+	    w->wm == ST_TIME_NONE || w->wm <= w->swept_wm)
+		return;
+	st_table_sweep(&w->t, keep_open, free_payload, w);
+	w->swept_wm = w->wm;
+}
+
+static void
+clear_updated(win *w)
+{
+	for (size_t i = 0; i < w->nupdated; i++) {
+		st_entry *e = w->updated[i];
+		e->flags &= ~ST_ENTRY_UPDATED;
+		if (w->o->gap) {
+			sesslist *l = st_entry_payload(e);
+			for (size_t k = 0; k < l->n; k++)
+				sess_at(w, l, k)->updated = 0;
+		}
+	}
+	w->nupdated = 0;
+}
+
+static size_t
+state_rows(const win *w)
+{
+	return w->o->gap ? (size_t)w->nsess : w->t.n;
+}
+
+static int
+win_end(st_op *op, st_ctx *ctx, st_batch *b)
+{
+	win *w = op->self;
+
+	(void)b;
+	for (size_t i = 0; i < w->nupdated; i++) {
+		st_entry *e = w->updated[i];
+		if (w->o->gap) {
+			sesslist *l = st_entry_payload(e);
+			for (size_t k = 0; k < l->n; k++)
+				w->m_updated += sess_at(w, l, k)->updated;
+		} else {
+			w->m_updated++;
+		}
+	}
+	switch (w->o->mode) {
+	case ST_MODE_APPEND:
+		if (w->wm != ST_TIME_NONE && w->wm > w->swept_wm) {
+			for (size_t i = 0; i < w->t.n; i++)
+				entry_rows(w, w->t.v[i], 2);
+			emit_rows(w, ctx);
+		}
+		break;
+	case ST_MODE_UPDATE:
+		/* Deleted entries are not in the list: eviction comes
+		 * after, and late rows never touch a closed window. */
+		for (size_t i = 0; i < w->nupdated; i++)
+			entry_rows(w, w->updated[i], 1);
+		emit_rows(w, ctx);
+		break;
+	case ST_MODE_COMPLETE:
+		for (size_t i = 0; i < w->t.n; i++)
+			entry_rows(w, w->t.v[i], 0);
+		emit_rows(w, ctx);
+		break;
+	}
+	clear_updated(w);
+	evict(w);
+	return 0;
+}
+
+static int
+win_finish(st_op *op, st_ctx *ctx, int complete)
+{
+	win *w = op->self;
+
+	/* The input was all there is: an append-mode window will never see
+	 * more rows, so it is final now, as in a batch job. */
+	if (complete && w->o->mode == ST_MODE_APPEND) {
+		for (size_t i = 0; i < w->t.n; i++)
+			entry_rows(w, w->t.v[i], 0);
+		emit_rows(w, ctx);
+	}
+	return 0;
+}
+
+static json_t *
+win_describe(st_op *op)
+{
+	win *w = op->self;
+	const st_window_opts *o = w->o;
+	json_t *d = json_object();
+	st_buf b = ST_BUF_INIT;
+
+	if (o->time.col) {
+		json_object_set_new(d, "time", json_string(o->time.col));
+		json_object_set_new(d, "timeUnitUsec",
+		    json_integer(o->time.unit));
+	}
+	if (o->gap) {
+		st_format_duration(&b, o->gap);
+		json_object_set_new(d, "sessionGap", json_string(b.data));
+	} else if (o->time.col) {
+		st_format_duration(&b, o->size);
+		json_object_set_new(d, "size", json_string(b.data));
+		st_buf_reset(&b);
+		st_format_duration(&b, o->slide);
+		json_object_set_new(d, "slide", json_string(b.data));
+	}
+	json_t *by = json_array();
+	for (size_t i = 0; i < w->nby; i++)
+		json_array_append_new(by, json_string(o->by[i]));
+	json_object_set_new(d, "by", by);
+	st_buf_reset(&b);
+	st_aggs_format(&w->aggs, &b);
+	json_object_set_new(d, "agg", json_string(b.data));
+	json_object_set_new(d, "mode", json_string(st_outmode_name(o->mode)));
+	st_buf_release(&b);
+	return d;
+}
+
+static void
+save_row(win *w, st_buf *b, int64_t start, int64_t end, const char *k,
+    size_t kl, const st_aslot *slots)
+{
+	const char *p = k, *e = k + kl, *next;
+
+	st_buf_putc(b, '[');
+	st_buf_put_i64(b, start);
+	st_buf_putc(b, ',');
+	st_buf_put_i64(b, end);
+	st_buf_add(b, ",[", 2);
+	for (size_t i = 0; i < w->nby; i++) {
+		size_t n = st_key_next(p, e, &next);
+		if (i)
+			st_buf_putc(b, ',');
+		st_buf_add(b, p, n);
+		p = next;
+	}
+	st_buf_add(b, "],[", 3);
+	for (size_t i = 0; i < w->aggs.n; i++) {
+		if (i)
+			st_buf_putc(b, ',');
+		st_agg_save(&w->aggs.v[i], &slots[i], b);
+	}
+	st_buf_add(b, "]]\n", 3);
+}
+
+static int
+win_save(st_op *op, FILE *f)
+{
+	win *w = op->self;
+	st_buf *b = &w->out;
+
+	st_buf_reset(b);
+	st_buf_printf(b, "{\"format\":\"st-window/1\",\"rows\":%zu}\n",
+	    state_rows(w));
+	for (size_t i = 0; i < w->t.n; i++) {
+		st_entry *e = w->t.v[i];
+		const char *k = st_entry_key(&w->t, e);
+		if (w->o->gap) {
+			sesslist *l = st_entry_payload(e);
+			for (size_t j = 0; j < l->n; j++) {
+				sess *s = sess_at(w, l, j);
+				save_row(w, b, s->start, s->end, k, e->klen,
+				    s->slots);
+			}
+		} else {
+			group *g = st_entry_payload(e);
+			size_t off = w->o->time.col ? 8 : 0;
+			save_row(w, b, g->start, g->end, k + off,
+			    e->klen - off, g->slots);
+		}
+		if (b->len > 65536) {
+			if (fwrite(b->data, 1, b->len, f) != b->len)
+				return -1;
+			st_buf_reset(b);
+		}
+	}
+	if (fwrite(b->data, 1, b->len, f) != b->len)
+		return -1;
+	return 0;
+}
+
+static int
+load_row(win *w, const char *line, size_t len, st_fields *f, st_fields *g)
+{
+	st_json_err je;
+	int64_t start, end;
+	double dv;
+
+	if (st_json_scan_array(line, len, f, &je) < 0 || f->n != 4 ||
+	    !st_json_number(f->v[0].val, f->v[0].vlen, &start, &dv) ||
+	    !st_json_number(f->v[1].val, f->v[1].vlen, &end, &dv))
+		return -1;
+	st_buf_reset(&w->key);
+	st_buf_add(&w->key, &start, 8);
+	if (st_json_scan_array(f->v[2].val, f->v[2].vlen, g, &je) < 0 ||
+	    g->n != w->nby)
+		return -1;
+	for (size_t i = 0; i < g->n; i++)
+		st_key_add_json(&w->key, g->v[i].val, g->v[i].vlen);
+	if (st_json_scan_array(f->v[3].val, f->v[3].vlen, g, &je) < 0 ||
+	    g->n != w->aggs.n)
+		return -1;
+
+	int created;
+	st_aslot *slots;
+	if (w->o->gap) {
+		st_entry *e = st_table_upsert(&w->t, w->key.data + 8,
+		    w->key.len - 8, &created);
+		sesslist *l = st_entry_payload(e);
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 1;
+			l->v = st_realloc(l->v, l->cap * w->stride);
+		}
+		sess *s = sess_at(w, l, l->n++);
+		memset(s, 0, w->stride);
+		s->start = start;
+		s->end = end;
+		w->nsess++;
+		slots = s->slots;
+	} else {
+		size_t off = w->o->time.col ? 0 : 8;
+		st_entry *e = st_table_upsert(&w->t, w->key.data + off,
+		    w->key.len - off, &created);
+		if (!created)
+			return -1;
+		group *gr = st_entry_payload(e);
+		gr->start = start;
+		gr->end = end;
+		slots = gr->slots;
+	}
+	for (size_t i = 0; i < w->aggs.n; i++)
+		if (st_agg_load(&w->aggs.v[i], &slots[i], g->v[i].val,
+		    g->v[i].vlen) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+win_load(st_op *op, FILE *f)
+{
+	win *w = op->self;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	st_fields a = { 0 }, b = { 0 };
+	int rc = 0, first = 1;
+	size_t lineno = 0;
+
+	st_table_release(&w->t, free_payload, w);
+	w->nsess = 0;
+	w->nupdated = 0;
+	w->swept_wm = ST_TIME_NONE;
+	if (f == NULL)
+		return 0;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		lineno++;
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (first) {
+			first = 0;
+			if (strstr(line, "\"format\":\"st-window/1\"") == NULL) {
+				st_warn("unknown state format (expected "
+				    "st-window/1)");
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		if (load_row(w, line, (size_t)n, &a, &b) < 0) {
+			st_warn("state line %zu is not a group of this query",
+			    lineno);
+			rc = -1;
+			break;
+		}
+	}
+	if (first && rc == 0) {
+		st_warn("empty state file");
+		rc = -1;
+	}
+	free(line);
+	st_fields_release(&a);
+	st_fields_release(&b);
+	return rc;
+}
+
+static void
+win_metrics(st_op *op, json_t *obj)
+{
+	win *w = op->self;
+	size_t mem = st_table_memory(&w->t);
+
+	if (w->owned_mem || w->o->gap) {
+		for (size_t i = 0; i < w->t.n; i++) {
+			st_entry *e = w->t.v[i];
+			if (w->o->gap) {
+				sesslist *l = st_entry_payload(e);
+				mem += l->cap * w->stride + 16;
+				for (size_t j = 0; j < l->n; j++)
+					for (size_t k = 0; k < w->aggs.n; k++)
+						mem += st_agg_memory(
+						    &w->aggs.v[k],
+						    &sess_at(w, l, j)->slots[k]);
+			} else {
+				group *g = st_entry_payload(e);
+				for (size_t k = 0; k < w->aggs.n; k++)
+					mem += st_agg_memory(&w->aggs.v[k],
+					    &g->slots[k]);
+			}
+		}
+	}
+	json_object_set_new(obj, "stateRows", json_integer(state_rows(w)));
+	json_object_set_new(obj, "stateRowsUpdated",
+	    json_integer(w->m_updated));
+	json_object_set_new(obj, "stateRowsRemoved",
+	    json_integer(w->m_removed));
+	json_object_set_new(obj, "stateMemoryBytes", json_integer(mem));
+	if (w->m_no_time)
+		json_object_set_new(obj, "numRowsWithoutEventTime",
+		    json_integer(w->m_no_time));
+}
+
+void
+st_window_check(st_window_opts *o)
+{
+	if (o->agg_text == NULL)
+		st_usage_error("--agg is required");
+	if (o->time.col == NULL) {
+		if (o->size || o->slide || o->gap)
+			st_usage_error("--size, --slide and --session-gap need "
+			    "--time, the event time column");
+		if (o->by == NULL)
+			st_usage_error("give --time and --size for windows, "
+			    "or --by for a plain groupBy");
+		if (!o->mode_given)
+			o->mode = ST_MODE_UPDATE;
+		if (o->mode == ST_MODE_APPEND)
+			st_usage_error("append mode needs a window: a group "
+			    "without a window never closes, so it could "
+			    "never be emitted (use --mode update or "
+			    "complete)");
+		return;
+	}
+	if (o->gap && (o->size || o->slide))
+		st_usage_error("--session-gap cannot be combined with --size "
+		    "or --slide");
+	if (!o->gap && o->size == 0)
+		st_usage_error("--time needs --size (or --session-gap)");
+	if (o->slide == 0)
+		o->slide = o->size;
+	if (o->slide > o->size)
+		st_usage_error("--slide must not be longer than --size (rows "
+		    "between windows would be lost)");
+	if (o->gap && o->mode == ST_MODE_UPDATE)
+		st_usage_error("update mode is not supported for session "
+		    "windows: a session's window changes as it grows (use "
+		    "append or complete)");
+}
+
+int
+st_window_run(const st_window_opts *o, st_common *common)
+{
+	win w;
+	char *err = NULL;
+	int rc;
+
+	memset(&w, 0, sizeof w);
+	w.o = o;
+	w.late_fd = -1;
+	w.wm = w.swept_wm = ST_TIME_NONE;
+	if (st_aggs_parse(&w.aggs, o->agg_text, &err) < 0)
+		st_usage_error("%s in --agg", err);
+	for (w.nby = 0; o->by && o->by[w.nby]; w.nby++)
+		;
+	for (size_t i = 0; i < w.aggs.n; i++) {
+		st_agg_fn fn = w.aggs.v[i].fn;
+		if (fn == ST_AGG_MIN || fn == ST_AGG_MAX || fn == ST_AGG_FIRST ||
+		    fn == ST_AGG_LAST || fn == ST_AGG_APPROX_DISTINCT)
+			w.owned_mem = 1;
+		for (size_t k = 0; k < w.nby; k++)
+			if (strcmp(w.aggs.v[i].name, o->by[k]) == 0)
+				st_usage_error("aggregate '%s' has the name of "
+				    "a key column (use AS)", o->by[k]);
+	}
+	w.stride = sizeof(sess) + w.aggs.n * sizeof(st_aslot);
+	st_table_init(&w.t, o->gap ? sizeof(sesslist) :
+	    sizeof(group) + w.aggs.n * sizeof(st_aslot));
+	w.vals = st_calloc(w.aggs.n ? w.aggs.n : 1, sizeof *w.vals);
+	const char **keys = st_calloc(w.nby + 2, sizeof *keys);
+	size_t nk = 0;
+	if (o->time.col)
+		keys[nk++] = "window";
+	for (size_t i = 0; i < w.nby; i++)
+		keys[nk++] = o->by[i];
+	w.keys = keys;
+	if (o->late_output) {
+		w.late_fd = open(o->late_output,
+		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+		if (w.late_fd < 0)
+			st_die(ST_EXIT_DATA, "cannot open '%s':",
+			    o->late_output);
+	}
+
+	st_op op = {
+		.name = "st-window",
+		.self = &w,
+		.begin = win_begin,
+		.record = win_record,
+		.end = win_end,
+		.finish = win_finish,
+		.describe = win_describe,
+		.save = win_save,
+		.load = win_load,
+		.metrics = win_metrics,
+	};
+	rc = st_op_run(&op, common);
+
+	if (w.late_fd >= 0 && close(w.late_fd) < 0)
+		st_die(ST_EXIT_DATA, "cannot write to '%s':", o->late_output);
+	st_table_release(&w.t, free_payload, &w);
+	st_aggs_release(&w.aggs);
+	st_buf_release(&w.key);
+	st_buf_release(&w.out);
+	st_arena_release(&w.arena);
+	free(w.vals);
+	free(w.updated);
+	free(w.rows);
+	free(keys);
+	free(err);
+	return rc;
+}
