@@ -1,0 +1,334 @@
+/* dedup.c - st-dedup; see dedup.h. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "op/dedup.h"
+#include "state/table.h"
+#include "time.h"
+
+/* Time of a key without a readable event time: never expires. */
+#define NEVER INT64_MAX
+
+typedef struct dedup {
+	const st_dedup_opts *o;
+	size_t nkeys;
+	st_table t;
+	st_buf key, out;
+	int late_fd;
+	int64_t wm, delay, swept_wm;
+	uint64_t m_new, m_removed, m_dups, m_limit;
+	int warned_limit;
+} dedup;
+
+static void
+late_row(dedup *d, st_ctx *ctx, st_record *r)
+{
+	ctx->rows_dropped_watermark++;
+	if (d->late_fd < 0)
+		return;
+	st_buf_reset(&d->out);
+	st_record_serialize(r, &d->out);
+	st_buf_putc(&d->out, '\n');
+	if (st_write_all(d->late_fd, d->out.data, d->out.len) < 0)
+		st_die(ST_EXIT_DATA, "cannot write to '%s':",
+		    d->o->late_output);
+}
+
+static int
+keep_unexpired(st_entry *e, void *arg)
+{
+	dedup *d = arg;
+	int64_t t = *(int64_t *)st_entry_payload(e);
+
+	if (t == NEVER || t >= d->wm)
+		return 1;
+	d->m_removed++;
+	return 0;
+}
+
+static uint64_t limit_cut;
+
+static int
+keep_recent(st_entry *e, void *arg)
+{
+	dedup *d = arg;
+
+	if (e->seq >= limit_cut)
+		return 1;
+	d->m_limit++;
+	return 0;
+}
+
+/* Forgets the oldest keys beyond the limit. */
+static void
+enforce_limit(dedup *d)
+{
+	if (d->o->max_keys == 0 || d->t.n <= (size_t)d->o->max_keys)
+		return;
+	if (!d->warned_limit) {
+		d->warned_limit = 1;
+		st_warn("more than %lld keys: forgetting the oldest (their "
+		    "duplicates will pass again); a watermark bounds the "
+		    "state without this", (long long)d->o->max_keys);
+	}
+	/* Entries are in insertion order: the cut is the seq of the first
+	 * entry to keep. */
+	limit_cut = d->t.v[d->t.n - (size_t)d->o->max_keys]->seq;
+	st_table_sweep(&d->t, keep_recent, NULL, d);
+}
+
+static int
+dd_begin(st_op *op, st_ctx *ctx, st_batch *b)
+{
+	dedup *d = op->self;
+
+	(void)ctx;
+	d->wm = b->wm;
+	d->m_new = d->m_removed = d->m_dups = d->m_limit = 0;
+	d->delay = d->o->delay;
+	if (d->delay == 0 && b->begin) {
+		const char *s = json_string_value(json_object_get(b->begin,
+		    "delay"));
+		if (s && st_parse_duration(s, &d->delay) < 0)
+			d->delay = 0;
+	}
+	return 0;
+}
+
+static int
+dd_record(st_op *op, st_ctx *ctx, st_record *r)
+{
+	dedup *d = op->self;
+	const st_dedup_opts *o = d->o;
+	int64_t t = NEVER;
+	int created;
+
+	if (o->time.col && st_evtime_get(&o->time, r, &t) == 0 &&
+	    d->wm != ST_TIME_NONE && t < d->wm) {
+		late_row(d, ctx, r);
+		return 0;
+	}
+	st_buf_reset(&d->key);
+	if (o->keys == NULL) {
+		/* Whole-record duplicates: every field, in order. */
+		st_record_scan(r);
+		for (uint32_t i = 0; i < r->fields.n; i++) {
+			st_buf_add(&d->key, r->fields.v[i].key,
+			    r->fields.v[i].klen);
+			st_buf_putc(&d->key, ST_KEY_SEP);
+			st_key_add(&d->key, &r->fields.v[i]);
+		}
+	} else {
+		for (size_t i = 0; i < d->nkeys; i++)
+			st_key_add(&d->key, st_record_get(r, o->keys[i],
+			    strlen(o->keys[i])));
+	}
+	st_entry *e = st_table_upsert(&d->t, d->key.data, d->key.len,
+	    &created);
+	if (!created) {
+		d->m_dups++;
+		return 0;
+	}
+	if (o->within && t != NEVER)
+		t = d->delay ? t + d->delay : t;
+	*(int64_t *)st_entry_payload(e) = o->time.col ? t : NEVER;
+	d->m_new++;
+	st_emit(ctx, r);
+	if (o->max_keys && d->t.n > (size_t)o->max_keys +
+	    (size_t)o->max_keys / 8 + 64)
+		enforce_limit(d);
+	return 0;
+}
+
+static int
+dd_end(st_op *op, st_ctx *ctx, st_batch *b)
+{
+	dedup *d = op->self;
+
+	(void)ctx;
+	(void)b;
+	if (d->o->time.col && d->wm != ST_TIME_NONE && d->wm > d->swept_wm) {
+		st_table_sweep(&d->t, keep_unexpired, NULL, d);
+		d->swept_wm = d->wm;
+	}
+	enforce_limit(d);
+	return 0;
+}
+
+static json_t *
+dd_describe(st_op *op)
+{
+	dedup *d = op->self;
+	json_t *j = json_object(), *k = json_array();
+
+	for (size_t i = 0; i < d->nkeys; i++)
+		json_array_append_new(k, json_string(d->o->keys[i]));
+	json_object_set_new(j, "keys", k);
+	if (d->o->time.col)
+		json_object_set_new(j, "time", json_string(d->o->time.col));
+	json_object_set_new(j, "withinWatermark",
+	    json_boolean(d->o->within));
+	return j;
+}
+
+static int
+dd_save(st_op *op, FILE *f)
+{
+	dedup *d = op->self;
+	st_buf *b = &d->out;
+
+	st_buf_reset(b);
+	st_buf_printf(b, "{\"format\":\"st-dedup/1\",\"rows\":%zu}\n", d->t.n);
+	for (size_t i = 0; i < d->t.n; i++) {
+		st_entry *e = d->t.v[i];
+		int64_t t = *(int64_t *)st_entry_payload(e);
+		st_buf_putc(b, '[');
+		if (t == NEVER)
+			st_buf_add(b, "null", 4);
+		else
+			st_buf_put_i64(b, t);
+		st_buf_putc(b, ',');
+		/* The key bytes as one JSON string: they may hold field
+		 * names (whole-record keys) as well as values. */
+		st_buf_put_json_string(b, st_entry_key(&d->t, e), e->klen);
+		st_buf_add(b, "]\n", 2);
+		if (b->len > 65536) {
+			if (fwrite(b->data, 1, b->len, f) != b->len)
+				return -1;
+			st_buf_reset(b);
+		}
+	}
+	return fwrite(b->data, 1, b->len, f) == b->len ? 0 : -1;
+}
+
+static int
+dd_load(st_op *op, FILE *f)
+{
+	dedup *d = op->self;
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t n;
+	st_fields a = { 0 };
+	st_json_err je;
+	int rc = 0, created;
+	int64_t t;
+	double dv;
+
+	st_table_release(&d->t, NULL, NULL);
+	d->swept_wm = ST_TIME_NONE;
+	if (f == NULL)
+		return 0;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (++lineno == 1) {
+			if (strstr(line, "\"format\":\"st-dedup/1\"") == NULL) {
+				st_warn("unknown state format (expected "
+				    "st-dedup/1)");
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		if (st_json_scan_array(line, (size_t)n, &a, &je) < 0 ||
+		    a.n != 2 || a.v[1].type != ST_J_STRING) {
+			st_warn("state line %zu is not a key", lineno);
+			rc = -1;
+			break;
+		}
+		if (a.v[0].type == ST_J_NULL)
+			t = NEVER;
+		else if (!st_json_number(a.v[0].val, a.v[0].vlen, &t, &dv)) {
+			rc = -1;
+			break;
+		}
+		st_buf_reset(&d->key);
+		st_json_unescape(a.v[1].val + 1, a.v[1].vlen - 2, &d->key);
+		st_entry *e = st_table_upsert(&d->t, d->key.data, d->key.len,
+		    &created);
+		*(int64_t *)st_entry_payload(e) = t;
+	}
+	free(line);
+	st_fields_release(&a);
+	return rc;
+}
+
+static void
+dd_metrics(st_op *op, json_t *obj)
+{
+	dedup *d = op->self;
+
+	json_object_set_new(obj, "stateRows", json_integer(d->t.n));
+	json_object_set_new(obj, "stateRowsUpdated", json_integer(d->m_new));
+	json_object_set_new(obj, "stateRowsRemoved",
+	    json_integer(d->m_removed + d->m_limit));
+	json_object_set_new(obj, "stateMemoryBytes",
+	    json_integer(st_table_memory(&d->t)));
+	json_object_set_new(obj, "numDuplicatesDropped",
+	    json_integer(d->m_dups));
+	if (d->o->max_keys)
+		json_object_set_new(obj, "stateRowsEvictedByLimit",
+		    json_integer(d->m_limit));
+}
+
+void
+st_dedup_check(st_dedup_opts *o)
+{
+	if (o->within && o->time.col == NULL)
+		st_usage_error("--within-watermark needs --time, the event "
+		    "time column of the watermark");
+	if (o->delay && !o->within)
+		st_usage_error("--delay goes with --within-watermark");
+	if (o->time.col && !o->within) {
+		int found = 0;
+		for (size_t i = 0; o->keys && o->keys[i]; i++)
+			found |= strcmp(o->keys[i], o->time.col) == 0;
+		if (!found)
+			st_usage_error("the event time column '%s' must be "
+			    "one of --keys (dropDuplicates forgets a key when "
+			    "the watermark passes its time), or use "
+			    "--within-watermark", o->time.col);
+	}
+}
+
+int
+st_dedup_run(const st_dedup_opts *o, st_common *common)
+{
+	dedup d;
+
+	memset(&d, 0, sizeof d);
+	d.o = o;
+	d.late_fd = -1;
+	d.wm = d.swept_wm = ST_TIME_NONE;
+	for (d.nkeys = 0; o->keys && o->keys[d.nkeys]; d.nkeys++)
+		;
+	st_table_init(&d.t, sizeof(int64_t));
+	if (o->late_output) {
+		d.late_fd = open(o->late_output,
+		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+		if (d.late_fd < 0)
+			st_die(ST_EXIT_DATA, "cannot open '%s':",
+			    o->late_output);
+	}
+	st_op op = {
+		.name = "st-dedup",
+		.self = &d,
+		.begin = dd_begin,
+		.record = dd_record,
+		.end = dd_end,
+		.describe = dd_describe,
+		.save = dd_save,
+		.load = dd_load,
+		.metrics = dd_metrics,
+	};
+	int rc = st_op_run(&op, common);
+	if (d.late_fd >= 0 && close(d.late_fd) < 0)
+		st_die(ST_EXIT_DATA, "cannot write to '%s':", o->late_output);
+	st_table_release(&d.t, NULL, NULL);
+	st_buf_release(&d.key);
+	st_buf_release(&d.out);
+	return rc;
+}
