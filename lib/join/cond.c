@@ -214,17 +214,19 @@ st_jcond_evict_at(const st_jcond *c, int64_t t, int r)
 	return c->hi == INT64_MAX ? INT64_MAX : t + c->hi;
 }
 
+int cond_expr_has_residual(const st_jcond *c);
+
 int
 st_jcond_has_residual(const st_jcond *c)
 {
-	return c->priv != NULL;
+	return cond_expr_has_residual(c);
 }
 
 int
 st_jcond_residual(st_jcond *c, const char *l, size_t ll, const st_fields *lf,
     const char *r, size_t rl, const st_fields *rf)
 {
-	if (c->priv == NULL)
+	if (!cond_expr_has_residual(c))
 		return 1;
 	return cond_expr_residual(c, l, ll, lf, r, rl, rf);
 }

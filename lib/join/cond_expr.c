@@ -4,6 +4,8 @@
 
 #include "join/cond.h"
 
+int cond_expr_has_residual(const st_jcond *c);
+
 int
 cond_expr_init(st_jcond *c, const char *on, const char *within,
     const char *lname, const char *rname, char *err, size_t errlen)
@@ -25,4 +27,11 @@ cond_expr_residual(st_jcond *c, const char *l, size_t ll,
 {
 	(void)c, (void)l, (void)ll, (void)lf, (void)r, (void)rl, (void)rf;
 	return 1;
+}
+
+int
+cond_expr_has_residual(const st_jcond *c)
+{
+	(void)c;
+	return 0;
 }
