@@ -786,9 +786,12 @@ st_join_run(const st_join_opts *o, const st_common *common)
 	if (j.cond.nkeys == 0)
 		st_usage_error("--on has no equality between a left and a "
 		    "right column to join on");
-	if (!is_static && o->type != ST_JOIN_INNER && !j.cond.has_bound)
-		st_usage_error("--within gives no time bound between a left "
-		    "and a right column");
+	if (!is_static && o->type != ST_JOIN_INNER &&
+	    (j.cond.lo == INT64_MIN || j.cond.hi == INT64_MAX))
+		st_usage_error("a %s stream-stream join needs --within to "
+		    "bound the time difference both ways, so that every "
+		    "buffered row is evicted in time (X BETWEEN Y AND Y + "
+		    "INTERVAL 15 MINUTES)", st_join_type_name(o->type));
 	raw_list(&j.drop[L], o->drop_left);
 	raw_list(&j.drop[R], o->drop_right);
 	st_jcols_raw(&j.prefix, o->right_prefix ? o->right_prefix : "right_");
