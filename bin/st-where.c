@@ -1,0 +1,51 @@
+/* st-where - an alias of st-filter: keeps the records for which a Spark SQL predicate is true.
+ * See st-where(1) and st-expr(7). */
+#include <getopt.h>
+
+#include "err.h"
+#include "op/filter.h"
+#include "opts.h"
+
+static const char usage_text[] =
+"usage: st-where [-v] [options] expression\n"
+"\n"
+"  -v, --invert            keep the records for which EXPR is not true\n"
+ST_COMMON_HELP;
+
+static const struct option longopts[] = {
+	{ "invert", no_argument, NULL, 'v' },
+	ST_COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+main(int argc, char **argv)
+{
+	st_common common;
+	st_filter_opts o = { NULL, 0 };
+	int c;
+
+	st_common_init(&common, argv[0]);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":v", longopts, NULL)) != -1) {
+		if (st_common_option(&common, c, optarg, usage_text))
+			continue;
+		switch (c) {
+		case 'v':
+			o.invert = 1;
+			break;
+		case ':':
+			st_usage_error("option '%s' needs an argument",
+			    argv[optind - 1]);
+		default:
+			st_usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind == argc)
+		st_usage_error("missing expression");
+	if (argc - optind > 1)
+		st_usage_error("unexpected argument '%s' (quote the whole "
+		    "expression)", argv[optind + 1]);
+	o.expr = argv[optind];
+	return st_filter_run(&o, &common);
+}
