@@ -26,7 +26,7 @@ for t in $tools; do
 		mandoc -T lint -W warning '$SRCDIR/man/$t.1'
 	"
 	test_expect_success "$t: usage matches the man page SYNOPSIS" "
-		mandoc -T ascii '$SRCDIR/man/$t.1' | col -b |
+		mandoc -T ascii '$SRCDIR/man/$t.1' | col -bx |
 			sed -n '/^SYNOPSIS/,/^[A-Z]/p' | sed '1d;\$d' |
 			tr -s ' \n' '  ' | sed 's/^ //;s/ \$//' >expect &&
 		$t --help | sed -n '1,/^\$/p' | sed 's/^usage: //' |
