@@ -10,7 +10,7 @@
 
 static const char usage_text[] =
 "usage: st-watermark -t column -d delay [--time-unit unit] [--source name]\n"
-"       [--policy min|max] [common options]\n"
+"       [--policy policy] [common options]\n"
 "\n"
 "  -t, --time COL          the event time column\n"
 "  -d, --delay DURATION    how late data may arrive ('30 minutes')\n"

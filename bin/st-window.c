@@ -12,7 +12,7 @@ static const char usage_text[] =
 "usage: st-window -t column -s size [--slide duration] [-b columns] -a aggs\n"
 "       [-m mode] [options]\n"
 "       st-window -t column -g gap [-b columns] -a aggs [-m mode] [options]\n"
-"       st-window -b columns -a aggs [-m update|complete] [options]\n"
+"       st-window -b columns -a aggs [-m mode] [options]\n"
 "\n"
 "  -t, --time COL          the event time column\n"
 "      --time-unit UNIT    numbers in COL are s (default), ms or us\n"

@@ -1,0 +1,10 @@
+# fish completion for st-running
+complete -c st-running -s b -l by -x -d 'key columns'
+complete -c st-running -s a -l agg -x -d 'running aggregates'
+complete -c st-running -l checkpoint -r -F -d 'checkpoint directory'
+complete -c st-running -l name -x -d 'corner in the checkpoint'
+complete -c st-running -l malformed -x -a 'failfast dropmalformed permissive' -d 'malformed record policy'
+complete -c st-running -l dead-letter -r -F -d 'file for malformed lines'
+complete -c st-running -l keep-versions -x -d 'state versions kept'
+complete -c st-running -l help -d 'print help'
+complete -c st-running -l version -d 'print version'

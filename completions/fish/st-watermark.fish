@@ -1,0 +1,13 @@
+# fish completion for st-watermark
+complete -c st-watermark -s t -l time -x -d 'the event time column'
+complete -c st-watermark -s d -l delay -x -d 'how late data may arrive'
+complete -c st-watermark -l time-unit -x -a 's ms us' -d 'unit of numeric times'
+complete -c st-watermark -l source -x -d 'track only this source'
+complete -c st-watermark -l policy -x -a 'min max' -d 'global watermark over sources'
+complete -c st-watermark -l checkpoint -r -F -d 'checkpoint directory'
+complete -c st-watermark -l name -x -d 'corner in the checkpoint'
+complete -c st-watermark -l malformed -x -a 'failfast dropmalformed permissive' -d 'malformed record policy'
+complete -c st-watermark -l dead-letter -r -F -d 'file for malformed lines'
+complete -c st-watermark -l keep-versions -x -d 'state versions kept'
+complete -c st-watermark -l help -d 'print help'
+complete -c st-watermark -l version -d 'print version'
