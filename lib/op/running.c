@@ -57,8 +57,7 @@ run_record(st_op *op, st_ctx *ctx, st_record *r)
 	st_entry *e = st_table_upsert(&s->t, s->key.data, s->key.len,
 	    &created);
 	st_aslot *slots = st_entry_payload(e);
-	st_arena_reset(&s->arena);
-	st_aggs_update(&s->aggs, slots, r, &s->arena);
+	st_aggs_update(&s->aggs, slots, r);
 	s->m_updated++;
 	for (size_t i = 0; i < s->aggs.n; i++) {
 		st_buf_reset(&s->out);
@@ -205,7 +204,7 @@ st_running_run(const st_running_opts *o, st_common *common)
 	if (o->agg_text == NULL)
 		st_usage_error("--agg is required");
 	if (st_aggs_parse(&s.aggs, o->agg_text, &err) < 0)
-		st_usage_error("%s in --agg", err);
+		st_usage_error("--agg: %s", err);
 	for (s.nby = 0; o->by && o->by[s.nby]; s.nby++)
 		;
 	st_table_init(&s.t, s.aggs.n * sizeof(st_aslot));

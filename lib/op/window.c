@@ -261,9 +261,7 @@ win_record(st_op *op, st_ctx *ctx, st_record *r)
 	for (size_t i = 0; i < w->nby; i++)
 		st_key_add(&w->key, st_record_get(r, o->by[i],
 		    strlen(o->by[i])));
-	st_arena_reset(&w->arena);
-	for (size_t i = 0; i < w->aggs.n; i++)
-		st_agg_arg(&w->aggs.v[i], r, &w->arena, &w->vals[i]);
+	st_aggs_eval(&w->aggs, r, w->vals);
 
 	int used = 0, created;
 	if (o->time.col == NULL) {
@@ -868,7 +866,7 @@ st_window_run(const st_window_opts *o, st_common *common)
 	w.late_fd = -1;
 	w.wm = w.swept_wm = ST_TIME_NONE;
 	if (st_aggs_parse(&w.aggs, o->agg_text, &err) < 0)
-		st_usage_error("%s in --agg", err);
+		st_usage_error("--agg: %s", err);
 	for (w.nby = 0; o->by && o->by[w.nby]; w.nby++)
 		;
 	for (size_t i = 0; i < w.aggs.n; i++) {

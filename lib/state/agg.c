@@ -36,195 +36,124 @@ fn_name(st_agg_fn fn)
 	return "?";
 }
 
-static char *
-errf(const char *fmt, const char *a, size_t n)
-{
-	st_buf b = ST_BUF_INIT;
-	st_buf_printf(&b, fmt, (int)n, a);
-	return st_buf_detach(&b, NULL);
-}
-
-static const char *
-skipws(const char *p, const char *e)
-{
-	while (p < e && isspace((unsigned char)*p))
-		p++;
-	return p;
-}
-
-/* Reads a name, plain or `quoted`; returns its end or NULL. */
-static const char *
-read_name(const char *p, const char *e, st_buf *out)
-{
-	st_buf_reset(out);
-	if (p < e && *p == '`') {
-		const char *q = memchr(p + 1, '`', (size_t)(e - p - 1));
-		if (q == NULL)
-			return NULL;
-		st_buf_add(out, p + 1, (size_t)(q - p - 1));
-		return out->len ? q + 1 : NULL;
-	}
-	const char *s = p;
-	while (p < e && (isalnum((unsigned char)*p) || *p == '_' ||
-	    *p == '.' || (unsigned char)*p >= 0x80))
-		p++;
-	if (p == s)
-		return NULL;
-	st_buf_add(out, s, (size_t)(p - s));
-	return p;
-}
-
-static int
-parse_one(st_agg *g, const char *p, const char *e, char **err)
-{
-	st_buf nm = ST_BUF_INIT;
-	const char *s0 = skipws(p, e), *q;
-	size_t whole = (size_t)(e - s0);
-
-	while (whole && isspace((unsigned char)s0[whole - 1]))
-		whole--;
-	memset(g, 0, sizeof *g);
-	q = read_name(s0, e, &nm);
-	if (q == NULL || (q = skipws(q, e)) == e || *q != '(')
-		goto bad;
-	size_t i;
-	for (i = 0; i < sizeof fns / sizeof fns[0]; i++)
-		if (strcasecmp(fns[i].name, nm.data) == 0)
-			break;
-	if (i == sizeof fns / sizeof fns[0]) {
-		*err = errf("unknown aggregate function '%.*s' (known: count, "
-		    "sum, avg, min, max, first, last, approx_count_distinct)",
-		    nm.data, nm.len);
-		st_buf_release(&nm);
-		return -1;
-	}
-	g->fn = fns[i].fn;
-	q = skipws(q + 1, e);
-	if (q < e && (*q == '*' || *q == '1') && g->fn == ST_AGG_COUNT) {
-		g->fn = ST_AGG_COUNT_ALL;
-		q = skipws(q + 1, e);
-	} else {
-		q = read_name(q, e, &nm);
-		if (q == NULL)
-			goto bad;
-		g->arg = st_strndup(nm.data, nm.len);
-		q = skipws(q, e);
-	}
-	if (q == e || *q != ')')
-		goto bad;
-	q = skipws(q + 1, e);
-	if (q < e) {
-		if (e - q < 3 || strncasecmp(q, "as", 2) != 0 ||
-		    !isspace((unsigned char)q[2]))
-			goto bad;
-		q = read_name(skipws(q + 2, e), e, &nm);
-		if (q == NULL || skipws(q, e) != e)
-			goto bad;
-		g->name = st_strndup(nm.data, nm.len);
-	} else {
-		st_buf_reset(&nm);
-		st_buf_printf(&nm, "%s(%s)", fn_name(g->fn),
-		    g->arg ? g->arg : "1");
-		g->name = st_buf_detach(&nm, NULL);
-	}
-	st_buf_release(&nm);
-	return 0;
-bad:
-	st_buf_release(&nm);
-	free(g->arg);
-	g->arg = NULL;
-	*err = errf("invalid aggregate '%.*s' (expected FUNCTION(COLUMN) "
-	    "[AS NAME])", s0, whole);
-	return -1;
-}
-
 int
 st_aggs_parse(st_aggs *a, const char *text, char **err)
 {
-	const char *p = text, *e = text + strlen(text);
+	st_expr_error e;
+	st_buf b = ST_BUF_INIT;
 
 	st_aggs_release(a);
-	while (p < e) {
-		/* A comma inside parentheses or `quotes` is not a separator. */
-		const char *q = p;
-		int depth = 0, quote = 0;
-		for (; q < e; q++) {
-			if (*q == '`')
-				quote = !quote;
-			else if (!quote && *q == '(')
-				depth++;
-			else if (!quote && *q == ')')
-				depth--;
-			else if (!quote && depth == 0 && *q == ',')
-				break;
-		}
-		a->v = st_realloc(a->v, (a->n + 1) * sizeof *a->v);
-		if (parse_one(&a->v[a->n], p, q, err) < 0) {
-			st_aggs_release(a);
-			return -1;
-		}
-		a->n++;
-		p = q < e ? q + 1 : q;
-	}
-	if (a->n == 0) {
-		*err = st_strdup("no aggregate given");
+	a->list = st_expr_parse_list(text, ST_EXPR_AGGREGATES, &e);
+	if (a->list == NULL) {
+		st_expr_error_format(&b, &e);
+		/* The caller adds its own prefix: drop the last newline. */
+		if (b.len && b.data[b.len - 1] == '\n')
+			b.data[--b.len] = '\0';
+		*err = st_buf_detach(&b, NULL);
 		return -1;
+	}
+	a->n = st_expr_list_len(a->list);
+	a->v = st_calloc(a->n ? a->n : 1, sizeof *a->v);
+	for (size_t i = 0; i < a->n; i++) {
+		const st_expr_item *it = st_expr_list_item(a->list, i);
+		const char *fn = it->kind == ST_ITEM_EXPR ?
+		    st_expr_call_name(it->expr) : NULL;
+		size_t k = sizeof fns / sizeof fns[0];
+		if (fn && st_expr_is_aggregate(it->expr))
+			for (k = 0; k < sizeof fns / sizeof fns[0]; k++)
+				if (strcmp(fns[k].name, fn) == 0)
+					break;
+		if (k == sizeof fns / sizeof fns[0]) {
+			st_buf_printf(&b, "'%s' is not an aggregate (known: "
+			    "count, sum, avg, min, max, first, last, "
+			    "approx_count_distinct)", it->name);
+			goto bad;
+		}
+		st_agg *g = &a->v[i];
+		g->fn = fns[k].fn;
+		g->name = it->name;
+		if (st_expr_call_distinct(it->expr)) {
+			st_buf_printf(&b, "'%s': DISTINCT aggregates are not "
+			    "supported on streams (use "
+			    "approx_count_distinct)", it->name);
+			goto bad;
+		}
+		if (g->fn == ST_AGG_COUNT && st_expr_call_star(it->expr)) {
+			g->fn = ST_AGG_COUNT_ALL;
+		} else if (st_expr_call_nargs(it->expr) != 1) {
+			st_buf_printf(&b, "'%s' takes one argument", it->name);
+			goto bad;
+		} else {
+			g->arg = st_expr_call_arg(it->expr, 0);
+		}
 	}
 	for (size_t i = 0; i < a->n; i++)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(a->v[i].name, a->v[j].name) == 0) {
-				*err = errf("two aggregates are named '%.*s' "
-				    "(use AS to name them apart)",
-				    a->v[i].name, strlen(a->v[i].name));
-				st_aggs_release(a);
-				return -1;
+				st_buf_printf(&b, "two aggregates are named "
+				    "'%s' (use AS to name them apart)",
+				    a->v[i].name);
+				goto bad;
 			}
+	st_eval_init(&a->ev, a->list);
 	return 0;
+bad:
+	*err = st_buf_detach(&b, NULL);
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+	st_expr_list_free(a->list);
+	a->list = NULL;
+	return -1;
 }
 
 void
 st_aggs_release(st_aggs *a)
 {
-	for (size_t i = 0; i < a->n; i++) {
-		free(a->v[i].arg);
-		free(a->v[i].name);
+	if (a->list) {
+		st_eval_release(&a->ev);
+		st_expr_list_free(a->list);
 	}
 	free(a->v);
-	a->v = NULL;
-	a->n = 0;
+	memset(a, 0, sizeof *a);
 }
 
 void
 st_aggs_format(const st_aggs *a, st_buf *b)
 {
-	for (size_t i = 0; i < a->n; i++)
-		st_buf_printf(b, "%s%s(%s) AS %s", i ? ", " : "",
-		    fn_name(a->v[i].fn), a->v[i].arg ? a->v[i].arg : "1",
-		    a->v[i].name);
-}
-
-void
-st_agg_arg(const st_agg *agg, st_record *r, st_arena *arena, st_value *v)
-{
-	if (agg->arg == NULL) {
-		*v = st_v_null();
-		return;
-	}
-	const st_field *f = st_record_get(r, agg->arg, strlen(agg->arg));
-	if (f == NULL || st_value_from_field(arena, f, v) < 0)
-		*v = st_v_null();
-}
-
-void
-st_aggs_update(const st_aggs *a, st_aslot *slots, st_record *r,
-    st_arena *arena)
-{
-	st_value v;
-
 	for (size_t i = 0; i < a->n; i++) {
-		st_agg_arg(&a->v[i], r, arena, &v);
-		st_agg_update(&a->v[i], &slots[i], &v);
+		st_buf_printf(b, "%s%s(", i ? ", " : "", fn_name(a->v[i].fn));
+		if (a->v[i].arg)
+			st_expr_default_name(b, a->v[i].arg);
+		else
+			st_buf_putc(b, '*');
+		st_buf_printf(b, ") AS %s", a->v[i].name);
 	}
+}
+
+void
+st_aggs_eval(st_aggs *a, st_record *r, st_value *vals)
+{
+	st_eval_set_record(&a->ev, r);
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->v[i].arg)
+			st_expr_eval(&a->ev, a->v[i].arg, &vals[i]);
+		else
+			vals[i] = st_v_null();
+	}
+}
+
+void
+st_aggs_update(st_aggs *a, st_aslot *slots, st_record *r)
+{
+	st_value v[16], *vals = a->n <= 16 ? v :
+	    st_malloc(a->n * sizeof *vals);
+
+	st_aggs_eval(a, r, vals);
+	for (size_t i = 0; i < a->n; i++)
+		st_agg_update(&a->v[i], &slots[i], &vals[i]);
+	if (vals != v)
+		free(vals);
 }
 
 /* Sum kinds kept in st_aslot.t. */

@@ -8,8 +8,13 @@
  *     first(x), last(x), approx_count_distinct(x)
  *
  * Without AS a result is named as Spark names it: "sum(Buy)", "count(1)".
- * Function names are case-insensitive. An argument is a column name (a
- * plain name or `quoted`).
+ * Function names are case-insensitive. An argument is any expression of
+ * the expression language (expr/expr.h, st-expr(7)):
+ *
+ *     sum(case when Type = 'BUY' then Amount else 0 end) AS TotalBuy
+ *
+ * Ownership: an st_aggs owns its parsed list and evaluator; the st_agg
+ * entries and their expressions are borrowed from it.
  *
  * Each group keeps one st_aslot per aggregate (24 bytes), updated in place:
  * no allocation per record except for string values kept by min, max,
@@ -27,6 +32,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "expr/expr.h"
 #include "record.h"
 #include "state/hll.h"
 #include "value.h"
@@ -45,17 +51,20 @@ typedef enum st_agg_fn {
 
 typedef struct st_agg {
 	st_agg_fn fn;
-	char *arg;		/* column name; NULL for count(*) */
-	char *name;		/* output column name (plain text) */
+	const st_expr *arg;	/* the argument; NULL for count(*) */
+	const char *name;	/* output column name (plain text) */
 } st_agg;
 
 typedef struct st_aggs {
 	st_agg *v;
 	size_t n;
+	st_expr_list *list;	/* the parsed --agg text */
+	st_eval ev;		/* evaluates the arguments */
 } st_aggs;
 
 /* Parses a spec list into a (emptied first). Returns 0, or -1 with a
- * message in *err (new string: free() it) naming the offending part. */
+ * message in *err (new string: free() it): the expression library's
+ * caret message for a syntax error, or what is not an aggregate. */
 int st_aggs_parse(st_aggs *a, const char *text, char **err);
 void st_aggs_release(st_aggs *a);
 
@@ -79,17 +88,15 @@ typedef struct st_aslot {
 	uint8_t set;		/* a value has been kept */
 } st_aslot;
 
-/* Evaluates agg's argument on record r into *v (strings may borrow r;
- * anything allocated goes to arena). */
-void st_agg_arg(const st_agg *agg, st_record *r, st_arena *arena,
-    st_value *v);
+/* Evaluates every aggregate's argument on record r into vals[0..a->n)
+ * (borrowed from r and a's evaluator until the next call). */
+void st_aggs_eval(st_aggs *a, st_record *r, st_value *vals);
 
 /* Folds value v into slot s (v ignored for count(*)). */
 void st_agg_update(const st_agg *agg, st_aslot *s, const st_value *v);
 
 /* Folds every aggregate of record r into slots[0..a->n). */
-void st_aggs_update(const st_aggs *a, st_aslot *slots, st_record *r,
-    st_arena *arena);
+void st_aggs_update(st_aggs *a, st_aslot *slots, st_record *r);
 
 /* Folds src into dst, src coming after dst in event order (sessions
  * merging). src is left as it was (release it separately). */
