@@ -169,9 +169,8 @@ dtfmt_compile(st_arena *a, const char *p, size_t n, char *err, size_t errlen,
 			fix[fl] = '\0';
 			*errpos = i;
 			snprintf(err, errlen, "invalid datetime pattern '%.*s': "
-			    "doubled separator '%c%c' (did you mean '%s'? quote "
-			    "literal text as in '%c%c')", (int)n, p, c, c, fix,
-			    c, c);
+			    "doubled separator '%c%c' (did you mean '%s'?)",
+			    (int)n, p, c, c, fix);
 			return NULL;
 		}
 		it->kind = D_LIT;

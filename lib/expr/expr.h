@@ -93,7 +93,7 @@ typedef struct st_expr_error {
 /*
  * Prints an error on stderr in the toolkit's style, jq/Lua-like:
  *
- *     st-filter: syntax error at column 11: expected an expression after 'and'
+ *     st-filter: invalid expression at column 11: expected an expression after 'and', found end of input
  *       a = 1 and
  *                 ^
  */

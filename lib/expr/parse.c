@@ -1841,10 +1841,10 @@ void
 st_expr_error_format(st_buf *b, const st_expr_error *e)
 {
 	if (e->col)
-		st_buf_printf(b, "syntax error at column %zu: %s\n", e->col,
-		    e->msg);
+		st_buf_printf(b, "invalid expression at column %zu: %s\n",
+		    e->col, e->msg);
 	else
-		st_buf_printf(b, "%s\n", e->msg);
+		st_buf_printf(b, "invalid expression: %s\n", e->msg);
 	if (!e->text)
 		return;
 	/* The expression on one line (newlines and tabs shown as blanks so
