@@ -9,8 +9,9 @@
 #include "opts.h"
 
 static const char usage_text[] =
-"usage: st-select [-w name=expr]... [options] [expression [AS name], ...]\n"
+"usage: st-select [-w name=expr]... [options] [list]\n"
 "\n"
+"  list                    expression [[AS] name], ..., * or * EXCEPT (a, b)\n"
 "  -w, --with NAME=EXPR    set column NAME to EXPR (withColumn), in place\n"
 "                          or appended; repeatable, applied in order\n"
 ST_COMMON_HELP;
