@@ -1,0 +1,148 @@
+#!/bin/sh
+test_description='st-select: projection, computed columns, withColumn, explode'
+. "$(dirname "$0")/lib.sh"
+
+cat >in <<'EOF_IN'
+{"a":1,"b":"x","p":1.50,"o":{"k":[1, 2],"s":"t"},"arr":["u","v"]}
+{"a":2,"b":null,"p":2e3,"o":{"k":[]},"arr":[]}
+{"b":"z","arr":null}
+EOF_IN
+
+test_expect_success 'plain columns are copied byte for byte, missing ones are null' '
+	st-select a p o <in >actual &&
+	cat >expect <<-\EOF_E &&
+	{"a":1,"p":1.50,"o":{"k":[1, 2],"s":"t"}}
+	{"a":2,"p":2e3,"o":{"k":[]}}
+	{"a":null,"p":null,"o":null}
+	EOF_E
+	test_cmp expect actual
+'
+
+test_expect_success 'several arguments are one list; aliases with and without AS' '
+	st-select "a AS x" "b y, o.s" <in >actual &&
+	cat >expect <<-\EOF_E &&
+	{"x":1,"y":"x","s":"t"}
+	{"x":2,"y":null,"s":null}
+	{"x":null,"y":"z","s":null}
+	EOF_E
+	test_cmp expect actual
+'
+
+test_expect_success 'computed columns get Spark default names' '
+	st-select "a + 1, upper(b), a IS NULL, cast(p as int), count_a" <in 2>/dev/null | head -n 1 >actual &&
+	echo "{\"(a + 1)\":2,\"upper(b)\":\"X\",\"(a IS NULL)\":false,\"CAST(p AS INT)\":1,\"count_a\":null}" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success '* alone writes records as their bytes' '
+	st-select "*" <in >actual &&
+	test_cmp in actual
+'
+
+test_expect_success '* keeps input order; * EXCEPT drops columns' '
+	st-select "* EXCEPT (o, arr)" <in >actual &&
+	cat >expect <<-\EOF_E &&
+	{"a":1,"b":"x","p":1.50}
+	{"a":2,"b":null,"p":2e3}
+	{"b":"z"}
+	EOF_E
+	test_cmp expect actual
+'
+
+test_expect_success 'a repeated name replaces in place (last value wins)' '
+	st-select "*, upper(b) AS b" "a * 10 AS a2" <in >actual &&
+	head -n 1 actual >first &&
+	echo "{\"a\":1,\"b\":\"X\",\"p\":1.50,\"o\":{\"k\":[1, 2],\"s\":\"t\"},\"arr\":[\"u\",\"v\"],\"a2\":10}" >expect &&
+	test_cmp expect first
+'
+
+test_expect_success '--with sets a column in place or appends it, keeping other bytes' '
+	st-select -w "a=a*100" -w "c=concat(b, '"'"'!'"'"')" -w "d=c || '"'"'?'"'"'" <in >actual &&
+	cat >expect <<-\EOF_E &&
+	{"a":100,"b":"x","p":1.50,"o":{"k":[1, 2],"s":"t"},"arr":["u","v"],"c":"x!","d":"x!?"}
+	{"a":200,"b":null,"p":2e3,"o":{"k":[]},"arr":[],"c":null,"d":null}
+	{"b":"z","arr":null,"a":null,"c":"z!","d":"z!?"}
+	EOF_E
+	test_cmp expect actual
+'
+
+test_expect_success '--with then a list: the list sees the new columns' '
+	st-select --with "\`n b\`=length(b)" "b, \`n b\`" <in >actual &&
+	cat >expect <<-\EOF_E &&
+	{"b":"x","n b":1}
+	{"b":null,"n b":null}
+	{"b":"z","n b":1}
+	EOF_E
+	test_cmp expect actual
+'
+
+test_expect_success 'explode: one record per element, none for empty or null' '
+	st-select "a, explode(arr) AS v" <in >actual &&
+	cat >expect <<-\EOF_E &&
+	{"a":1,"v":"u"}
+	{"a":1,"v":"v"}
+	EOF_E
+	test_cmp expect actual
+'
+
+test_expect_success 'explode_outer keeps empty and null arrays as null' '
+	st-select "a, explode_outer(arr)" <in >actual &&
+	cat >expect <<-\EOF_E &&
+	{"a":1,"col":"u"}
+	{"a":1,"col":"v"}
+	{"a":2,"col":null}
+	{"a":null,"col":null}
+	EOF_E
+	test_cmp expect actual
+'
+
+test_expect_success 'posexplode gives pos and col, or the names given' '
+	st-select "posexplode(arr)" <in >actual &&
+	printf "%s\n" "{\"pos\":0,\"col\":\"u\"}" "{\"pos\":1,\"col\":\"v\"}" >expect &&
+	test_cmp expect actual &&
+	st-select "b, posexplode(o.k) AS (i, x)" <in >actual &&
+	printf "%s\n" "{\"b\":\"x\",\"i\":0,\"x\":1}" "{\"b\":\"x\",\"i\":1,\"x\":2}" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'control lines pass through untouched' '
+	{
+		echo "{\"@st\":\"begin\",\"batch\":0,\"ts\":0,\"keep\":\"me\"}"
+		cat in
+		echo "{\"@st\":\"end\",\"batch\":0}"
+	} | st-select "b" >out &&
+	head -n 1 out >actual &&
+	echo "{\"@st\":\"begin\",\"batch\":0,\"ts\":0,\"keep\":\"me\"}" >expect &&
+	test_cmp expect actual &&
+	sed -n "2,4p" out >actual &&
+	printf "%s\n" "{\"b\":\"x\"}" "{\"b\":null}" "{\"b\":\"z\"}" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'timestamps are written in the canonical form' '
+	echo "{\"ms\":1549360800250,\"s\":\"2019-02-05 10:00:00\"}" |
+	st-select "timestamp_millis(ms) AS t, to_timestamp(s) AS u, cast(s as date) AS d, date_format(s, '"'"'dd/MM/yyyy'"'"') AS f" >actual &&
+	echo "{\"t\":\"2019-02-05T10:00:00.250Z\",\"u\":\"2019-02-05T10:00:00Z\",\"d\":\"2019-02-05\",\"f\":\"05/02/2019\"}" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'errors: two generators, an unknown type, a bad --with' '
+	test_expect_code 2 st-select "explode(arr), explode(arr)" <in 2>err &&
+	head -n 1 err >actual &&
+	echo "st-select: invalid expression at column 15: only one generator (explode, posexplode) is allowed per select list" >expect &&
+	test_cmp expect actual &&
+	test_expect_code 2 st-select "cast(a as strng)" <in 2>err &&
+	cat >expect <<-\EOF_E &&
+	st-select: invalid expression at column 11: unknown type '"'"'strng'"'"' (did you mean '"'"'STRING'"'"'?)
+	  cast(a as strng)
+	            ^
+	EOF_E
+	test_cmp expect err &&
+	test_expect_code 2 st-select -w "=1" <in 2>err &&
+	echo "st-select: invalid --with '"'"'=1'"'"': expected NAME=EXPR" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 st-select <in 2>err &&
+	grep -q "^st-select: missing select list or --with" err
+'
+
+test_done
