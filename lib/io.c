@@ -70,6 +70,8 @@ st_reader_getline(st_reader *r, const char **line, size_t *len)
 			r->cap *= 2;
 			r->buf = st_realloc(r->buf, r->cap);
 		}
+		if (r->before_read)
+			r->before_read(r->before_read_arg);
 		ssize_t got = read(r->fd, r->buf + r->end, r->cap - r->end - 1);
 		if (got < 0) {
 			if (errno == EINTR) {

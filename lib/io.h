@@ -24,6 +24,11 @@ typedef struct st_reader {
 	int eintr;		/* set when a read was interrupted by a signal */
 	uint64_t lineno;	/* number of the line last returned (1-based) */
 	uint64_t offset;	/* byte offset just past the line last returned */
+	/* When set, called just before a read(2), that is when no complete
+	 * line is buffered: the moment to flush output that would otherwise
+	 * wait behind a blocked read (see st_op_run). NULL by default. */
+	void (*before_read)(void *arg);
+	void *before_read_arg;
 } st_reader;
 
 /* Prepares r to read fd; name is borrowed and used in messages. The reader

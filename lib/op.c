@@ -1,6 +1,7 @@
 /* op.c - the runner every operator tool shares; see op.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,25 @@ st_emit_raw(st_ctx *ctx, const char *json, size_t len)
 	ctx->rows_out++;
 	st_writer_write(&ctx->out, json, len);
 	st_writer_putc(&ctx->out, '\n');
+}
+
+/*
+ * Called by the reader before each read(2). When the input has nothing more
+ * to give right now, what this tool has written so far is flushed, so that
+ * a record never waits in a buffer while the pipeline is idle (continuous
+ * mode, low rates). While input keeps coming, output still goes out in big
+ * blocks: one poll(2) per read of input, not per record.
+ */
+static void
+flush_if_idle(void *arg)
+{
+	st_ctx *ctx = arg;
+	struct pollfd pfd = { .fd = 0, .events = POLLIN };
+
+	if (ctx->out.len == 0)
+		return;
+	if (poll(&pfd, 1, 0) == 0)
+		st_writer_flush(&ctx->out);
 }
 
 /* The runner's own state, beside the public context. */
@@ -343,6 +363,8 @@ st_op_run(st_op *op, const st_common *common)
 	st_io_tune_pipe(1);
 	st_writer_init(&rn.ctx.out, 1, "standard output", 0);
 	st_reader_init(&rd, 0, "<stdin>");
+	rd.before_read = flush_if_idle;
+	rd.before_read_arg = &rn.ctx;
 	st_record_init(&rec);
 
 	st_buf cn = ST_BUF_INIT;
