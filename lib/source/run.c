@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -451,6 +452,16 @@ restart(loop *l)
 	}
 }
 
+/* True when standard output is a pipe or socket: a sink may be reading. */
+static int
+output_is_pipe(void)
+{
+	struct stat st;
+
+	return fstat(1, &st) == 0 && (S_ISFIFO(st.st_mode) ||
+	    S_ISSOCK(st.st_mode));
+}
+
 /* True when the reader of our standard output has gone away. */
 static int
 downstream_gone(void)
@@ -465,7 +476,8 @@ downstream_gone(void)
 static void
 await_commit(loop *l)
 {
-	if (!l->o->clean || l->npend == 0 || !sink_announced(l))
+	if (!l->o->clean || l->npend == 0 || !sink_announced(l) ||
+	    !output_is_pipe())
 		return;
 	int64_t deadline = st_mono_usec() + 30 * ST_USEC_PER_SEC;
 	while (done_batch(l) < l->emitted && !st_stop_requested() &&
@@ -536,6 +548,12 @@ st_read_run(const st_read_opts *o)
 			st_die(ST_EXIT_DATA, "cannot lock '%s/lock':",
 			    c->checkpoint);
 		}
+		/* The lock file names its holder, for scripts and humans. */
+		char pid[32];
+		int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+		if (ftruncate(l.ckpt.lockfd, 0) < 0 ||
+		    pwrite(l.ckpt.lockfd, pid, (size_t)n, 0) != n)
+			st_warn("cannot write '%s/lock':", c->checkpoint);
 		restart(&l);
 	}
 
