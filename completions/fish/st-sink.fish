@@ -1,0 +1,16 @@
+# fish completion for st-sink
+complete -c st-sink -f
+complete -c st-sink -s f -l format -x -a 'json csv console' -d 'output format'
+complete -c st-sink -s p -l path -r -F -d 'output directory'
+complete -c st-sink -l header -d 'csv: write a header line'
+complete -c st-sink -l no-header -d 'csv: no header line'
+complete -c st-sink -s n -l num-rows -x -d 'console: rows shown per batch'
+complete -c st-sink -l truncate -x -d 'console: cut cells to N characters'
+complete -c st-sink -l raw -d 'keep the control lines on standard output'
+complete -c st-sink -l checkpoint -r -F -d 'checkpoint directory'
+complete -c st-sink -l name -x -d 'corner in the checkpoint'
+complete -c st-sink -l malformed -x -a 'failfast dropmalformed permissive' -d 'malformed record policy'
+complete -c st-sink -l dead-letter -r -F -d 'file for malformed lines'
+complete -c st-sink -l keep-versions -x -d 'state versions kept'
+complete -c st-sink -l help -d 'print help'
+complete -c st-sink -l version -d 'print version'
