@@ -1,0 +1,122 @@
+#!/bin/sh
+test_description='a two-source join pipeline survives kill -9 at random points, exactly once'
+. "$(dirname "$0")/lib.sh"
+
+FILES=40
+PER=20
+CYCLES=${ST_FAULT_CYCLES:-22}
+ON='ImpressionID = ClickID'
+WITHIN='ClickTime BETWEEN ImpressionTime AND ImpressionTime + INTERVAL 15 MINUTES'
+
+pids=
+cleanup() {
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	return 0
+}
+trap cleanup EXIT INT TERM
+
+seed=${ST_FAULT_SEED:-20260521}
+rand() {
+	seed=$(( (seed * 1103515245 + 12345) % 2147483648 ))
+	r=$(( seed / 65536 ))
+}
+
+# Starts the pipeline over checkpoint $1 writing into $2, one process per
+# tool joined by named pipes so that each can be killed on its own. $3:
+# st-read's trigger (default available-now: process what is there, exit).
+start_pipeline() {
+	rm -f p1 p2 p3 p4
+	mkfifo p1 p2 p3 p4 || return 1
+	st-read --checkpoint "$1" --trigger "${3:-available-now}" --max-files-per-trigger 1 \
+		--source impressions=imp --source clicks=clk >p1 2>>err.read &
+	pids="$!"
+	st-watermark --checkpoint "$1" --name imp --source impressions \
+		--time ImpressionTime --delay "30 minutes" <p1 >p2 2>>err.wm1 &
+	pids="$pids $!"
+	st-watermark --checkpoint "$1" --name clk --source clicks \
+		--time ClickTime --delay "30 minutes" <p2 >p3 2>>err.wm2 &
+	pids="$pids $!"
+	st-join --checkpoint "$1" --left impressions --right clicks --on "$ON" \
+		--within "$WITHIN" --type left <p3 >p4 2>>err.join &
+	pids="$pids $!"
+	st-sink --checkpoint "$1" --format json --path "$2" <p4 2>>err.sink &
+	sinkpid=$!
+	pids="$pids $!"
+}
+
+finish_pipeline() {
+	for p in $pids; do wait "$p" || return 1; done
+	pids=
+}
+
+commits() { ls "$1/commits" 2>/dev/null | wc -l; }
+
+test_expect_success 'setup: 40 batches of impressions and clicks, some late, some unmatched' '
+	mkdir imp clk &&
+	awk -v F=$FILES -v P=$PER "BEGIN {
+		base = 1599645600
+		for (f = 0; f < F; f++) {
+			ni = sprintf(\"imp/f%03d.json\", f); nc = sprintf(\"clk/f%03d.json\", f)
+			for (i = 0; i < P; i++) {
+				id = f * P + i; t = base + f * 600 + i * 20
+				printf(\"{\\\"ImpressionID\\\":\\\"%d\\\",\\\"ImpressionTime\\\":%d,\\\"Campaigner\\\":\\\"c%d\\\"}\\n\", id, t, i % 4) > ni
+				if (i % 3 != 0)
+					printf(\"{\\\"ClickID\\\":\\\"%d\\\",\\\"ClickTime\\\":%d}\\n\", id, t + (i % 5) * 240) > nc
+				if (f > 0 && i % 7 == 0)
+					printf(\"{\\\"ClickID\\\":\\\"%d\\\",\\\"ClickTime\\\":%d}\\n\", id - P, t - 300) > nc
+				if (f > 4 && i == 5)
+					printf(\"{\\\"ClickID\\\":\\\"%d\\\",\\\"ClickTime\\\":%d}\\n\", id - 5 * P, t - 3000) > nc
+			}
+			close(ni); close(nc)
+		}
+	}" &&
+	i=0 && for f in imp/*.json; do
+		touch -d "@$((1600000000 + i))" "$f" "clk/${f#imp/}"; i=$((i + 1));
+	done
+'
+
+test_expect_success 'an uninterrupted run' '
+	start_pipeline C0 out0 && finish_pipeline &&
+	test -f C0/commits/$FILES &&
+	cat out0/part-*.json | st_json_sort >expect &&
+	test $(wc -l <expect) -gt 300
+'
+
+test_expect_success "kill -9 some or all tools of the pipeline, $CYCLES times" '
+	kills=0 &&
+	c=0 && while [ $c -lt $CYCLES ]; do
+		c=$((c + 1))
+		before=$(commits C)
+		# A paced trigger keeps the pipeline alive until it is killed.
+		start_pipeline C out 20ms
+		rand; grow=$((r % 3)); rand; who=$((r % 6))
+		wait_for "[ \$(commits C) -ge $((before + grow)) ] || ! kill -0 $sinkpid 2>/dev/null" 30 || exit 1
+		set -- $pids
+		case $who in
+		0|1|2|3|4) victims=$(eval echo \${$((who + 1))}) ;;
+		5) victims=$pids ;;
+		esac
+		kill -9 $victims 2>/dev/null && kills=$((kills + 1))
+		# The others stop on their own (EOF or EPIPE) or are killed.
+		for p in $pids; do kill -9 $p 2>/dev/null; wait $p 2>/dev/null; done
+		pids=
+	done &&
+	echo "$kills kills" &&
+	test $kills -ge 20
+'
+
+test_expect_success 'a last run completes the query' '
+	start_pipeline C out && finish_pipeline &&
+	test -f C/commits/$FILES
+'
+
+test_expect_success 'the output equals the uninterrupted run, every row exactly once' '
+	cat out/part-*.json | st_json_sort >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'no sanitizer reports from the survivors' '
+	! grep -E "AddressSanitizer|runtime error|LeakSanitizer" err.*
+'
+
+test_done
