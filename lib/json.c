@@ -501,11 +501,10 @@ st_json_number(const char *s, size_t n, int64_t *iv, double *dv)
 		*iv = neg ? -(int64_t)u : (int64_t)u;
 		return 1;
 	}
-	char tmp[64];
-	if (n >= sizeof tmp) {
-		*dv = 0;
-		return 0;
-	}
+	/* strtod wants a terminated string; numbers that do not fit the
+	 * stack copy (many digits are valid JSON) get a heap one. */
+	char small[64];
+	char *tmp = n < sizeof small ? small : st_malloc(n + 1);
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
 	if (memchr(tmp, '.', n) == NULL && memchr(tmp, 'e', n) == NULL &&
@@ -513,11 +512,15 @@ st_json_number(const char *s, size_t n, int64_t *iv, double *dv)
 		errno = 0;
 		long long ll = strtoll(tmp, NULL, 10);
 		if (errno == 0) {
+			if (tmp != small)
+				free(tmp);
 			*iv = ll;
 			return 1;
 		}
 	}
 	*dv = strtod(tmp, NULL);
+	if (tmp != small)
+		free(tmp);
 	return 0;
 }
 
