@@ -349,7 +349,7 @@ st_op_run(st_op *op, const st_common *common)
 	st_buf corrupt = ST_BUF_INIT;
 	st_ctl begin_ctl = { 0 };
 	st_batch batch;
-	int in_batch = 0, implicit = 0, stopped = 0;
+	int in_batch = 0, implicit = 0, stopped = 0, rc;
 	int64_t last_id = -1, last_ts = 0;
 
 	memset(&rn, 0, sizeof rn);
@@ -382,11 +382,11 @@ st_op_run(st_op *op, const st_common *common)
 	}
 	if (common->checkpoint) {
 		if (st_ckpt_open(&rn.ckpt, common->checkpoint) < 0)
-			return ST_EXIT_DATA;
+			goto fail;
 		rn.ctx.ckpt = &rn.ckpt;
 		rn.stateful = op->save != NULL && op->load != NULL;
 		if (rn.stateful && check_query(&rn) < 0)
-			return ST_EXIT_DATA;
+			goto fail;
 	}
 
 	for (;;) {
@@ -448,10 +448,10 @@ st_op_run(st_op *op, const st_common *common)
 				rn.ctx.batch = &batch;
 				if (rn.stateful &&
 				    ensure_state(&rn, batch.id) < 0)
-					return ST_EXIT_DATA;
+					goto fail;
 				if (op->begin &&
 				    op->begin(op, &rn.ctx, &batch) < 0)
-					return ST_EXIT_DATA;
+					goto fail;
 				if (batch.dirty || (op->flags & ST_OP_SINK)) {
 					write_control(&rn, batch.begin);
 				} else {
@@ -472,10 +472,11 @@ st_op_run(st_op *op, const st_common *common)
 					    prog);
 				}
 				batch.end = c.obj;
-				if (op->end && op->end(op, &rn.ctx, &batch) < 0)
-					return ST_EXIT_DATA;
-				if (rn.stateful && save_state(&rn, batch.id) < 0)
-					return ST_EXIT_DATA;
+				if ((op->end && op->end(op, &rn.ctx, &batch) < 0) ||
+				    (rn.stateful && save_state(&rn, batch.id) < 0)) {
+					st_ctl_release(&c);
+					goto fail;
+				}
 				json_array_append_new(prog,
 				    progress_entry(&rn));
 				write_control(&rn, c.obj);
@@ -524,14 +525,14 @@ st_op_run(st_op *op, const st_common *common)
 			rn.ctx.batch = &batch;
 			reset_counters(&rn.ctx);
 			if (op->begin && op->begin(op, &rn.ctx, &batch) < 0)
-				return ST_EXIT_DATA;
+				goto fail;
 		}
 		st_record_set_line(&rec, line, len, rd.lineno);
 		if (st_record_scan(&rec) < 0 && !malformed(&rn, &rec, &corrupt))
 			continue;
 		rn.ctx.rows_in++;
 		if (op->record(op, &rn.ctx, &rec) < 0)
-			return ST_EXIT_DATA;
+			goto fail;
 	}
 
 	if (in_batch && !implicit)
@@ -540,10 +541,10 @@ st_op_run(st_op *op, const st_common *common)
 		    (long long)batch.id);
 	if (implicit) {
 		if (op->end && op->end(op, &rn.ctx, &batch) < 0)
-			return ST_EXIT_DATA;
+			goto fail;
 		rn.ctx.batch = NULL;
 		if (op->finish && op->finish(op, &rn.ctx, 1) < 0)
-			return ST_EXIT_DATA;
+			goto fail;
 	} else if (op->finish) {
 		int complete = !stopped && rn.ctx.ckpt == NULL;
 		if (complete && rn.ctx.controlled) {
@@ -560,7 +561,7 @@ st_op_run(st_op *op, const st_common *common)
 			reset_counters(&rn.ctx);
 			write_control(&rn, b);
 			if (op->finish(op, &rn.ctx, 1) < 0)
-				return ST_EXIT_DATA;
+				goto fail;
 			json_t *e = st_ctl_new_end(last_id + 1);
 			json_array_append_new(json_object_get(e, "progress"),
 			    progress_entry(&rn));
@@ -569,8 +570,16 @@ st_op_run(st_op *op, const st_common *common)
 			json_decref(b);
 			rn.ctx.batch = NULL;
 		} else if (op->finish(op, &rn.ctx, complete) < 0) {
-			return ST_EXIT_DATA;
+			goto fail;
 		}
+	}
+	rc = ST_EXIT_OK;
+	if (0) {
+fail:
+		/* A callback failed and said why. Release everything, so that
+		 * the sanitizer build reports real leaks only. */
+		st_ctl_release(&begin_ctl);
+		rc = ST_EXIT_DATA;
 	}
 	st_writer_flush(&rn.ctx.out);
 	if (rn.malformed_total && common->malformed == ST_MALFORMED_DROP)
@@ -592,5 +601,5 @@ st_op_run(st_op *op, const st_common *common)
 	free(rn.corner);
 	if (rn.ctx.ckpt)
 		st_ckpt_close(&rn.ckpt);
-	return ST_EXIT_OK;
+	return rc;
 }
