@@ -309,7 +309,8 @@ st_ckpt_versions(st_ckpt *c, const char *dir, int64_t **v, size_t *n)
 		(*v)[(*n)++] = strtoll(s, NULL, 10);
 	}
 	closedir(d);
-	qsort(*v, *n, sizeof **v, cmp_i64);
+	if (*n)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(*v, *n, sizeof **v, cmp_i64);
 	return 0;
 }
 
