@@ -174,12 +174,24 @@ st_record_serialize(st_record *r, st_buf *b)
 	for (uint32_t i = 0; i < r->fields.n; i++) {
 		const st_field *f = &r->fields.v[i];
 		uint32_t j;
-		for (j = 0; j < r->nedits; j++) {
-			const st_edit *e = &r->edits[j];
-			if (e->key_len == f->klen &&
-			    memcmp(r->ebuf.data + e->key_off, f->key,
-			    f->klen) == 0)
-				break;
+		if (f->kesc) {
+			/* Escapes spell one key several ways ("k\u0065y" is
+			 * "key"): compare decoded keys. Rare, so not fast. */
+			st_buf k = ST_BUF_INIT;
+			st_json_unescape(f->key, f->klen, &k);
+			for (j = 0; j < r->nedits; j++)
+				if (edit_key_eq(r, &r->edits[j], k.data,
+				    k.len))
+					break;
+			st_buf_release(&k);
+		} else {
+			for (j = 0; j < r->nedits; j++) {
+				const st_edit *e = &r->edits[j];
+				if (e->key_len == f->klen &&
+				    memcmp(r->ebuf.data + e->key_off, f->key,
+				    f->klen) == 0)
+					break;
+			}
 		}
 		if (j == r->nedits) {
 			st_objw_raw(&w, f->key, f->klen, f->val, f->vlen);
