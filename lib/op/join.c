@@ -262,13 +262,9 @@ static_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	join *j = op->self;
 	int reloaded;
 
-	(void)b;
-	if (st_jtable_refresh(&j->table, &reloaded) < 0) {
-		/* Exit here rather than unwind: the runner's buffers are
-		 * still on the stack, and earlier batches are out. */
-		st_writer_flush(&ctx->out);
-		exit(ST_EXIT_DATA);
-	}
+	(void)ctx, (void)b;
+	if (st_jtable_refresh(&j->table, &reloaded) < 0)
+		return -1;
 	if (reloaded)
 		static_columns(j);
 	return 0;
