@@ -35,6 +35,10 @@ ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 ASAN_TOOLS := $(BIN_SRC:bin/%.c=build/asan/bin/%)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
+# Keep objects of the bin/ chain rules (make would delete them as
+# intermediates and rebuild them every time).
+.SECONDARY:
+
 .PHONY: all check unit e2e asan bench install uninstall clean demo deps lint
 all: $(TOOLS)
 

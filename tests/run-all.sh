@@ -29,8 +29,12 @@ fi
 if [ "$what" != unit ]; then
 	for t in tests/t[0-9]*.sh; do
 		[ -f "$t" ] || continue
-		out=$(sh "$t" 2>&1)
+		# A hung test must not hang the suite: each script gets at most
+		# ST_TEST_TIMEOUT seconds (it fails when it needs more).
+		out=$(timeout -k 5 "${ST_TEST_TIMEOUT:-300}" sh "$t" 2>&1)
 		rc=$?
+		[ $rc -eq 124 ] && out="$out
+not ok - ${t##*/} timed out after ${ST_TEST_TIMEOUT:-300} s"
 		printf '%s\n' "$out" | grep -v '^ok ' 
 		n=$(printf '%s\n' "$out" | sed -n 's/^# .*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
 		set -- $n
