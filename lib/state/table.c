@@ -62,7 +62,8 @@ st_hash_bytes(const void *p, size_t n)
 		n -= 8;
 	}
 	uint64_t last = 0;
-	memcpy(&last, s, n);
+	if (n)
+		memcpy(&last, s, n);
 	h = (h ^ mix(last ^ n)) * UINT64_C(0x9fb21c651e98df25);
 	return mix(h);
 }
