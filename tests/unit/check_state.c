@@ -1,0 +1,218 @@
+/*
+ * check_state.c - the state store: hash table, key encoding, aggregate
+ * slots (update, merge, save/load round trip), HyperLogLog accuracy.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state/agg.h"
+#include "state/hll.h"
+#include "state/table.h"
+
+static char *
+key_of(const char *json)
+{
+	st_buf b = ST_BUF_INIT;
+	st_key_add_json(&b, json, strlen(json));
+	return st_buf_detach(&b, NULL);
+}
+
+static const struct {
+	const char *a, *b;
+	int equal;
+} key_rows[] = {
+	{ "1", "1.0", 1 },
+	{ "1", "1e0", 1 },
+	{ "-0.0", "0", 1 },
+	{ "1.5", "1.50", 1 },
+	{ "1", "\"1\"", 0 },
+	{ "\"A\"", "\"\\u0041\"", 1 },
+	{ "null", "false", 0 },
+	{ "[1,2]", "[1, 2]", 1 },
+	{ "\"a\"", "\"b\"", 0 },
+};
+
+START_TEST(test_key_encoding)
+{
+	char *a = key_of(key_rows[_i].a), *b = key_of(key_rows[_i].b);
+	ck_assert_msg((strcmp(a, b) == 0) == key_rows[_i].equal,
+	    "%s vs %s: '%s' '%s'", key_rows[_i].a, key_rows[_i].b, a, b);
+	free(a);
+	free(b);
+}
+END_TEST
+
+static int
+keep_even(st_entry *e, void *arg)
+{
+	(void)arg;
+	return *(int64_t *)st_entry_payload(e) % 2 == 0;
+}
+
+START_TEST(test_table)
+{
+	st_table t;
+	char k[32];
+	int created;
+
+	st_table_init(&t, sizeof(int64_t));
+	for (int64_t i = 0; i < 100000; i++) {
+		int n = snprintf(k, sizeof k, "key%lld", (long long)i);
+		st_entry *e = st_table_upsert(&t, k, (size_t)n, &created);
+		ck_assert_int_eq(created, 1);
+		*(int64_t *)st_entry_payload(e) = i;
+	}
+	ck_assert_uint_eq(t.n, 100000);
+	st_entry *e = st_table_upsert(&t, "key42", 5, &created);
+	ck_assert_int_eq(created, 0);
+	ck_assert_int_eq(*(int64_t *)st_entry_payload(e), 42);
+	ck_assert_uint_eq(st_table_sweep(&t, keep_even, NULL, NULL), 50000);
+	ck_assert_ptr_null(st_table_find(&t, "key41", 5));
+	e = st_table_find(&t, "key40", 5);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(*(int64_t *)st_entry_payload(e), 40);
+	/* Order of insertion survives a sweep (--max-keys relies on it). */
+	for (size_t i = 1; i < t.n; i++)
+		ck_assert(t.v[i - 1]->seq < t.v[i]->seq);
+	/* Overhead per key (header, malloc, vector, index) stays small. */
+	size_t per = (st_table_memory(&t) - t.key_bytes) / t.n - 8;
+	ck_assert_msg(per <= 100, "%zu bytes per key", per);
+	st_table_release(&t, NULL, NULL);
+	ck_assert_uint_eq(t.n, 0);
+}
+END_TEST
+
+START_TEST(test_hll_accuracy)
+{
+	static const int ns[] = { 1, 10, 1000, 5000, 100000 };
+	for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
+		st_hll *h = st_hll_new();
+		for (int i = 0; i < ns[k]; i++) {
+			uint64_t x = (uint64_t)i * 2654435761u + k;
+			st_hll_add(h, st_hash_bytes(&x, sizeof x));
+			st_hll_add(h, st_hash_bytes(&x, sizeof x));
+		}
+		double err = (double)(st_hll_estimate(h) - ns[k]) / ns[k];
+		ck_assert_msg(err < 0.03 && err > -0.03, "n %d: estimate %lld",
+		    ns[k], (long long)st_hll_estimate(h));
+		st_buf b = ST_BUF_INIT;
+		st_hll_save(h, &b);
+		st_hll *g = st_hll_load(b.data, b.len);
+		ck_assert_ptr_nonnull(g);
+		ck_assert_int_eq(st_hll_estimate(g), st_hll_estimate(h));
+		st_hll_merge(g, h);
+		ck_assert_int_eq(st_hll_estimate(g), st_hll_estimate(h));
+		st_buf_release(&b);
+		st_hll_free(g);
+		st_hll_free(h);
+	}
+}
+END_TEST
+
+static void
+feed(st_aggs *a, st_aslot *slots, const char *line)
+{
+	st_record r;
+	st_record_init(&r);
+	st_record_set_line(&r, line, strlen(line), 1);
+	ck_assert_int_eq(st_record_scan(&r), 0);
+	st_aggs_update(a, slots, &r);
+	st_record_release(&r);
+}
+
+static char *
+results(st_aggs *a, st_aslot *slots)
+{
+	st_buf b = ST_BUF_INIT;
+	for (size_t i = 0; i < a->n; i++) {
+		if (i)
+			st_buf_putc(&b, ' ');
+		st_agg_result(&a->v[i], &slots[i], &b);
+	}
+	return st_buf_detach(&b, NULL);
+}
+
+START_TEST(test_aggs)
+{
+	st_aggs a = { 0 };
+	char *err = NULL;
+	ck_assert_int_eq(st_aggs_parse(&a, "count(*), count(x), sum(x), "
+	    "avg(x), min(s), max(x), first(s), last(s), "
+	    "approx_count_distinct(x) AS d, sum(case when s = 'b' then x else "
+	    "0 end) AS sb", &err), 0);
+	ck_assert_uint_eq(a.n, 10);
+	ck_assert_str_eq(a.v[0].name, "count(1)");
+	ck_assert_str_eq(a.v[2].name, "sum(x)");
+	st_aslot *s = calloc(a.n, sizeof *s), *t = calloc(a.n, sizeof *t);
+	feed(&a, s, "{\"x\":1,\"s\":\"b\"}");
+	feed(&a, s, "{\"x\":2.5,\"s\":\"a\"}");
+	feed(&a, s, "{\"s\":\"c\"}");
+	char *r = results(&a, s);
+	ck_assert_str_eq(r, "3 2 3.5 1.75 \"a\" 2.5 \"b\" \"c\" 2 1");
+	free(r);
+	/* Save and load every slot: the same results. */
+	for (size_t i = 0; i < a.n; i++) {
+		st_buf b = ST_BUF_INIT;
+		st_agg_save(&a.v[i], &s[i], &b);
+		ck_assert_int_eq(st_agg_load(&a.v[i], &t[i], b.data, b.len), 0);
+		st_buf_release(&b);
+	}
+	r = results(&a, t);
+	ck_assert_str_eq(r, "3 2 3.5 1.75 \"a\" 2.5 \"b\" \"c\" 2 1");
+	free(r);
+	/* Merging a later session: counts add, first stays, last moves. */
+	for (size_t i = 0; i < a.n; i++)
+		st_agg_clear(&a.v[i], &t[i]);
+	feed(&a, t, "{\"x\":10,\"s\":\"z\"}");
+	for (size_t i = 0; i < a.n; i++)
+		st_agg_merge(&a.v[i], &s[i], &t[i]);
+	r = results(&a, s);
+	ck_assert_str_eq(r, "4 3 13.5 4.5 \"a\" 10 \"b\" \"z\" 3 1");
+	free(r);
+	for (size_t i = 0; i < a.n; i++) {
+		st_agg_clear(&a.v[i], &s[i]);
+		st_agg_clear(&a.v[i], &t[i]);
+	}
+	free(s);
+	free(t);
+	st_aggs_release(&a);
+}
+END_TEST
+
+START_TEST(test_aggs_errors)
+{
+	st_aggs a = { 0 };
+	char *err = NULL;
+	ck_assert_int_eq(st_aggs_parse(&a, "upper(x)", &err), -1);
+	ck_assert_str_eq(err, "'upper(x)' is not an aggregate (known: count, "
+	    "sum, avg, min, max, first, last, approx_count_distinct)");
+	free(err);
+	ck_assert_int_eq(st_aggs_parse(&a, "sum(x), sum(x)", &err), -1);
+	ck_assert_str_eq(err, "two aggregates are named 'sum(x)' (use AS to "
+	    "name them apart)");
+	free(err);
+	st_aggs_release(&a);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("state");
+	TCase *tc = tcase_create("state");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_key_encoding, 0,
+	    sizeof key_rows / sizeof *key_rows);
+	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_hll_accuracy);
+	tcase_add_test(tc, test_aggs);
+	tcase_add_test(tc, test_aggs_errors);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf ? 1 : 0;
+}
