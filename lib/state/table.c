@@ -104,8 +104,8 @@ st_table_find(const st_table *t, const void *key, size_t klen)
 			return NULL;
 		if ((uint32_t)(slot >> 32) == frag) {
 			st_entry *e = t->v[(uint32_t)slot - 1];
-			if (e->hash == hash && e->klen == klen &&
-			    memcmp(st_entry_key(t, e), key, klen) == 0)
+			if (e->hash == hash && e->klen == klen && (klen == 0 ||
+			    memcmp(st_entry_key(t, e), key, klen) == 0))
 				return e;
 		}
 		i = (i + 1) & t->mask;
@@ -134,7 +134,8 @@ st_table_upsert(st_table *t, const void *key, size_t klen, int *created)
 	e->flags = 0;
 	e->seq = t->seq++;
 	memset(st_entry_payload(e), 0, t->psize);
-	memcpy((char *)st_entry_payload(e) + t->psize, key, klen);
+	if (klen)
+		memcpy((char *)st_entry_payload(e) + t->psize, key, klen);
 	t->v[t->n] = e;
 	index_put(t, e->hash, t->n);
 	t->n++;
