@@ -350,7 +350,7 @@ st_op_run(st_op *op, const st_common *common)
 	st_ctl begin_ctl = { 0 };
 	st_batch batch;
 	int in_batch = 0, implicit = 0, stopped = 0, rc;
-	int64_t last_id = -1, last_ts = 0;
+	int64_t last_id = -1, last_ts = 0, last_wm = ST_TIME_NONE;
 
 	memset(&rn, 0, sizeof rn);
 	rn.op = op;
@@ -483,6 +483,7 @@ st_op_run(st_op *op, const st_common *common)
 				st_writer_flush(&rn.ctx.out);
 				last_id = batch.id;
 				last_ts = batch.ts_ms;
+				last_wm = batch.wm;
 				in_batch = 0;
 				rn.ctx.batch = NULL;
 				st_ctl_release(&begin_ctl);
@@ -557,8 +558,14 @@ st_op_run(st_op *op, const st_common *common)
 			batch.ts_ms = last_ts;
 			batch.wm = ST_TIME_NONE;
 			batch.begin = b;
+			if (last_wm != ST_TIME_NONE)
+				st_batch_set_watermark(&batch, last_wm);
 			rn.ctx.batch = &batch;
 			reset_counters(&rn.ctx);
+			/* The begin callback announces the op's output mode
+			 * and keys for this batch, as for any other. */
+			if (op->begin && op->begin(op, &rn.ctx, &batch) < 0)
+				goto fail;
 			write_control(&rn, b);
 			if (op->finish(op, &rn.ctx, 1) < 0)
 				goto fail;

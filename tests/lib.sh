@@ -14,7 +14,8 @@
 #     '
 #     test_done
 #
-# Each script runs in its own empty directory (tests/trash/<script>/), with
+# Each script runs in its own empty directory (tests/trash/<script>.<pid>/,
+# removed when every test passed), with
 # the tools under test first in PATH: $ST_BIN (default: the sanitizer build
 # build/asan/bin, else bin/). A test body is shell code run with 'set -e'
 # semantics through '&&' chains; it passes when it exits 0.
@@ -42,7 +43,9 @@ ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:exitcode=86:abort_on_error=0}
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=87}
 export ASAN_OPTIONS UBSAN_OPTIONS
 SEEDS=$SRCDIR/../shared/seeds
-TRASH=$SRCDIR/tests/trash/$TEST_NAME
+# One directory per run, so that two runs of one script (two developers'
+# make check at once) cannot wipe each other's files; removed when all passed.
+TRASH=$SRCDIR/tests/trash/$TEST_NAME.$$
 rm -rf "$TRASH"
 mkdir -p "$TRASH"
 cd "$TRASH" || exit 1
@@ -78,7 +81,8 @@ test_expect_success() {
 test_done() {
 	_passed=$((test_count - test_failed))
 	say "# $TEST_NAME: $_passed passed, $test_failed failed"
-	[ "$test_failed" -eq 0 ] || exit 1
+	[ "$test_failed" -eq 0 ] || { say "# kept $TRASH"; exit 1; }
+	cd "$SRCDIR" && rm -rf "$TRASH"
 	exit 0
 }
 
