@@ -198,6 +198,119 @@ int st_expr_is_column(const st_expr *e, const char **name, size_t *len,
     size_t *depth);
 
 /*
+ * Walking the syntax tree. Every node is an st_expr (borrowed from its
+ * list); these accessors read it without exposing the engine's structures,
+ * so that a tool can take a condition apart (st-join reads its equi-join
+ * keys and time bound off the conjuncts of --on and --within):
+ *
+ *     static void
+ *     walk(const st_expr *e)
+ *     {
+ *             if (st_expr_kind(e) == ST_NODE_AND) {
+ *                     walk(st_expr_child(e, 0));
+ *                     walk(st_expr_child(e, 1));
+ *             } else if (st_expr_binop(e) == ST_BINOP_EQ) {
+ *                     ... st_expr_child(e, 0) = st_expr_child(e, 1) ...
+ *             }
+ *     }
+ *
+ * The children of each kind, in the order written:
+ *
+ *     LITERAL, COLUMN         none (st_expr_literal, st_expr_column_part)
+ *     FIELD                   0: the struct (the field name is not a child)
+ *     INDEX                   0: the array, 1: the index
+ *     NEG POS BITNOT NOT      0: the operand
+ *     BINARY AND OR           0: left, 1: right (st_expr_binop)
+ *     ISNULL ISBOOL           0: the operand
+ *     LIKE                    0: the text, 1: the pattern
+ *     IN                      0: the value, 1..: the list
+ *     BETWEEN                 0: the value, 1: low, 2: high
+ *     CASE                    [operand,] WHEN, THEN, ..., [ELSE]
+ *     CAST                    0: the value
+ *     CALL                    the arguments (as st_expr_call_arg)
+ *
+ * A column a.b.c is one COLUMN node with parts "a", "b", "c" (a side
+ * qualifier, as in impressions.ImpressionID, is its first part); a.b[0].c
+ * is FIELD(INDEX(COLUMN a.b, 0), c).
+ */
+typedef enum st_node_kind {
+	ST_NODE_LITERAL,	/* 42, 'text', null, INTERVAL 15 MINUTES */
+	ST_NODE_COLUMN,		/* a, a.b.c, `odd name` */
+	ST_NODE_FIELD,		/* (expr).name */
+	ST_NODE_INDEX,		/* expr[i] */
+	ST_NODE_NEG,		/* - x */
+	ST_NODE_POS,		/* + x */
+	ST_NODE_BITNOT,		/* ~ x */
+	ST_NODE_NOT,		/* NOT x */
+	ST_NODE_BINARY,		/* x op y: see st_binop */
+	ST_NODE_AND,		/* x AND y */
+	ST_NODE_OR,		/* x OR y */
+	ST_NODE_ISNULL,		/* x IS [NOT] NULL */
+	ST_NODE_ISBOOL,		/* x IS [NOT] TRUE|FALSE */
+	ST_NODE_LIKE,		/* x [NOT] LIKE|ILIKE|RLIKE p */
+	ST_NODE_IN,		/* x [NOT] IN (a, b, ...) */
+	ST_NODE_BETWEEN,	/* x [NOT] BETWEEN lo AND hi */
+	ST_NODE_CASE,		/* CASE ... END */
+	ST_NODE_CAST,		/* CAST(x AS type) */
+	ST_NODE_CALL,		/* f(args) */
+	ST_NODE_STAR		/* reserved: count(*) is a CALL with no
+				 * arguments and st_expr_call_star() */
+} st_node_kind;
+
+/* The operators of ST_NODE_BINARY nodes. */
+typedef enum st_binop {
+	ST_BINOP_ADD,		/* + */
+	ST_BINOP_SUB,		/* - */
+	ST_BINOP_MUL,		/* * */
+	ST_BINOP_DIV,		/* / */
+	ST_BINOP_MOD,		/* % */
+	ST_BINOP_IDIV,		/* DIV */
+	ST_BINOP_CONCAT,	/* || */
+	ST_BINOP_BITAND,	/* & */
+	ST_BINOP_BITOR,		/* | */
+	ST_BINOP_BITXOR,	/* ^ */
+	ST_BINOP_EQ,		/* = and == */
+	ST_BINOP_NE,		/* != and <> */
+	ST_BINOP_LT,		/* < */
+	ST_BINOP_LE,		/* <= */
+	ST_BINOP_GT,		/* > */
+	ST_BINOP_GE,		/* >= */
+	ST_BINOP_NSEQ,		/* <=> */
+	ST_BINOP_DISTINCT	/* IS [NOT] DISTINCT FROM */
+} st_binop;
+
+/* The kind of node e. */
+st_node_kind st_expr_kind(const st_expr *e);
+
+/* The operator of a binary node, or -1 when e is not ST_NODE_BINARY. */
+int st_expr_binop(const st_expr *e);
+
+/* True for the negated forms: IS NOT NULL, IS NOT TRUE, NOT LIKE, NOT IN,
+ * NOT BETWEEN, IS NOT DISTINCT FROM. */
+int st_expr_negated(const st_expr *e);
+
+/* The number of children of e (see the table above). */
+size_t st_expr_nchildren(const st_expr *e);
+
+/* Child i of e (borrowed), or NULL when i >= st_expr_nchildren(e). */
+const st_expr *st_expr_child(const st_expr *e, size_t i);
+
+/*
+ * Part i of a column reference (borrowed, not NUL-terminated: *len bytes;
+ * the name as written, unquoted): part 0 is the top-level name, parts
+ * 1..depth the nested fields (see st_expr_is_column). Returns NULL when e
+ * is not a column or i > depth.
+ */
+const char *st_expr_column_part(const st_expr *e, size_t i, size_t *len);
+
+/*
+ * The value of a literal (borrowed from the list), or NULL when e is not
+ * ST_NODE_LITERAL. An INTERVAL literal is ST_V_INTERVAL with u.i in
+ * microseconds; 'text' is a STRING, 42 an INT, null ST_V_NULL.
+ */
+const st_value *st_expr_literal(const st_expr *e);
+
+/*
  * The distinct top-level column names the list reads, in order of first
  * use (for a.b.c: "a"). Returns the count; *names is borrowed. A list with
  * struct(*) or to_json(struct(*)) also reads every column: *star is set.

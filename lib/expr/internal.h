@@ -11,34 +11,43 @@
 #include "expr.h"
 #include "schema.h"
 
+/* Node kinds and binary operators are the public ones of expr.h
+ * (st_node_kind, st_binop), under short names. */
 typedef enum node_kind {
-	N_LIT,		/* lit */
-	N_COL,		/* name, path[npath], slot */
-	N_FIELD,	/* args[0].name */
-	N_INDEX,	/* args[0][args[1]] */
-	N_NEG,		/* - args[0] */
-	N_POS,		/* + args[0] */
-	N_BITNOT,	/* ~ args[0] */
-	N_NOT,		/* NOT args[0] */
-	N_BIN,		/* args[0] op args[1] */
-	N_AND,
-	N_OR,
-	N_ISNULL,	/* args[0] IS [NOT] NULL (negate) */
-	N_ISBOOL,	/* args[0] IS [NOT] TRUE/FALSE: op = 1 true, 0 false */
-	N_LIKE,		/* args[0] LIKE args[1]; op: 0 like, 1 ilike, 2 rlike */
-	N_IN,		/* args[0] IN (args[1..]) */
-	N_BETWEEN,	/* args[0] BETWEEN args[1] AND args[2] */
-	N_CASE,		/* [operand] WHEN..THEN.. [ELSE]: see parse.c */
-	N_CAST,		/* CAST(args[0] AS type) */
-	N_CALL,		/* fn(args) */
-	N_STAR		/* '*' as a call argument */
+	N_LIT = ST_NODE_LITERAL,	/* lit */
+	N_COL = ST_NODE_COLUMN,		/* name, path[npath], slot */
+	N_FIELD = ST_NODE_FIELD,	/* args[0].name */
+	N_INDEX = ST_NODE_INDEX,	/* args[0][args[1]] */
+	N_NEG = ST_NODE_NEG,		/* - args[0] */
+	N_POS = ST_NODE_POS,		/* + args[0] */
+	N_BITNOT = ST_NODE_BITNOT,	/* ~ args[0] */
+	N_NOT = ST_NODE_NOT,		/* NOT args[0] */
+	N_BIN = ST_NODE_BINARY,		/* args[0] op args[1] */
+	N_AND = ST_NODE_AND,
+	N_OR = ST_NODE_OR,
+	N_ISNULL = ST_NODE_ISNULL,	/* args[0] IS [NOT] NULL (negate) */
+	N_ISBOOL = ST_NODE_ISBOOL,	/* args[0] IS [NOT] TRUE/FALSE: op = 1
+					 * true, 0 false */
+	N_LIKE = ST_NODE_LIKE,		/* args[0] LIKE args[1]; op: 0 like,
+					 * 1 ilike, 2 rlike */
+	N_IN = ST_NODE_IN,		/* args[0] IN (args[1..]) */
+	N_BETWEEN = ST_NODE_BETWEEN,	/* args[0] BETWEEN args[1] AND args[2] */
+	N_CASE = ST_NODE_CASE,		/* [operand] WHEN..THEN.. [ELSE]: see
+					 * parse.c */
+	N_CAST = ST_NODE_CAST,		/* CAST(args[0] AS type) */
+	N_CALL = ST_NODE_CALL,		/* fn(args) */
+	N_STAR = ST_NODE_STAR		/* '*' as a call argument */
 } node_kind;
 
 /* Binary operators (N_BIN). */
 enum {
-	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_IDIV, OP_CONCAT,
-	OP_BITAND, OP_BITOR, OP_BITXOR,
-	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_NSEQ, OP_DISTINCT
+	OP_ADD = ST_BINOP_ADD, OP_SUB = ST_BINOP_SUB, OP_MUL = ST_BINOP_MUL,
+	OP_DIV = ST_BINOP_DIV, OP_MOD = ST_BINOP_MOD, OP_IDIV = ST_BINOP_IDIV,
+	OP_CONCAT = ST_BINOP_CONCAT, OP_BITAND = ST_BINOP_BITAND,
+	OP_BITOR = ST_BINOP_BITOR, OP_BITXOR = ST_BINOP_BITXOR,
+	OP_EQ = ST_BINOP_EQ, OP_NE = ST_BINOP_NE, OP_LT = ST_BINOP_LT,
+	OP_LE = ST_BINOP_LE, OP_GT = ST_BINOP_GT, OP_GE = ST_BINOP_GE,
+	OP_NSEQ = ST_BINOP_NSEQ, OP_DISTINCT = ST_BINOP_DISTINCT
 };
 
 typedef struct st_func st_func;

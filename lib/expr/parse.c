@@ -1835,6 +1835,58 @@ st_expr_is_column(const st_expr *e, const char **name, size_t *len,
 	return 1;
 }
 
+st_node_kind
+st_expr_kind(const st_expr *e)
+{
+	return (st_node_kind)e->n.kind;
+}
+
+int
+st_expr_binop(const st_expr *e)
+{
+	return e->n.kind == N_BIN ? e->n.op : -1;
+}
+
+int
+st_expr_negated(const st_expr *e)
+{
+	return e->n.negate != 0;
+}
+
+size_t
+st_expr_nchildren(const st_expr *e)
+{
+	return e->n.nargs > 0 ? (size_t)e->n.nargs : 0;
+}
+
+const st_expr *
+st_expr_child(const st_expr *e, size_t i)
+{
+	if (i >= st_expr_nchildren(e))
+		return NULL;
+	/* A node is an st_expr: the struct wraps it as its only member. */
+	return (const st_expr *)e->n.args[i];
+}
+
+const char *
+st_expr_column_part(const st_expr *e, size_t i, size_t *len)
+{
+	if (e->n.kind != N_COL || i > e->n.npath)
+		return NULL;
+	if (i == 0) {
+		*len = e->n.nlen;
+		return e->n.name;
+	}
+	*len = e->n.plens[i - 1];
+	return e->n.path[i - 1];
+}
+
+const st_value *
+st_expr_literal(const st_expr *e)
+{
+	return e->n.kind == N_LIT ? &e->n.lit : NULL;
+}
+
 /* ---- errors --------------------------------------------------------- */
 
 void

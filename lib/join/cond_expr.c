@@ -4,8 +4,8 @@
  * evaluated on each candidate pair over a resolver that reads columns of
  * both rows. See cond.h.
  *
- * The expression library has no public way yet to walk binary operators,
- * so this file reads its tree (expr/internal.h) and nothing else of it.
+ * The tree is read through the inspection accessors of expr/expr.h
+ * (st_expr_kind, st_expr_binop, st_expr_child, ...).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,6 @@
 
 #include "err.h"
 #include "expr/expr.h"
-#include "expr/internal.h"
 #include "join/cond.h"
 #include "time.h"
 
@@ -23,7 +22,7 @@ void cond_add_key(st_jcond *c, const char *a, int aside, const char *b,
 typedef struct cexpr {
 	st_expr_list *lists[2];		/* --on, --within */
 	st_eval ev[2];
-	const node **resid;		/* conjuncts evaluated on pairs */
+	const st_expr **resid;		/* conjuncts evaluated on pairs */
 	int *resid_list;		/* which list each comes from */
 	size_t nresid;
 	char *qual[2];			/* side qualifiers: names of sides */
@@ -52,50 +51,67 @@ qualifier(const cexpr *x, const char *name, size_t len)
 /* A plain column, or a side-qualified one (impressions.ImpressionID):
  * returns 1 with its name (a new string) and side. */
 static int
-colref(const cexpr *x, const node *n, char **name, int *side)
+colref(const cexpr *x, const st_expr *n, char **name, int *side)
 {
-	if (n->kind != N_COL)
+	const char *top;
+	size_t len, depth;
+
+	if (!st_expr_is_column(n, &top, &len, &depth))
 		return 0;
-	if (n->npath == 0) {
-		*name = st_strndup(n->name, n->nlen);
+	if (depth == 0) {
+		*name = st_strndup(top, len);
 		*side = ST_JSIDE_ANY;
 		return 1;
 	}
-	int s = qualifier(x, n->name, n->nlen);
-	if (n->npath != 1 || s == ST_JSIDE_ANY)
+	int s = qualifier(x, top, len);
+	if (depth != 1 || s == ST_JSIDE_ANY)
 		return 0;
-	*name = st_strndup(n->path[0], n->plens[0]);
+	const char *part = st_expr_column_part(n, 1, &len);
+	*name = st_strndup(part, len);
 	*side = s;
+	return 1;
+}
+
+/* The microseconds of an INTERVAL literal: returns 1 with *us set. */
+static int
+interval(const st_expr *n, int64_t *us)
+{
+	const st_value *v = st_expr_literal(n);
+
+	if (v == NULL || v->type != ST_V_INTERVAL)
+		return 0;
+	*us = v->u.i;
 	return 1;
 }
 
 /* A term "col", "col + INTERVAL ...", "col - INTERVAL ...",
  * "INTERVAL ... + col": returns 1 with the column and the offset. */
 static int
-term(const cexpr *x, const node *n, char **name, int *side, int64_t *off)
+term(const cexpr *x, const st_expr *n, char **name, int *side, int64_t *off)
 {
 	if (colref(x, n, name, side)) {
 		*off = 0;
 		return 1;
 	}
-	if (n->kind != N_BIN || (n->op != OP_ADD && n->op != OP_SUB))
+	int op = st_expr_binop(n);
+	if (op != ST_BINOP_ADD && op != ST_BINOP_SUB)
 		return 0;
-	const node *a = n->args[0], *b = n->args[1];
-	if (b->kind == N_LIT && b->lit.type == ST_V_INTERVAL &&
-	    colref(x, a, name, side)) {
-		*off = n->op == OP_ADD ? b->lit.u.i : -b->lit.u.i;
+	const st_expr *a = st_expr_child(n, 0), *b = st_expr_child(n, 1);
+	int64_t us;
+	if (interval(b, &us) && colref(x, a, name, side)) {
+		*off = op == ST_BINOP_ADD ? us : -us;
 		return 1;
 	}
-	if (n->op == OP_ADD && a->kind == N_LIT &&
-	    a->lit.type == ST_V_INTERVAL && colref(x, b, name, side)) {
-		*off = a->lit.u.i;
+	if (op == ST_BINOP_ADD && interval(a, &us) &&
+	    colref(x, b, name, side)) {
+		*off = us;
 		return 1;
 	}
 	return 0;
 }
 
 static void
-add_resid(cexpr *x, const node *n, int list)
+add_resid(cexpr *x, const st_expr *n, int list)
 {
 	x->resid = st_realloc(x->resid, (x->nresid + 1) * sizeof *x->resid);
 	x->resid_list = st_realloc(x->resid_list, (x->nresid + 1) *
@@ -146,29 +162,31 @@ narrow(st_jcond *c, char *a, int as, char *b, int bs, int64_t lo,
  * 2 when it narrowed it but must still be evaluated (strict < and >),
  * 0 when it is not a bound. */
 static int
-bound(cexpr *x, st_jcond *c, const node *n)
+bound(cexpr *x, st_jcond *c, const st_expr *n)
 {
 	char *a = NULL, *b = NULL, *b2 = NULL;
 	int as, bs, bs2, rc = 0;
 	int64_t oa, ob, ob2;
+	int op = st_expr_binop(n);
 
-	if (n->kind == N_BETWEEN && !n->negate) {
-		if (term(x, n->args[0], &a, &as, &oa) &&
-		    term(x, n->args[1], &b, &bs, &ob) &&
-		    term(x, n->args[2], &b2, &bs2, &ob2) &&
+	if (st_expr_kind(n) == ST_NODE_BETWEEN && !st_expr_negated(n)) {
+		if (term(x, st_expr_child(n, 0), &a, &as, &oa) &&
+		    term(x, st_expr_child(n, 1), &b, &bs, &ob) &&
+		    term(x, st_expr_child(n, 2), &b2, &bs2, &ob2) &&
 		    strcmp(b, b2) == 0 && bs == bs2 &&
 		    narrow(c, a, as, b, bs, ob - oa, ob2 - oa) == 0)
 			rc = 1;
-	} else if (n->kind == N_BIN && (n->op == OP_LT || n->op == OP_LE ||
-	    n->op == OP_GT || n->op == OP_GE)) {
-		if (term(x, n->args[0], &a, &as, &oa) &&
-		    term(x, n->args[1], &b, &bs, &ob)) {
+	} else if (op == ST_BINOP_LT || op == ST_BINOP_LE ||
+	    op == ST_BINOP_GT || op == ST_BINOP_GE) {
+		if (term(x, st_expr_child(n, 0), &a, &as, &oa) &&
+		    term(x, st_expr_child(n, 1), &b, &bs, &ob)) {
 			/* a + oa OP b + ob  =>  a - b OP ob - oa */
 			int64_t d = ob - oa;
-			int le = n->op == OP_LT || n->op == OP_LE;
+			int le = op == ST_BINOP_LT || op == ST_BINOP_LE;
 			if (narrow(c, a, as, b, bs, le ? INT64_MIN : d,
 			    le ? d : INT64_MAX) == 0)
-				rc = n->op == OP_LE || n->op == OP_GE ? 1 : 2;
+				rc = op == ST_BINOP_LE || op == ST_BINOP_GE ?
+				    1 : 2;
 		}
 	}
 	free(a);
@@ -179,18 +197,18 @@ bound(cexpr *x, st_jcond *c, const node *n)
 
 /* Walks the conjuncts of n. */
 static void
-conjuncts(cexpr *x, st_jcond *c, const node *n, int list)
+conjuncts(cexpr *x, st_jcond *c, const st_expr *n, int list)
 {
-	if (n->kind == N_AND) {
-		conjuncts(x, c, n->args[0], list);
-		conjuncts(x, c, n->args[1], list);
+	if (st_expr_kind(n) == ST_NODE_AND) {
+		conjuncts(x, c, st_expr_child(n, 0), list);
+		conjuncts(x, c, st_expr_child(n, 1), list);
 		return;
 	}
-	if (list == 0 && n->kind == N_BIN && n->op == OP_EQ) {
+	if (list == 0 && st_expr_binop(n) == ST_BINOP_EQ) {
 		char *a, *b;
 		int as, bs;
-		if (colref(x, n->args[0], &a, &as)) {
-			if (colref(x, n->args[1], &b, &bs)) {
+		if (colref(x, st_expr_child(n, 0), &a, &as)) {
+			if (colref(x, st_expr_child(n, 1), &b, &bs)) {
 				int ok = as == ST_JSIDE_ANY || as != bs;
 				if (ok)
 					cond_add_key(c, a, as, b, bs);
@@ -266,7 +284,7 @@ cond_expr_init(st_jcond *c, const char *on, const char *within,
 			return -1;
 		}
 		st_eval_init(&x->ev[i], x->lists[i]);
-		conjuncts(x, c, &st_expr_list_item(x->lists[i], 0)->expr->n, i);
+		conjuncts(x, c, st_expr_list_item(x->lists[i], 0)->expr, i);
 	}
 	if (within && !c->has_bound) {
 		snprintf(err, errlen, "--within gives no time bound between a "
@@ -317,7 +335,7 @@ cond_expr_residual(st_jcond *c, const char *l, size_t ll,
 			st_eval_set_resolver(&x->ev[i], resolve, x);
 	for (size_t i = 0; i < x->nresid; i++)
 		if (st_expr_eval_bool(&x->ev[x->resid_list[i]],
-		    (const st_expr *)x->resid[i]) != 1)
+		    x->resid[i]) != 1)
 			return 0;
 	return 1;
 }

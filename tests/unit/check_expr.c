@@ -459,6 +459,116 @@ START_TEST(test_columns)
 }
 END_TEST
 
+/* ---- walking the tree through the accessors -------------------------- */
+
+static const char *const kind_names[] = {
+	"lit", "col", "field", "index", "neg", "pos", "bitnot", "not", "bin",
+	"and", "or", "isnull", "isbool", "like", "in", "between", "case",
+	"cast", "call", "star"
+};
+static const char *const binop_names[] = {
+	"add", "sub", "mul", "div", "mod", "idiv", "concat", "bitand", "bitor",
+	"bitxor", "eq", "ne", "lt", "le", "gt", "ge", "nseq", "distinct"
+};
+
+/* e as an s-expression, using only the public accessors. */
+static void
+shape(st_buf *b, const st_expr *e)
+{
+	st_node_kind k = st_expr_kind(e);
+	const st_value *v = st_expr_literal(e);
+	size_t len;
+
+	if (k == ST_NODE_LITERAL) {
+		ck_assert_ptr_nonnull(v);
+		if (v->type == ST_V_INTERVAL)
+			st_buf_printf(b, "iv:%lld", (long long)v->u.i);
+		else
+			st_value_write_json(b, v);
+		return;
+	}
+	ck_assert_ptr_null(v);
+	if (k == ST_NODE_COLUMN) {
+		const char *name, *part;
+		size_t depth;
+		ck_assert(st_expr_is_column(e, &name, &len, &depth));
+		for (size_t i = 0; i <= depth; i++) {
+			part = st_expr_column_part(e, i, &len);
+			ck_assert_ptr_nonnull(part);
+			if (i)
+				st_buf_putc(b, '.');
+			st_buf_add(b, part, len);
+		}
+		ck_assert_ptr_null(st_expr_column_part(e, depth + 1, &len));
+		ck_assert_uint_eq(st_expr_nchildren(e), 0);
+		return;
+	}
+	ck_assert_ptr_null(st_expr_column_part(e, 0, &len));
+	if (st_expr_negated(e))
+		st_buf_puts(b, "not-");
+	int op = st_expr_binop(e);
+	if (k == ST_NODE_BINARY)
+		st_buf_puts(b, binop_names[op]);
+	else {
+		ck_assert_int_eq(op, -1);
+		st_buf_puts(b, k == ST_NODE_CALL ? st_expr_call_name(e) :
+		    kind_names[k]);
+	}
+	st_buf_putc(b, '(');
+	size_t n = st_expr_nchildren(e);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			st_buf_puts(b, ", ");
+		shape(b, st_expr_child(e, i));
+	}
+	ck_assert_ptr_null(st_expr_child(e, n));
+	st_buf_putc(b, ')');
+}
+
+static const struct { const char *in, *shape; } shape_rows[] = {
+	/* what st-join reads off --on and --within */
+	{ "a = b AND impressions.ImpressionID = clicks.AdID",
+	    "and(eq(a, b), eq(impressions.ImpressionID, clicks.AdID))" },
+	{ "ClickTime BETWEEN ImpressionTime AND ImpressionTime + "
+	    "INTERVAL 1 HOUR",
+	    "between(ClickTime, ImpressionTime, add(ImpressionTime, "
+	    "iv:3600000000))" },
+	{ "l.t >= r.t - INTERVAL '15' MINUTE AND l.t < r.t",
+	    "and(ge(l.t, sub(r.t, iv:900000000)), lt(l.t, r.t))" },
+	{ "INTERVAL 2 SECONDS + t > u", "gt(add(iv:2000000, t), u)" },
+	{ "a NOT BETWEEN 1 AND 2", "not-between(a, 1, 2)" },
+	/* every kind */
+	{ "a OR NOT b", "or(a, not(b))" },
+	{ "x NOT IN (1, 'y', null)", "not-in(x, 1, \"y\", null)" },
+	{ "a IS NOT NULL AND b IS TRUE", "and(not-isnull(a), isbool(b))" },
+	{ "s NOT LIKE 'x%'", "not-like(s, \"x%\")" },
+	{ "a <=> b", "nseq(a, b)" },
+	{ "a IS NOT DISTINCT FROM b", "not-distinct(a, b)" },
+	{ "-a * ~b + +c", "add(mul(neg(a), bitnot(b)), pos(c))" },
+	{ "a.b[0].c", "field(index(a.b, 0))" },
+	{ "`odd name`.x || 'z'", "concat(odd name.x, \"z\")" },
+	{ "CASE k WHEN 1 THEN 'one' ELSE 'many' END",
+	    "case(k, 1, \"one\", \"many\")" },
+	{ "CAST(a AS INT)", "cast(a)" },
+	{ "lower(s) = upper(t)", "eq(lower(s), upper(t))" },
+	{ "count(*)", "count()" },
+};
+
+START_TEST(test_shapes)
+{
+	st_expr_error e;
+	st_expr_list *l = st_expr_parse(shape_rows[_i].in, ST_EXPR_AGGREGATES,
+	    &e);
+	ck_assert_msg(l != NULL, "%s: %s", shape_rows[_i].in, e.msg);
+	st_buf b = ST_BUF_INIT;
+	shape(&b, st_expr_list_item(l, 0)->expr);
+	st_buf_putc(&b, '\0');
+	ck_assert_str_eq(b.data, shape_rows[_i].shape);
+	st_buf_release(&b);
+	st_expr_list_free(l);
+}
+END_TEST
+
 /* ---- evaluation ------------------------------------------------------- */
 
 #define REC "{\"i\":7,\"j\":-3,\"d\":2.5,\"s\":\"Hello World\",\"e\":\"\"," \
@@ -980,6 +1090,8 @@ main(void)
 	tcase_add_test(tc, test_list_errors);
 	tcase_add_test(tc, test_aggregates);
 	tcase_add_test(tc, test_columns);
+	tcase_add_loop_test(tc, test_shapes, 0,
+	    sizeof shape_rows / sizeof *shape_rows);
 	tcase_add_loop_test(tc, test_eval, 0,
 	    sizeof eval_rows / sizeof *eval_rows);
 	tcase_add_test(tc, test_bool);
