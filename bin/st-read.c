@@ -14,6 +14,7 @@ static const char usage_text[] =
 "usage: st-read [options] path ...\n"
 "       st-read [options] --source name=path ...\n"
 "       st-read [options] -\n"
+"\n"
 "  -f, --format FMT            json (default), csv or text\n"
 "  -s, --schema DDL            typed columns: 'a STRING, b BIGINT, c DOUBLE'\n"
 "      --header                CSV: the first line of each file names the columns\n"

@@ -12,8 +12,9 @@
 
 static const char usage_text[] =
 "usage: st-sink [options]\n"
-"       st-sink [options] --format json|csv --path DIR\n"
-"       st-sink [options] --format console [--num-rows N] [--truncate N]\n"
+"       st-sink [options] --format json|csv --path dir\n"
+"       st-sink [options] --format console [--num-rows n] [--truncate n]\n"
+"\n"
 "  -f, --format FMT        json or csv (files in --path), console;\n"
 "                          default: NDJSON on standard output\n"
 "  -p, --path DIR          output directory of the json and csv formats\n"
