@@ -576,6 +576,14 @@ win_finish(st_op *op, st_ctx *ctx, int complete)
 			entry_rows(w, w->t.v[i], 0);
 		emit_rows(w, ctx);
 	}
+	/* Inside the runner's flush batch, a complete-mode batch is the whole
+	 * table, as every other one: an empty one would tell a sink that the
+	 * table is now empty. (With plain input there is no such batch.) */
+	if (complete && w->o->mode == ST_MODE_COMPLETE && ctx->batch != NULL) {
+		for (size_t i = 0; i < w->t.n; i++)
+			entry_rows(w, w->t.v[i], 0);
+		emit_rows(w, ctx);
+	}
 	return 0;
 }
 
