@@ -29,6 +29,10 @@ typedef struct scan {
 	const char *base;
 	const char *end;
 	st_json_err *e;
+	/* The fast path (see scan_top): bit i of qmask is set when byte i is
+	 * a double quote; NULL on the general path. */
+	const uint64_t *qmask;
+	size_t nwords;
 } scan;
 
 static int
@@ -137,6 +141,22 @@ string_run(const char *p, const char *end)
 	return p;
 }
 
+/* The byte after the quote that closes the string whose body starts at
+ * p, or NULL; clean texts only. */
+static inline const char *
+next_quote(const scan *s, const char *p)
+{
+	size_t i = p - s->base, w = i >> 6;
+	uint64_t m = s->qmask[w] & (~0ULL << (i & 63));
+
+	while (m == 0) {
+		if (++w >= s->nwords)
+			return NULL;
+		m = s->qmask[w];
+	}
+	return s->base + (w << 6) + __builtin_ctzll(m) + 1;
+}
+
 /* p points at the opening quote. On success *out points past the closing
  * quote and *esc says whether the body had escapes. */
 static int
@@ -147,6 +167,12 @@ scan_string(scan *s, const char *p, const char **out, int *esc)
 
 	p++;
 	*esc = 0;
+	if (s->qmask) {
+		/* A clean line: no escapes, no control or non-ASCII bytes,
+		 * so the body is valid and ends at the next quote. */
+		*out = next_quote(s, p);
+		return *out ? 0 : fail(s, start, "unterminated string");
+	}
 	for (;;) {
 		p = string_run(p, end);
 		if (p >= end)
@@ -344,12 +370,163 @@ scan_value(scan *s, const char *p, const char **out, int depth)
 	}
 }
 
+/* Lines up to this long may take the fast path (the quote mask lives on
+ * the stack). */
+#define FAST_MAX 8192
+
+/*
+ * Marks the quotes of p[0..n) in qmask, one bit a byte, and returns 1 when
+ * the text is clean: no backslash, no byte below 0x20 (so no tab or
+ * newline either) and none above 0x7f. Most machine-written NDJSON is
+ * clean, and in a clean text every quote opens or closes a string whose
+ * body needs no check, so strings are found by bit scans instead of byte
+ * by byte (the idea of simdjson's structural index, kept small).
+ */
+static int
+mark_quotes(const char *p, size_t n, uint64_t *qmask)
+{
+	size_t i = 0;
+	memset(qmask, 0, ((n + 63) >> 6) * sizeof *qmask);
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i bslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+	__m128i bad = _mm_setzero_si128();
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+		    (p + i));
+		bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(v, bslash),
+		    _mm_cmplt_epi8(v, space)));
+		uint64_t q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
+		    quote));
+		qmask[i >> 6] |= q << (i & 63);
+	}
+	if (_mm_movemask_epi8(bad))
+		return 0;
+#endif
+	for (; i < n; i++) {
+		unsigned char c = p[i];
+		if (c == '"')
+			qmask[i >> 6] |= 1ULL << (i & 63);
+		else if (c == '\\' || c < 0x20 || c > 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+static inline void
+push_field(st_fields *f, const char *k, const char *kend, const char *v,
+    const char *vend, uint8_t type)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 16;
+		f->v = st_realloc(f->v, f->cap * sizeof *f->v);
+	}
+	st_field *fl = &f->v[f->n++];
+	fl->key = k;
+	fl->klen = (uint32_t)(kend - k);
+	fl->val = v;
+	fl->vlen = (uint32_t)(vend - v);
+	fl->type = type;
+	fl->kesc = 0;
+}
+
+/*
+ * The top-level object of a clean text (see mark_quotes), p at its '{':
+ * one tight loop over the members, strings found by bit scans, nested
+ * containers handed to scan_container. Returns 0 with *out past the '}',
+ * or -1 on any error (the caller then scans again the general way, which
+ * says why).
+ */
+static int
+scan_fast_object(scan *s, const char *p, const char **out, st_fields *f)
+{
+	const char *end = s->end;
+
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == '}') {
+		*out = p + 1;
+		return 0;
+	}
+	for (;;) {
+		if (p >= end || *p != '"')
+			return -1;
+		const char *k = p + 1;
+		p = next_quote(s, k);
+		if (p == NULL)
+			return -1;
+		const char *kend = p - 1;
+		if (p < end && *p == ':')
+			p++;
+		else {
+			p = skip_ws(p, end);
+			if (p >= end || *p != ':')
+				return -1;
+			p++;
+		}
+		p = skip_ws(p, end);
+		if (p >= end)
+			return -1;
+		const char *v = p;
+		uint8_t type;
+		switch (*p) {
+		case '"':
+			p = next_quote(s, p + 1);
+			if (p == NULL)
+				return -1;
+			type = ST_J_STRING;
+			break;
+		case '{':
+		case '[':
+			if (scan_container(s, p, &p, 1, NULL) < 0)
+				return -1;
+			type = *v == '{' ? ST_J_OBJECT : ST_J_ARRAY;
+			break;
+		default:
+			if (scan_value(s, p, &p, 1) < 0)
+				return -1;
+			type = st_json_type(v);
+		}
+		if (f)
+			push_field(f, k, kend, v, p, type);
+		if (p < end && *p == ',') {
+			p = skip_ws(p + 1, end);
+			continue;
+		}
+		p = skip_ws(p, end);
+		if (p < end && *p == '}') {
+			*out = p + 1;
+			return 0;
+		}
+		if (p < end && *p == ',') {
+			p = skip_ws(p + 1, end);
+			continue;
+		}
+		return -1;
+	}
+}
+
 static int
 scan_top(const char *p, size_t n, st_fields *f, st_json_err *e, char want)
 {
-	scan s = { p, p + n, e };
-	const char *q = skip_ws(p, p + n);
+	scan s = { p, p + n, e, NULL, 0 };
+	uint64_t qmask[FAST_MAX / 64];
+	const char *q;
 
+	if (n <= FAST_MAX && mark_quotes(p, n, qmask)) {
+		/* On any error, scan again the general way: it says why. */
+		scan fast = { p, p + n, NULL, qmask, (n + 63) >> 6 };
+		q = skip_ws(p, p + n);
+		if (f)
+			f->n = 0;
+		if (q < fast.end && *q == want && (want == '{' ?
+		    scan_fast_object(&fast, q, &q, f) :
+		    scan_container(&fast, q, &q, 0, f)) == 0 &&
+		    skip_ws(q, fast.end) == fast.end)
+			return 0;
+	}
+	q = skip_ws(p, p + n);
 	if (f)
 		f->n = 0;
 	if (q >= s.end || *q != want)
@@ -378,7 +555,7 @@ st_json_scan_array(const char *p, size_t n, st_fields *f, st_json_err *e)
 int
 st_json_validate(const char *p, size_t n, st_json_err *e)
 {
-	scan s = { p, p + n, e };
+	scan s = { p, p + n, e, NULL, 0 };
 	const char *q = skip_ws(p, p + n);
 
 	if (scan_value(&s, q, &q, 0) < 0)

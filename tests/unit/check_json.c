@@ -550,6 +550,49 @@ START_TEST(test_exact_bounds)
 }
 END_TEST
 
+/* Clean texts (no escapes, blanks or non-ASCII) take a fast path up to
+ * 8192 bytes: lengths around every 16- and 64-byte step and around the
+ * limit, strings ending at each position, must scan the same both ways. */
+START_TEST(test_fast_path_lengths)
+{
+	st_buf b = ST_BUF_INIT;
+	size_t lens[] = { 0, 1, 14, 15, 16, 17, 31, 47, 48, 49, 63, 64, 65,
+	    127, 128, 129, 500, 8170, 8180, 8181, 8182, 8183, 8190, 8200 };
+	for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		for (int variant = 0; variant < 4; variant++) {
+			st_buf_reset(&b);
+			st_buf_puts(&b, "{\"k\":\"");
+			for (size_t j = 0; j < lens[i]; j++)
+				st_buf_putc(&b, 'a' + j % 26);
+			st_buf_puts(&b, "\",\"n\":[1,{\"x\":\"y\"}],\"t\":true}");
+			if (variant == 1)	/* unterminated */
+				b.len -= 1;
+			if (variant == 2)	/* trailing blank: slow path */
+				st_buf_putc(&b, '\n');
+			if (variant == 3)	/* a stray quote */
+				b.data[b.len / 2] = '"';
+			st_fields f = { 0 };
+			st_json_err e;
+			int rc = st_json_scan_object(b.data, b.len, &f, &e);
+			if (variant == 0 || variant == 2) {
+				ck_assert_int_eq(rc, 0);
+				ck_assert_uint_eq(f.n, 3);
+				ck_assert_uint_eq(f.v[0].vlen, lens[i] + 2);
+				ck_assert_int_eq(f.v[1].type, ST_J_ARRAY);
+				ck_assert_uint_eq(f.v[2].vlen, 4);
+			}
+			if (variant == 1) {
+				ck_assert_int_eq(rc, -1);
+				ck_assert_str_eq(e.msg, "unterminated object");
+			}
+			agree(b.data, b.len);
+			st_fields_release(&f);
+		}
+	}
+	st_buf_release(&b);
+}
+END_TEST
+
 static Suite *
 json_suite(void)
 {
@@ -568,6 +611,7 @@ json_suite(void)
 	tcase_add_test(t, test_objw);
 	tcase_add_test(t, test_generated);
 	tcase_add_test(t, test_exact_bounds);
+	tcase_add_test(t, test_fast_path_lengths);
 	suite_add_tcase(s, t);
 	return s;
 }
