@@ -9,15 +9,20 @@
 #include "opts.h"
 
 static const char usage_text[] =
-"usage: st-select [-w name=expr]... [options] [list]\n"
+"usage: st-select [-w name=expr]... [--source name] [options] [list]\n"
 "\n"
 "  list                    expression [[AS] name], ..., * or * EXCEPT (a, b)\n"
 "  -w, --with NAME=EXPR    set column NAME to EXPR (withColumn), in place\n"
 "                          or appended; repeatable, applied in order\n"
+"      --source NAME       apply to the records of source NAME only; pass the\n"
+"                          other sources' records through\n"
 ST_COMMON_HELP;
+
+enum { OPT_SOURCE = ST_OPT_TOOL_BASE };
 
 static const struct option longopts[] = {
 	{ "with", required_argument, NULL, 'w' },
+	{ "source", required_argument, NULL, OPT_SOURCE },
 	ST_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -26,7 +31,7 @@ int
 main(int argc, char **argv)
 {
 	st_common common;
-	st_select_opts o = { NULL, NULL, 0 };
+	st_select_opts o = { NULL, NULL, 0, NULL };
 	st_buf list = ST_BUF_INIT;
 	int c, rc;
 
@@ -39,6 +44,14 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'w':
 			o.with[o.nwith++] = optarg;
+			break;
+		case OPT_SOURCE:
+			if (o.source)
+				st_usage_error("--source given twice");
+			if (*optarg == '\0')
+				st_usage_error("invalid source name '' for "
+				    "--source");
+			o.source = optarg;
 			break;
 		case ':':
 			st_usage_error("option '%s' needs an argument",

@@ -7,13 +7,18 @@
 #include "opts.h"
 
 static const char usage_text[] =
-"usage: st-where [-v] [options] expression\n"
+"usage: st-where [-v] [--source name] [options] expression\n"
 "\n"
 "  -v, --invert            keep the records for which EXPR is not true\n"
+"      --source NAME       filter the records of source NAME only; pass the\n"
+"                          other sources' records through\n"
 ST_COMMON_HELP;
+
+enum { OPT_SOURCE = ST_OPT_TOOL_BASE };
 
 static const struct option longopts[] = {
 	{ "invert", no_argument, NULL, 'v' },
+	{ "source", required_argument, NULL, OPT_SOURCE },
 	ST_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -22,7 +27,7 @@ int
 main(int argc, char **argv)
 {
 	st_common common;
-	st_filter_opts o = { NULL, 0 };
+	st_filter_opts o = { NULL, 0, NULL };
 	int c;
 
 	st_common_init(&common, argv[0]);
@@ -33,6 +38,14 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'v':
 			o.invert = 1;
+			break;
+		case OPT_SOURCE:
+			if (o.source)
+				st_usage_error("--source given twice");
+			if (*optarg == '\0')
+				st_usage_error("invalid source name '' for "
+				    "--source");
+			o.source = optarg;
 			break;
 		case ':':
 			st_usage_error("option '%s' needs an argument",

@@ -140,4 +140,100 @@ test_expect_success 'nested fields, IN, BETWEEN, LIKE and RLIKE' '
 	test_cmp expect actual
 '
 
+# Two tagged sources in one stream, as st-read --source emits them: clicks
+# first, then impressions; batch 1 starts with a record before any source
+# line (untagged).
+cat >tagged <<'EOF_IN'
+{"@st":"begin","batch":0,"ts":1549360800000}
+{"@st":"source","name":"clicks"}
+{"ClickID":1, "n" : 0}
+{ "ClickID" : 2 }
+{"@st":"source","name":"impressions"}
+{"ImpressionID":1,"n":5}
+{"ImpressionID":2,"n":0}
+{"ImpressionID":3}
+{"@st":"end","batch":0}
+{"@st":"begin","batch":1,"ts":1549360860000}
+{"ImpressionID":9,"n":0}
+{"@st":"source","name":"impressions"}
+{"ImpressionID":4,"n":7}
+{"ImpressionID":5,"n":1}
+{"@st":"end","batch":1}
+EOF_IN
+
+test_expect_success '--source filters one source; the others pass byte for byte' '
+	st-filter --source impressions "n > 1" <tagged >actual 2>err &&
+	cat >expect <<-\EOF_E &&
+	{"@st":"begin","batch":0,"ts":1549360800000}
+	{"@st":"source","name":"clicks"}
+	{"ClickID":1, "n" : 0}
+	{ "ClickID" : 2 }
+	{"@st":"source","name":"impressions"}
+	{"ImpressionID":1,"n":5}
+	{"@st":"end","batch":0,"progress":[{"name":"st-filter","numInputRows":5,"numOutputRows":3}]}
+	{"@st":"begin","batch":1,"ts":1549360860000}
+	{"ImpressionID":9,"n":0}
+	{"@st":"source","name":"impressions"}
+	{"ImpressionID":4,"n":7}
+	{"@st":"end","batch":1,"progress":[{"name":"st-filter","numInputRows":3,"numOutputRows":2}]}
+	EOF_E
+	test_cmp expect actual &&
+	test ! -s err
+'
+
+test_expect_success 'st-where --source with --invert keeps what is not true in that source only' '
+	st-where -v --source impressions "n > 1" <tagged >actual &&
+	cat >expect <<-\EOF_E &&
+	{"@st":"begin","batch":0,"ts":1549360800000}
+	{"@st":"source","name":"clicks"}
+	{"ClickID":1, "n" : 0}
+	{ "ClickID" : 2 }
+	{"@st":"source","name":"impressions"}
+	{"ImpressionID":2,"n":0}
+	{"ImpressionID":3}
+	{"@st":"end","batch":0,"progress":[{"name":"st-filter","numInputRows":5,"numOutputRows":4}]}
+	{"@st":"begin","batch":1,"ts":1549360860000}
+	{"ImpressionID":9,"n":0}
+	{"@st":"source","name":"impressions"}
+	{"ImpressionID":5,"n":1}
+	{"@st":"end","batch":1,"progress":[{"name":"st-filter","numInputRows":3,"numOutputRows":2}]}
+	EOF_E
+	test_cmp expect actual
+'
+
+test_expect_success '--source: missing columns are checked against the first record of that source' '
+	st-filter --source clicks "ClickID = 2" <tagged >out 2>err &&
+	test ! -s err &&
+	grep -v "^{\"ClickID\":1" tagged | grep -v "^{\"@st\":\"end\"" >expect &&
+	grep -v "^{\"@st\":\"end\"" out >actual &&
+	test_cmp expect actual &&
+	st-filter "ClickID = 2" <tagged >out 2>err &&
+	test ! -s err &&
+	st-filter --source impressions "ClickID = 2" <tagged >out 2>err &&
+	echo "st-filter: column '"'"'ClickID'"'"' is not in the first record; it reads as null" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--source naming no source of the input passes everything and warns' '
+	st-filter --source impresions "n > 1" <tagged >out 2>err &&
+	grep -v "^{\"@st\":\"end\"" out >actual &&
+	grep -v "^{\"@st\":\"end\"" tagged >expect &&
+	test_cmp expect actual &&
+	echo "st-filter: --source '"'"'impresions'"'"' matched no record; the input'"'"'s sources are '"'"'clicks'"'"', '"'"'impressions'"'"'" >expect &&
+	test_cmp expect err &&
+	st-filter --source clicks "n > 1" <in >actual 2>err &&
+	test_cmp in actual &&
+	echo "st-filter: --source '"'"'clicks'"'"' matched no record; the input has no source lines" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--source usage errors: twice, empty, no argument' '
+	test_expect_code 2 st-filter --source a --source b "n > 1" <tagged 2>err &&
+	grep -q "^st-filter: --source given twice" err &&
+	test_expect_code 2 st-where --source "" "n > 1" <tagged 2>err &&
+	grep -q "^st-where: invalid source name '"'"''"'"' for --source" err &&
+	test_expect_code 2 st-filter "n > 1" --source <tagged 2>err &&
+	grep -q "^st-filter: option '"'"'--source'"'"' needs an argument" err
+'
+
 test_done

@@ -145,4 +145,75 @@ test_expect_success 'errors: two generators, an unknown type, a bad --with' '
 	grep -q "^st-select: missing select list or --with" err
 '
 
+# Two tagged sources in one batch, as st-read --source emits them.
+cat >tagged <<'EOF_IN'
+{"@st":"begin","batch":0,"ts":1549360800000}
+{"@st":"source","name":"clicks"}
+{"ClickID":"i1", "ClickTime" : "2019-02-05 10:05:00"}
+{"@st":"source","name":"impressions"}
+{"ImpressionID":"i1","CreatedTime":"2019-02-05 10:00:00","Campaigner":"c7","Extra":[1, 2]}
+{"ImpressionID":"i2","CreatedTime":"2019-02-05 10:01:00","Campaigner":"c8"}
+{"@st":"source","name":"clicks"}
+{ "ClickID":"i2","ClickTime":"2019-02-05 10:30:00" }
+{"@st":"end","batch":0}
+EOF_IN
+
+test_expect_success '--source: the list applies to one source; the others pass byte for byte' '
+	st-select --source impressions "ImpressionID, to_timestamp(CreatedTime, '"'"'yyyy-MM-dd HH:mm:ss'"'"') AS ImpressionTime, Campaigner" <tagged >actual 2>err &&
+	cat >expect <<-\EOF_E &&
+	{"@st":"begin","batch":0,"ts":1549360800000}
+	{"@st":"source","name":"clicks"}
+	{"ClickID":"i1", "ClickTime" : "2019-02-05 10:05:00"}
+	{"@st":"source","name":"impressions"}
+	{"ImpressionID":"i1","ImpressionTime":"2019-02-05T10:00:00Z","Campaigner":"c7"}
+	{"ImpressionID":"i2","ImpressionTime":"2019-02-05T10:01:00Z","Campaigner":"c8"}
+	{"@st":"source","name":"clicks"}
+	{ "ClickID":"i2","ClickTime":"2019-02-05 10:30:00" }
+	{"@st":"end","batch":0,"progress":[{"name":"st-select","numInputRows":4,"numOutputRows":4}]}
+	EOF_E
+	test_cmp expect actual &&
+	test ! -s err
+'
+
+test_expect_success '--source with --with, explode and a second st-select for the other side' '
+	st-select --source clicks -w "ClickTime=to_timestamp(ClickTime)" <tagged |
+	st-select --source impressions "ImpressionID, explode(Extra) AS e" >actual &&
+	cat >expect <<-\EOF_E &&
+	{"@st":"begin","batch":0,"ts":1549360800000}
+	{"@st":"source","name":"clicks"}
+	{"ClickID":"i1","ClickTime":"2019-02-05T10:05:00Z"}
+	{"@st":"source","name":"impressions"}
+	{"ImpressionID":"i1","e":1}
+	{"ImpressionID":"i1","e":2}
+	{"@st":"source","name":"clicks"}
+	{"ClickID":"i2","ClickTime":"2019-02-05T10:30:00Z"}
+	{"@st":"end","batch":0,"progress":[{"name":"st-select","numInputRows":4,"numOutputRows":4},{"name":"st-select","numInputRows":4,"numOutputRows":4}]}
+	EOF_E
+	test_cmp expect actual
+'
+
+test_expect_success '--source: missing columns are checked against the first record of that source' '
+	st-select --source impressions "Campaigner" <tagged >/dev/null 2>err &&
+	test ! -s err &&
+	st-select --source clicks "Campaigner" <tagged >/dev/null 2>err &&
+	echo "st-select: column '"'"'Campaigner'"'"' is not in the first record; it reads as null" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--source naming no source of the input passes everything and warns' '
+	st-select --source click "ClickID" <tagged >out 2>err &&
+	grep -v "^{\"@st\":\"end\"" out >actual &&
+	grep -v "^{\"@st\":\"end\"" tagged >expect &&
+	test_cmp expect actual &&
+	echo "st-select: --source '"'"'click'"'"' matched no record; the input'"'"'s sources are '"'"'clicks'"'"', '"'"'impressions'"'"'" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--source usage errors: twice, empty' '
+	test_expect_code 2 st-select --source a --source b a <tagged 2>err &&
+	grep -q "^st-select: --source given twice" err &&
+	test_expect_code 2 st-select --source "" a <tagged 2>err &&
+	grep -q "^st-select: invalid source name '"'"''"'"' for --source" err
+'
+
 test_done

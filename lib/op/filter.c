@@ -7,6 +7,7 @@
 #include "err.h"
 #include "expr/expr.h"
 #include "op/filter.h"
+#include "op/only.h"
 #include "time.h"
 
 typedef struct filter {
@@ -15,6 +16,7 @@ typedef struct filter {
 	st_eval ev;
 	int invert;
 	int seen;		/* a record was seen (missing-column check) */
+	st_only only;		/* --source NAME */
 } filter;
 
 static int
@@ -31,6 +33,10 @@ static int
 filter_record(st_op *op, st_ctx *ctx, st_record *r)
 {
 	filter *f = op->self;
+	if (!st_only_applies(&f->only, ctx)) {
+		st_emit(ctx, r);
+		return 0;
+	}
 	if (!f->seen) {
 		f->seen = 1;
 		st_expr_warn_missing(f->list, r, NULL, 0);
@@ -55,10 +61,14 @@ st_filter_run(const st_filter_opts *o, st_common *common)
 	}
 	f.pred = st_expr_list_item(f.list, 0)->expr;
 	f.invert = o->invert;
+	f.only.name = o->source;
 	st_eval_init(&f.ev, f.list);
 	st_op op = { .name = "st-filter", .self = &f, .begin = filter_begin,
 	    .record = filter_record };
 	int rc = st_op_run(&op, common);
+	if (rc == ST_EXIT_OK)
+		st_only_warn_unmatched(&f.only);
+	st_only_release(&f.only);
 	st_eval_release(&f.ev);
 	st_expr_list_free(f.list);
 	return rc;

@@ -8,6 +8,9 @@
  * syntax error is a usage error (exit 2) with a caret under the column.
  * current_timestamp() is the batch timestamp of the begin line, so a
  * replay filters the same way.
+ *
+ * With source set (--source NAME, see op/only.h), only the records of
+ * source NAME are filtered; the other sources' records all pass.
  */
 #ifndef ST_OP_FILTER_H
 #define ST_OP_FILTER_H
@@ -17,6 +20,7 @@
 typedef struct st_filter_opts {
 	const char *expr;	/* the predicate (borrowed) */
 	int invert;		/* --invert: keep rows that are not TRUE */
+	const char *source;	/* --source NAME (borrowed), or NULL */
 } st_filter_opts;
 
 /* Runs st-filter over standard input; returns the exit status. */

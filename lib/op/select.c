@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "expr/expr.h"
+#include "op/only.h"
 #include "op/select.h"
 #include "time.h"
 
@@ -42,6 +43,7 @@ typedef struct sel {
 	int gen_pos, gen_outer;
 	int may_dup;		/* output names may repeat */
 	int seen;
+	st_only only;		/* --source NAME */
 	member *m;
 	size_t nm, capm;
 	st_buf vals, line, rowbuf, tmp;
@@ -202,6 +204,10 @@ static int
 select_record(st_op *op, st_ctx *ctx, st_record *r)
 {
 	sel *s = op->self;
+	if (!st_only_applies(&s->only, ctx)) {
+		st_emit(ctx, r);
+		return 0;
+	}
 	if (!s->seen) {
 		s->seen = 1;
 		first_record(s, r);
@@ -342,6 +348,7 @@ sel_free(sel *s)
 	st_buf_release(&s->rowbuf);
 	st_buf_release(&s->tmp);
 	st_fields_release(&s->fields);
+	st_only_release(&s->only);
 }
 
 int
@@ -353,6 +360,7 @@ st_select_run(const st_select_opts *o, st_common *common)
 
 	memset(&s, 0, sizeof s);
 	s.gen_item = -1;
+	s.only.name = o->source;
 	s.with = st_calloc(o->nwith ? o->nwith : 1, sizeof *s.with);
 	for (size_t i = 0; i < o->nwith; i++) {
 		withcol *w = &s.with[i];
@@ -411,6 +419,8 @@ st_select_run(const st_select_opts *o, st_common *common)
 	st_op op = { .name = "st-select", .self = &s, .begin = select_begin,
 	    .record = select_record };
 	rc = st_op_run(&op, common);
+	if (rc == ST_EXIT_OK)
+		st_only_warn_unmatched(&s.only);
 out:
 	sel_free(&s);
 	return rc;

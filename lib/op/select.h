@@ -18,6 +18,10 @@
  *
  * Control lines pass through untouched; a record the command does not
  * change (select list "*" alone, no --with) is written as its bytes.
+ *
+ * With source set (--source NAME, see op/only.h), --with and the list
+ * apply to the records of source NAME only; the other sources' records
+ * are written as their bytes.
  */
 #ifndef ST_OP_SELECT_H
 #define ST_OP_SELECT_H
@@ -30,6 +34,7 @@ typedef struct st_select_opts {
 	const char *list;	/* the select list, or NULL (only --with) */
 	const char **with;	/* "NAME=EXPR" texts (borrowed) */
 	size_t nwith;
+	const char *source;	/* --source NAME (borrowed), or NULL */
 } st_select_opts;
 
 /* Runs st-select over standard input; returns the exit status. */
