@@ -120,6 +120,23 @@ test_expect_success 'console: --truncate 0 aligns left, --num-rows limits' '
 	test_cmp expect top
 '
 
+test_expect_success 'console: an empty batch shows the columns of the last one' '
+	printf "%s\n" "{\"@st\":\"begin\",\"batch\":0,\"ts\":0}" "{\"a\":1,\"bb\":\"x\"}" "{\"@st\":\"end\",\"batch\":0}" \
+		"{\"@st\":\"begin\",\"batch\":1,\"ts\":0}" "{\"@st\":\"end\",\"batch\":1}" |
+	st-sink --format console | sed -n "10,\$p" >actual &&
+	cat >expect <<-\EOT &&
+	-------------------------------------------
+	Batch: 1
+	-------------------------------------------
+	+---+---+
+	|  a| bb|
+	+---+---+
+	+---+---+
+
+	EOT
+	test_cmp expect actual
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 2 st-sink --format json 2>err &&
 	echo "st-sink: --format json needs --path DIR" >expect &&

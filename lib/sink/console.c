@@ -77,6 +77,10 @@ typedef struct console_sink {
 	st_buf rows;
 	size_t *off, *len;
 	size_t nshown, cap;
+	/* The columns of the last batch with rows: an empty batch shows them,
+	 * as Spark shows an empty table with its schema. */
+	char **last_cols;
+	size_t nlast;
 } console_sink;
 
 static int
@@ -238,6 +242,20 @@ console_end(st_sink *s, const st_sink_batch *b)
 			}
 		}
 	}
+	if (ncol == 0) {
+		for (size_t c = 0; c < cs->nlast; c++) {
+			cols = st_realloc(cols, (ncol + 1) * sizeof *cols);
+			cols[ncol++] = st_strdup(cs->last_cols[c]);
+		}
+	} else {
+		for (size_t c = 0; c < cs->nlast; c++)
+			free(cs->last_cols[c]);
+		cs->last_cols = st_realloc(cs->last_cols,
+		    ncol * sizeof *cs->last_cols);
+		for (size_t c = 0; c < ncol; c++)
+			cs->last_cols[c] = st_strdup(cols[c]);
+		cs->nlast = ncol;
+	}
 	/* Cell texts, truncated as Spark does, then column widths. */
 	cell *cells = st_calloc((cs->nshown + 1) * (ncol ? ncol : 1),
 	    sizeof *cells);
@@ -336,6 +354,9 @@ console_free(st_sink *s)
 	st_buf_release(&cs->rows);
 	free(cs->off);
 	free(cs->len);
+	for (size_t c = 0; c < cs->nlast; c++)
+		free(cs->last_cols[c]);
+	free(cs->last_cols);
 	free(cs);
 }
 
