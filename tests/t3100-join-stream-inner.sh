@@ -136,9 +136,9 @@ test_expect_success 'condition errors are usage errors' '
 	test_expect_code 2 st-join --left a --right b --on k --within "x = 1" </dev/null 2>err &&
 	grep -q "^st-join: --within gives no time bound between a left and a right column" err &&
 	test_expect_code 2 st-join --left a --right b --on k --type left </dev/null 2>err &&
-	grep -q "^st-join: a left stream-stream join needs --within" err &&
+	grep -q "^st-join: a left stream-stream join needs a time bound between the sides, both ways, in --on or --within" err &&
 	test_expect_code 2 st-join --left a --right b --on k --type left --within "x <= y" </dev/null 2>err &&
-	grep -q "^st-join: a left stream-stream join needs --within to bound the time difference both ways" err &&
+	grep -q "^st-join: a left stream-stream join needs a time bound between the sides, both ways" err &&
 	test_expect_code 2 st-join --left a --right a --on k </dev/null 2>err &&
 	grep -q "^st-join: --left and --right name the same source '\''a'\''" err &&
 	test_expect_code 2 st-join --left a --right b --on k --type left_anti </dev/null 2>err &&

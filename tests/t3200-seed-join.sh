@@ -69,6 +69,29 @@ test_expect_success 'left outer: unmatched impressions come null-extended once t
 	test_cmp expect actual
 '
 
+test_expect_success 'the seed query verbatim: per-source selects, to_timestamp, the time bound inside the join expression' '
+	st-read --trigger available-now --max-files-per-trigger 1 \
+		--source impressions=impressions --source clicks=clicks |
+	st-select --source impressions "ImpressionID, to_timestamp(CreatedTime, '"'"'yyyy-MM-dd HH:mm:ss'"'"') AS ImpressionTime, Campaigner" |
+	st-select --source clicks "ClickID, to_timestamp(CreatedTime, '"'"'yyyy-MM-dd HH:mm:ss'"'"') AS ClickTime" |
+	st-watermark --name imp --source impressions --time ImpressionTime --delay "30 minutes" |
+	st-watermark --name clk --source clicks --time ClickTime --delay "30 minutes" |
+	st-join --left impressions --right clicks --type leftouter \
+		--on "ImpressionID == ClickID AND ClickTime BETWEEN ImpressionTime AND ImpressionTime + interval 15 minute" |
+	st-sink >actual &&
+	cat >expect <<-\EOT &&
+	{"ImpressionID":"101","ImpressionTime":"2020-09-09T10:00:00Z","Campaigner":"ABC Ltd","ClickID":"101","ClickTime":"2020-09-09T10:06:00Z"}
+	{"ImpressionID":"103","ImpressionTime":"2020-09-09T10:05:00Z","Campaigner":"XYZ Ltd","ClickID":"103","ClickTime":"2020-09-09T10:15:00Z"}
+	{"ImpressionID":"105","ImpressionTime":"2020-09-09T11:00:00Z","Campaigner":"ABC Ltd","ClickID":"105","ClickTime":"2020-09-09T11:03:00Z"}
+	{"ImpressionID":"101","ImpressionTime":"2020-09-09T10:00:00Z","Campaigner":"ABC Ltd","ClickID":"101","ClickTime":"2020-09-09T10:10:00Z"}
+	{"ImpressionID":"107","ImpressionTime":"2020-09-09T12:00:00Z","Campaigner":"ABC Ltd","ClickID":"107","ClickTime":"2020-09-09T12:05:00Z"}
+	{"ImpressionID":"102","ImpressionTime":"2020-09-09T10:00:00Z","Campaigner":"ABC Ltd","ClickID":null,"ClickTime":null}
+	{"ImpressionID":"104","ImpressionTime":"2020-09-09T10:05:00Z","Campaigner":"XYZ Ltd","ClickID":null,"ClickTime":null}
+	{"ImpressionID":"106","ImpressionTime":"2020-09-09T11:01:00Z","Campaigner":"XYZ Ltd","ClickID":null,"ClickTime":null}
+	EOT
+	test_cmp expect actual
+'
+
 test_expect_success 'rows in state over time: they shrink as the watermark advances' '
 	grep "^{\"@st\":\"end\"" out | jq -c "[.batch, (.progress[] | select(.name == \"st-join\") |
 		.stateRowsLeft, .stateRowsRight, .stateRowsRemoved)]" >actual &&
@@ -102,6 +125,7 @@ test_expect_success 'stream-static: logins enriched with users, the table update
 	{ st-read --checkpoint ck-login --poll-interval 20ms logins >p 2>read.err & } &&
 	rp=$! &&
 	{ st-join --static users.csv --on login_id <p 2>join.err |
+	  st-select "login_id, user_name, created_time AS last_login" |
 	  st-sink --checkpoint ck-login >joined 2>sink.err & } &&
 	pp=$! &&
 	cp "$D/logins.json" logins/1.json &&
@@ -112,7 +136,7 @@ test_expect_success 'stream-static: logins enriched with users, the table update
 	mv logins/2.tmp logins/2.json &&
 	wait_for "test \$(wc -l <joined) -ge 3" 20 &&
 	kill -TERM $rp && wait $rp && wait $pp && rp= pp= &&
-	jq -c "{login_id, user_name, last_login: .created_time}" joined >actual &&
+	cp joined actual &&
 	cat >expect <<-\EOT &&
 	{"login_id":"100001","user_name":"Prashant","last_login":"2020-09-09 10:18:00"}
 	{"login_id":"100009","user_name":"Alisha","last_login":"2020-09-09 10:20:00"}

@@ -766,11 +766,6 @@ st_join_run(const st_join_opts *o, const st_common *common)
 		if (o->type == ST_JOIN_LEFT_ANTI)
 			st_usage_error("join type 'left_anti' is not "
 			    "supported between two streams");
-		if (o->type != ST_JOIN_INNER && o->within == NULL)
-			st_usage_error("a %s stream-stream join needs --within "
-			    "(a time bound between the sides) and watermarks, "
-			    "so that a row that will never match is known",
-			    st_join_type_name(o->type));
 		if (o->static_format || o->static_schema)
 			st_usage_error("--static-format and --static-schema "
 			    "need --static");
@@ -784,10 +779,11 @@ st_join_run(const st_join_opts *o, const st_common *common)
 		    "right column to join on");
 	if (!is_static && o->type != ST_JOIN_INNER &&
 	    (j.cond.lo == INT64_MIN || j.cond.hi == INT64_MAX))
-		st_usage_error("a %s stream-stream join needs --within to "
-		    "bound the time difference both ways, so that every "
-		    "buffered row is evicted in time (X BETWEEN Y AND Y + "
-		    "INTERVAL 15 MINUTES)", st_join_type_name(o->type));
+		st_usage_error("a %s stream-stream join needs a time bound "
+		    "between the sides, both ways, in --on or --within, so "
+		    "that every buffered row is evicted in time (X BETWEEN "
+		    "Y AND Y + INTERVAL 15 MINUTES)",
+		    st_join_type_name(o->type));
 	raw_list(&j.drop[L], o->drop_left);
 	raw_list(&j.drop[R], o->drop_right);
 	st_jcols_raw(&j.prefix, o->right_prefix ? o->right_prefix : "right_");
