@@ -386,24 +386,51 @@ static int
 mark_quotes(const char *p, size_t n, uint64_t *qmask)
 {
 	size_t i = 0;
-	memset(qmask, 0, ((n + 63) >> 6) * sizeof *qmask);
 #if defined(__SSE2__)
 	const __m128i quote = _mm_set1_epi8('"');
 	const __m128i bslash = _mm_set1_epi8('\\');
 	const __m128i space = _mm_set1_epi8(0x20);
 	__m128i bad = _mm_setzero_si128();
+#define LOAD(at) _mm_loadu_si128((const __m128i *)(const void *)(p + (at)))
+#define BAD(v) _mm_or_si128(_mm_cmpeq_epi8(v, bslash), \
+	    _mm_cmplt_epi8(v, space))
+#define QUOTES(v) ((uint64_t)(unsigned)_mm_movemask_epi8( \
+	    _mm_cmpeq_epi8(v, quote)))
 
+	/* Whole 64-byte words first: each mask word is stored once. */
+	for (; i + 64 <= n; i += 64) {
+		__m128i a = LOAD(i), b = LOAD(i + 16), c = LOAD(i + 32),
+		    d = LOAD(i + 48);
+		bad = _mm_or_si128(bad, _mm_or_si128(_mm_or_si128(BAD(a),
+		    BAD(b)), _mm_or_si128(BAD(c), BAD(d))));
+		qmask[i >> 6] = QUOTES(a) | QUOTES(b) << 16 |
+		    QUOTES(c) << 32 | QUOTES(d) << 48;
+	}
+	if (i < n)
+		qmask[i >> 6] = 0;
 	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
-		    (p + i));
-		bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(v, bslash),
-		    _mm_cmplt_epi8(v, space)));
-		uint64_t q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
-		    quote));
-		qmask[i >> 6] |= q << (i & 63);
+		__m128i v = LOAD(i);
+		bad = _mm_or_si128(bad, BAD(v));
+		qmask[i >> 6] |= QUOTES(v) << (i & 63);
+	}
+	if (i < n && n >= 16) {
+		/* The last bytes: one load that ends at the end of the text,
+		 * its already-seen leading bytes shifted out. */
+		unsigned skip = (unsigned)(i - (n - 16));
+		__m128i v = LOAD(n - 16);
+		if ((unsigned)_mm_movemask_epi8(BAD(v)) >> skip)
+			return 0;
+		qmask[i >> 6] |= (QUOTES(v) >> skip) << (i & 63);
+		i = n;
 	}
 	if (_mm_movemask_epi8(bad))
 		return 0;
+#undef LOAD
+#undef BAD
+#undef QUOTES
+#else
+	if (n)
+		memset(qmask, 0, ((n + 63) >> 6) * sizeof *qmask);
 #endif
 	for (; i < n; i++) {
 		unsigned char c = p[i];
