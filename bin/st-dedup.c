@@ -72,11 +72,8 @@ main(int argc, char **argv)
 		case OPT_LATE:
 			o.late_output = optarg;
 			break;
-		case ':':
-			st_usage_error("option '%s' needs an argument",
-			    argv[optind - 1]);
 		default:
-			st_usage_error("unknown option '%s'", argv[optind - 1]);
+			st_opt_error(c, argv);
 		}
 	}
 	if (optind < argc)

@@ -1,13 +1,18 @@
 /* st-filter - keeps the records for which a Spark SQL predicate is true.
- * See st-filter(1) and st-expr(7). */
+ * See st-filter(1) and st-expr(7). st-where.c builds this same program
+ * under Spark's other name. */
 #include <getopt.h>
 
 #include "err.h"
 #include "op/filter.h"
 #include "opts.h"
 
+#ifndef TOOL
+#define TOOL "st-filter"
+#endif
+
 static const char usage_text[] =
-"usage: st-filter [-v] [--source name] [options] expression\n"
+"usage: " TOOL " [-v] [--source name] [options] expression\n"
 "\n"
 "  -v, --invert            keep the records for which EXPR is not true\n"
 "      --source NAME       filter the records of source NAME only; pass the\n"
@@ -47,11 +52,8 @@ main(int argc, char **argv)
 				    "--source");
 			o.source = optarg;
 			break;
-		case ':':
-			st_usage_error("option '%s' needs an argument",
-			    argv[optind - 1]);
 		default:
-			st_usage_error("unknown option '%s'", argv[optind - 1]);
+			st_opt_error(c, argv);
 		}
 	}
 	if (optind == argc)

@@ -40,11 +40,8 @@ main(int argc, char **argv)
 		case 'a':
 			o.agg_text = optarg;
 			break;
-		case ':':
-			st_usage_error("option '%s' needs an argument",
-			    argv[optind - 1]);
 		default:
-			st_usage_error("unknown option '%s'", argv[optind - 1]);
+			st_opt_error(c, argv);
 		}
 	}
 	if (optind < argc)

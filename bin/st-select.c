@@ -53,11 +53,8 @@ main(int argc, char **argv)
 				    "--source");
 			o.source = optarg;
 			break;
-		case ':':
-			st_usage_error("option '%s' needs an argument",
-			    argv[optind - 1]);
 		default:
-			st_usage_error("unknown option '%s'", argv[optind - 1]);
+			st_opt_error(c, argv);
 		}
 	}
 	/* Several arguments are one list, as select("gt", "model"). */

@@ -65,11 +65,8 @@ main(int argc, char **argv)
 				st_usage_error("invalid policy '%s' for "
 				    "--policy (min or max)", optarg);
 			break;
-		case ':':
-			st_usage_error("option '%s' needs an argument",
-			    argv[optind - 1]);
 		default:
-			st_usage_error("unknown option '%s'", argv[optind - 1]);
+			st_opt_error(c, argv);
 		}
 	}
 	if (optind < argc)

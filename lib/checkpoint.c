@@ -15,6 +15,7 @@
 
 #include "checkpoint.h"
 #include "err.h"
+#include "fs.h"
 #include "io.h"
 #include "time.h"
 
@@ -30,55 +31,6 @@ st_ckpt_path(st_ckpt *c, const char *path, st_buf *b)
 	return b->data;
 }
 
-/* mkdir -p of the directory part of full (or of full itself when dir). */
-static int
-mkdirs(const char *full, int is_dir)
-{
-	char *p = st_strdup(full);
-	size_t n = strlen(p);
-
-	if (!is_dir) {
-		char *s = strrchr(p, '/');
-		if (s == NULL) {
-			free(p);
-			return 0;
-		}
-		*s = '\0';
-		n = s - p;
-	}
-	for (size_t i = 1; i <= n; i++) {
-		if (p[i] != '/' && p[i] != '\0')
-			continue;
-		char c = p[i];
-		p[i] = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			int e = errno;
-			free(p);
-			errno = e;
-			return -1;
-		}
-		p[i] = c;
-	}
-	free(p);
-	return 0;
-}
-
-static void
-fsync_parent(const char *full)
-{
-	char *p = st_strdup(full);
-	char *s = strrchr(p, '/');
-
-	if (s)
-		*s = '\0';
-	int fd = open(s ? p : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(p);
-}
-
 int
 st_ckpt_open(st_ckpt *c, const char *dir)
 {
@@ -86,7 +38,7 @@ st_ckpt_open(st_ckpt *c, const char *dir)
 
 	c->dir = st_strdup(dir);
 	c->lockfd = -1;
-	if (mkdirs(dir, 1) < 0) {
+	if (st_mkdir_p(dir) < 0) {
 		st_warn("cannot create checkpoint directory '%s':", dir);
 		return -1;
 	}
@@ -152,7 +104,7 @@ st_ckpt_begin(st_ckpt *c, const char *path, st_ckpt_tx *tx)
 
 	memset(tx, 0, sizeof *tx);
 	st_ckpt_path(c, path, &b);
-	if (mkdirs(b.data, 0) < 0) {
+	if (st_mkdir_parents(b.data) < 0) {
 		st_buf_release(&b);
 		return NULL;
 	}
@@ -189,7 +141,7 @@ st_ckpt_commit(st_ckpt_tx *tx)
 		e = errno;
 	}
 	if (rc == 0)
-		fsync_parent(tx->final);
+		st_fsync_parent(tx->final);
 	else
 		unlink(tx->tmp);
 	free(tx->tmp);

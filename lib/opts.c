@@ -69,6 +69,15 @@ st_common_option(st_common *c, int opt, const char *arg,
 	return 0;
 }
 
+void
+st_opt_error(int c, char **argv)
+{
+	if (c == ':')
+		st_usage_error("option '%s' needs an argument",
+		    argv[optind - 1]);
+	st_usage_error("unknown option '%s'", argv[optind - 1]);
+}
+
 int64_t
 st_opt_count(const char *opt, const char *s)
 {

@@ -14,6 +14,7 @@
 
 #include <getopt.h>
 #include <stdint.h>
+#include <stdnoreturn.h>
 
 #include "op.h"
 
@@ -58,6 +59,13 @@ void st_common_init(st_common *c, const char *argv0);
  */
 int st_common_option(st_common *c, int opt, const char *arg,
     const char *usage_text);
+
+/*
+ * Dies with the usage error for what getopt_long returned as c when it is not
+ * an option the tool knows: ':' (an option without its argument, with ":"
+ * leading the optstring and opterr 0) or anything else (an unknown option).
+ */
+noreturn void st_opt_error(int c, char **argv);
 
 /* Checked parsers: each dies with a usage error naming the option. */
 int64_t st_opt_count(const char *opt, const char *s);	/* integer >= 0 */

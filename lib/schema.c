@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "suggest.h"
 #include "err.h"
 #include "schema.h"
 
@@ -88,33 +89,6 @@ ddl_name(ddl *d, size_t *len)
 	char *r = st_arena_strndup(d->a, d->p, *len);
 	d->p = p;
 	return r;
-}
-
-static size_t
-edit_distance(const char *a, size_t an, const char *b, size_t bn)
-{
-	size_t row[64];
-	if (bn >= 63 || an >= 63)
-		return 99;
-	for (size_t j = 0; j <= bn; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= an; i++) {
-		size_t prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= bn; j++) {
-			size_t cur = row[j];
-			int same = tolower((unsigned char)a[i - 1]) ==
-			    tolower((unsigned char)b[j - 1]);
-			size_t v = prev + !same;
-			if (row[j] + 1 < v)
-				v = row[j] + 1;
-			if (row[j - 1] + 1 < v)
-				v = row[j - 1] + 1;
-			row[j] = v;
-			prev = cur;
-		}
-	}
-	return row[bn];
 }
 
 static const char *const type_words[] = {
@@ -270,16 +244,10 @@ parse_type(ddl *d, const char *after)
 		    "STRUCT<") < 0)
 			return NULL;
 	} else {
-		const char *best = NULL;
-		size_t bd = 3;
-		for (size_t i = 0; type_words[i]; i++) {
-			size_t e = edit_distance(w, len, type_words[i],
-			    strlen(type_words[i]));
-			if (e < bd) {
-				bd = e;
-				best = type_words[i];
-			}
-		}
+		size_t ntw = 0;
+		while (type_words[ntw])
+			ntw++;
+		const char *best = st_suggest(w, len, type_words, ntw);
 		if (best)
 			ddl_fail(d, at, "unknown type '%s' (did you mean "
 			    "'%s'?)", w, best);

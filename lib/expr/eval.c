@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "suggest.h"
 #include "err.h"
 #include "internal.h"
 #include "time.h"
@@ -962,7 +963,7 @@ st_expr_warn_missing(const st_expr_list *l, st_record *r,
 			known = strcasecmp(keys[k], c) == 0;
 		if (known)
 			continue;
-		const char *s = st_expr_suggest(c, cl, keys, nk);
+		const char *s = st_suggest(c, cl, keys, nk);
 		if (s)
 			st_warn("column '%s' is not in the first record (did "
 			    "you mean '%s'?); it reads as null", c, s);

@@ -393,9 +393,5 @@ int st_expr_eval_bool(st_eval *ev, const st_expr *e);
 int st_expr_warn_missing(const st_expr_list *l, st_record *r,
     const char *const *names, size_t nnames);
 
-/* The closest of cands[0..n) to name (edit distance, ignoring case), or
- * NULL when none is close. */
-const char *st_expr_suggest(const char *name, size_t len,
-    const char *const *cands, size_t n);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "suggest.h"
 #include "err.h"
 #include "internal.h"
 #include "time.h"
@@ -1783,5 +1784,5 @@ func_suggest(const char *name, size_t len)
 	size_t n = 0;
 	for (const st_func *f = funcs; f->name; f++)
 		names[n++] = f->name;
-	return st_expr_suggest(name, len, names, n);
+	return st_suggest(name, len, names, n);
 }

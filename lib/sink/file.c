@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fs.h"
 #include "sink.h"
 
 typedef struct file_sink {
@@ -34,30 +35,6 @@ remove_tmp(void)
 {
 	if (current_tmp)
 		unlink(current_tmp);
-}
-
-static int
-mkdir_p(const char *dir)
-{
-	char *p = st_strdup(dir);
-
-	for (char *s = p + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			int e = errno;
-			free(p);
-			errno = e;
-			return -1;
-		}
-		*s = c;
-		if (c == '\0')
-			break;
-	}
-	free(p);
-	return 0;
 }
 
 /* Removes temporaries a killed earlier run left behind. */
@@ -296,7 +273,7 @@ st_sink_file_new(const char *dir, int csv, int header)
 {
 	static int registered;
 
-	if (mkdir_p(dir) < 0) {
+	if (st_mkdir_p(dir) < 0) {
 		st_warn("cannot create '%s':", dir);
 		return NULL;
 	}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fs.h"
 #include "opts.h"
 #include "source.h"
 
@@ -568,30 +569,6 @@ file_free(st_source *s)
 	free(fs);
 }
 
-static int
-mkdir_p(const char *dir)
-{
-	char *p = st_strdup(dir);
-
-	for (char *s = p + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			int e = errno;
-			free(p);
-			errno = e;
-			return -1;
-		}
-		*s = c;
-		if (c == '\0')
-			break;
-	}
-	free(p);
-	return 0;
-}
-
 static const st_source_vt file_vt = {
 	.kind = "file",
 	.replayable = 1,
@@ -617,7 +594,7 @@ st_file_source_new(const char *name, char *const *paths,
 
 	fs->paths = paths;
 	fs->o = opts;
-	if (opts->clean == ST_CLEAN_ARCHIVE && mkdir_p(opts->archive_dir) < 0)
+	if (opts->clean == ST_CLEAN_ARCHIVE && st_mkdir_p(opts->archive_dir) < 0)
 		st_die(ST_EXIT_DATA, "cannot create '%s':", opts->archive_dir);
 	fs->parser = st_parser_new(opts);
 	st_buf_puts(&d, "FileSource[");

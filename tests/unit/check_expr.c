@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
 #include "expr/expr.h"
 #include "time.h"
 
@@ -1065,11 +1066,11 @@ END_TEST
 START_TEST(test_suggest)
 {
 	static const char *c[] = { "event_type", "user_id", "ad_id" };
-	ck_assert_str_eq(st_expr_suggest("event_typ", 9, c, 3), "event_type");
-	ck_assert_str_eq(st_expr_suggest("EVENT_TYPE", 10, c, 3),
+	ck_assert_str_eq(st_suggest("event_typ", 9, c, 3), "event_type");
+	ck_assert_str_eq(st_suggest("EVENT_TYPE", 10, c, 3),
 	    "event_type");
-	ck_assert_str_eq(st_expr_suggest("userid", 6, c, 3), "user_id");
-	ck_assert_ptr_null(st_expr_suggest("zzz", 3, c, 3));
+	ck_assert_str_eq(st_suggest("userid", 6, c, 3), "user_id");
+	ck_assert_ptr_null(st_suggest("zzz", 3, c, 3));
 }
 END_TEST
 

@@ -1,0 +1,65 @@
+/* fs.c - see fs.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "fs.h"
+
+int
+st_mkdir_p(const char *dir)
+{
+	char *p = st_strdup(dir);
+	size_t n = strlen(p);
+
+	/* Each prefix ending at a '/' (and the whole path) in turn; an
+	 * existing one is fine. */
+	for (size_t i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		char c = p[i];
+		p[i] = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			int e = errno;
+			free(p);
+			errno = e;
+			return -1;
+		}
+		p[i] = c;
+	}
+	free(p);
+	return 0;
+}
+
+int
+st_mkdir_parents(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL || slash == path)
+		return 0;
+	char *dir = st_strndup(path, slash - path);
+	int rc = st_mkdir_p(dir);
+	int e = errno;
+	free(dir);
+	errno = e;
+	return rc;
+}
+
+void
+st_fsync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? st_strndup(path, slash == path ? 1 :
+	    (size_t)(slash - path)) : st_strdup(".");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}

@@ -1,0 +1,20 @@
+/*
+ * fs.h - small file-system helpers shared by the checkpoint store, the
+ * sources and the sinks.
+ */
+#ifndef ST_FS_H
+#define ST_FS_H
+
+/* Creates directory dir and its missing parents (mkdir -p). Returns 0, or
+ * -1 with errno set. */
+int st_mkdir_p(const char *dir);
+
+/* Creates the missing parent directories of path (not path itself).
+ * Returns 0, or -1 with errno set. */
+int st_mkdir_parents(const char *path);
+
+/* fsyncs the directory holding path, so that a rename in it is durable.
+ * Best effort: errors are ignored (some file systems refuse). */
+void st_fsync_parent(const char *path);
+
+#endif
