@@ -218,6 +218,16 @@ if measure ysb "st pipeline (YSB)" "$N" - \
 	jq -r '"\(.window.start | fromdate * 1000) \(.campaign_id) \(.n)"' \
 	    "$W/last.out" | sort >"$W/ysb.st" 2>/dev/null
 fi
+# The same with the whole file as one batch: st-read then does not look
+# for split points (see bench/PROFILE.md).
+measure ysb "st pipeline (YSB, one batch)" "$N" - \
+    "st-read -t available-now $EV" \
+    "st-filter \"event_type = 'view'\"" \
+    "st-select 'ad_id, CAST(event_time AS BIGINT) AS event_time'" \
+    "st-join --static $W/campaigns.csv --on ad_id" \
+    "st-watermark -t event_time --time-unit ms -d '10 seconds'" \
+    "st-window -t event_time --time-unit ms -s '10 seconds' -b campaign_id -a 'count(*) AS n'" \
+    "st-sink"
 if once measure ysb "mlr equivalent" "$N" "$EV" \
     "mlr --ijsonl --ojsonl filter '\$event_type == \"view\"' then cut -o -f ad_id,event_time then join -j ad_id -i csv -f $W/campaigns.csv then put '\$window_start = int(float(\$event_time) / 10000) * 10000' then count -g window_start,campaign_id"; then
 	jq -r '"\(.window_start) \(.campaign_id) \(.count)"' "$W/last.out" |

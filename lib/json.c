@@ -756,11 +756,21 @@ st_objw_begin(st_objw *w, st_buf *b)
 void
 st_objw_key_raw(st_objw *w, const char *key, size_t klen)
 {
+	st_buf *b = w->b;
+
+	/* One capacity check for the four pieces (see st_objw_raw). */
+	if (b->cap - b->len <= klen + 4)
+		st_buf_grow(b, klen + 4);
+	char *p = b->data + b->len;
 	if (w->n++)
-		st_buf_putc(w->b, ',');
-	st_buf_putc(w->b, '"');
-	st_buf_add(w->b, key, klen);
-	st_buf_add(w->b, "\":", 2);
+		*p++ = ',';
+	*p++ = '"';
+	memcpy(p, key, klen);
+	p += klen;
+	*p++ = '"';
+	*p++ = ':';
+	*p = '\0';
+	b->len = p - b->data;
 }
 
 void
