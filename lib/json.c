@@ -227,6 +227,25 @@ scan_string(scan *s, const char *p, const char **out, int *esc)
 	}
 }
 
+/* Skips decimal digits: one compare each, eight at a time where it can. */
+static inline const char *
+skip_digits(const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (end - p >= 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		if (((v & 0xf0f0f0f0f0f0f0f0ULL) | (((v + 0x0606060606060606ULL) &
+		    0xf0f0f0f0f0f0f0f0ULL) >> 4)) != 0x3333333333333333ULL)
+			break;
+		p += 8;
+	}
+#endif
+	while (p < end && (unsigned)(unsigned char)*p - '0' <= 9)
+		p++;
+	return p;
+}
+
 static int
 scan_number(scan *s, const char *p, const char **out)
 {
@@ -236,12 +255,10 @@ scan_number(scan *s, const char *p, const char **out)
 		p++;
 	if (p >= end || !(*p >= '0' && *p <= '9'))
 		return fail(s, start, "invalid number");
-	if (*p == '0') {
+	if (*p == '0')
 		p++;
-	} else {
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-	}
+	else
+		p = skip_digits(p, end);
 	if (p < end && *p == '.') {
 		p++;
 		if (p >= end || !(*p >= '0' && *p <= '9'))
@@ -509,6 +526,12 @@ scan_fast_object(scan *s, const char *p, const char **out, st_fields *f)
 			if (scan_container(s, p, &p, 1, NULL) < 0)
 				return -1;
 			type = *v == '{' ? ST_J_OBJECT : ST_J_ARRAY;
+			break;
+		case '-': case '0': case '1': case '2': case '3': case '4':
+		case '5': case '6': case '7': case '8': case '9':
+			if (scan_number(s, p, &p) < 0)
+				return -1;
+			type = ST_J_NUMBER;
 			break;
 		default:
 			if (scan_value(s, p, &p, 1) < 0)
