@@ -49,15 +49,18 @@ keep_unexpired(st_entry *e, void *arg)
 	return 0;
 }
 
-static uint64_t limit_cut;
+/* Entries of the table to forget, the oldest first. */
+static size_t limit_drop;
 
 static int
 keep_recent(st_entry *e, void *arg)
 {
 	dedup *d = arg;
 
-	if (e->seq >= limit_cut)
+	(void)e;
+	if (limit_drop == 0)
 		return 1;
+	limit_drop--;
 	d->m_limit++;
 	return 0;
 }
@@ -74,9 +77,9 @@ enforce_limit(dedup *d)
 		    "duplicates will pass again); a watermark bounds the "
 		    "state without this", (long long)d->o->max_keys);
 	}
-	/* Entries are in insertion order: the cut is the seq of the first
-	 * entry to keep. */
-	limit_cut = d->t.v[d->t.n - (size_t)d->o->max_keys]->seq;
+	/* The table's vector is in insertion order, and the sweep walks it
+	 * in that order: the first n - max keys are the oldest. */
+	limit_drop = d->t.n - (size_t)d->o->max_keys;
 	st_table_sweep(&d->t, keep_recent, NULL, d);
 }
 

@@ -17,11 +17,12 @@ st_table_init(st_table *t, size_t payload_size)
 void
 st_table_release(st_table *t, void (*fn)(void *, void *), void *arg)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		if (fn)
+	if (fn)
+		for (size_t i = 0; i < t->n; i++)
 			fn(st_entry_payload(t->v[i]), arg);
-		free(t->v[i]);
-	}
+	for (size_t i = 0; i < t->nchunks; i++)
+		free(t->chunks[i].p);
+	free(t->chunks);
 	free(t->v);
 	free(t->index);
 	size_t psize = t->psize;
@@ -112,6 +113,82 @@ st_table_find(const st_table *t, const void *key, size_t klen)
 	}
 }
 
+/* Chunks grow from 4 KiB to 1 MiB: small tables stay small, and a large
+ * one wastes at most the tail of each chunk (less than one entry). */
+#define CHUNK_MIN 4096
+#define CHUNK_MAX (1 << 20)
+
+/* Bytes of an entry with a key of klen bytes. */
+static inline size_t
+entry_size(const st_table *t, size_t klen)
+{
+	return (sizeof(st_entry) + t->psize + klen + 7) & ~(size_t)7;
+}
+
+/* Cuts size bytes from the last chunk, or from a new one. */
+static st_entry *
+entry_alloc(st_table *t, size_t size)
+{
+	if (t->nchunks == 0 ||
+	    t->chunks[t->nchunks - 1].size - t->used < size) {
+		size_t csize = t->nchunks ?
+		    t->chunks[t->nchunks - 1].size * 2 : CHUNK_MIN;
+		if (csize > CHUNK_MAX)
+			csize = CHUNK_MAX;
+		if (csize < size)
+			csize = size;
+		if (t->nchunks == t->capchunks) {
+			t->capchunks = t->capchunks ? t->capchunks * 2 : 8;
+			t->chunks = st_realloc(t->chunks,
+			    t->capchunks * sizeof *t->chunks);
+		}
+		t->chunks[t->nchunks].p = st_malloc(csize);
+		t->chunks[t->nchunks].size = csize;
+		t->nchunks++;
+		t->chunk_bytes += csize;
+		t->used = 0;
+	}
+	st_entry *e = (st_entry *)(t->chunks[t->nchunks - 1].p + t->used);
+	t->used += size;
+	t->live_bytes += size;
+	return e;
+}
+
+/*
+ * Slides the live entries down over the space of removed ones and frees
+ * the chunks left empty. The vector is in chunk order (entries are cut in
+ * insertion order and sweeps keep it), so the write position never passes
+ * the entry being moved: an entry that does not fit at the write position
+ * goes to the start of the next chunk, at the latest its own.
+ */
+static void
+compact(st_table *t)
+{
+	size_t c = 0, off = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		st_entry *e = t->v[i];
+		size_t size = entry_size(t, e->klen);
+		while (t->chunks[c].size - off < size) {
+			c++;
+			off = 0;
+		}
+		char *dst = t->chunks[c].p + off;
+		if (dst != (char *)e)
+			memmove(dst, e, size);
+		t->v[i] = (st_entry *)dst;
+		off += size;
+	}
+	size_t keep = t->n ? c + 1 : 0;
+	for (size_t i = keep; i < t->nchunks; i++) {
+		t->chunk_bytes -= t->chunks[i].size;
+		free(t->chunks[i].p);
+	}
+	t->nchunks = keep;
+	t->used = off;
+	t->dead_bytes = 0;
+}
+
 st_entry *
 st_table_upsert(st_table *t, const void *key, size_t klen, int *created)
 {
@@ -128,11 +205,10 @@ st_table_upsert(st_table *t, const void *key, size_t klen, int *created)
 		t->cap = t->cap ? t->cap * 2 : 16;
 		t->v = st_realloc(t->v, t->cap * sizeof *t->v);
 	}
-	e = st_malloc(sizeof *e + t->psize + klen);
+	e = entry_alloc(t, entry_size(t, klen));
 	e->hash = st_hash_bytes(key, klen);
 	e->klen = (uint32_t)klen;
 	e->flags = 0;
-	e->seq = t->seq++;
 	memset(st_entry_payload(e), 0, t->psize);
 	if (klen)
 		memcpy((char *)st_entry_payload(e) + t->psize, key, klen);
@@ -159,11 +235,17 @@ st_table_sweep(st_table *t, int (*keep)(st_entry *, void *),
 		if (fn)
 			fn(st_entry_payload(e), arg);
 		t->key_bytes -= e->klen;
-		free(e);
+		t->live_bytes -= entry_size(t, e->klen);
+		t->dead_bytes += entry_size(t, e->klen);
 		removed++;
 	}
 	t->n = j;
 	if (removed) {
+		/* Reclaiming costs a copy of the live entries: wait until a
+		 * fifth of the space is dead, so each removed byte pays for
+		 * at most four copied. */
+		if (t->dead_bytes * 4 > t->live_bytes)
+			compact(t);
 		/* Shrink the index with the state, so that memory follows
 		 * the live keys after a burst. */
 		size_t size = 16;
@@ -177,8 +259,7 @@ st_table_sweep(st_table *t, int (*keep)(st_entry *, void *),
 size_t
 st_table_memory(const st_table *t)
 {
-	/* 16: the malloc header of each entry block, as on glibc. */
-	return t->n * (sizeof(st_entry) + t->psize + 16) + t->key_bytes +
+	return t->chunk_bytes + t->capchunks * sizeof *t->chunks +
 	    t->cap * sizeof *t->v + (t->index ? (t->mask + 1) * 8 : 0);
 }
 

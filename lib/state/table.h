@@ -5,11 +5,14 @@
  * An operator's state is a set of groups (a window and its key values, a
  * deduplication key, ...), each with a small fixed-size payload (the
  * aggregate slots, an expiry time). The table keeps each group as one
- * malloc() block: a header, the payload, then the key bytes. Lookups go
- * through an open-addressing index (linear probing) of 8-byte slots that
- * hold a hash fragment and the entry's position in a dense vector, so the
- * per-key overhead is the header (24 bytes), the malloc block header, one
- * vector pointer and about 1.5 index slots: about 60 bytes on glibc.
+ * entry: a 16-byte header, the payload, then the key bytes, rounded up to
+ * 8. Entries are cut from large chunks in insertion order (no malloc()
+ * per key); the space of removed entries is reclaimed by sliding the live
+ * ones down when it reaches a quarter of them (st_table_sweep()). Lookups
+ * go through an open-addressing index (linear probing) of 8-byte slots
+ * that hold a hash fragment and the entry's position in a dense vector, so
+ * the per-key overhead is the header, one vector pointer and 1.6 to 3.2
+ * index slots: 37 to 50 bytes, plus the padding of the key.
  *
  * Keys are the canonical encoding of the group's values (st_key_add()):
  * equal values give equal bytes, so lookups hash and memcmp bytes and
@@ -17,8 +20,9 @@
  * a key is written out as it is stored.
  *
  * Entries are owned by the table. Pointers to entries stay valid until
- * the entry is removed or the table is cleared; positions in the vector
- * change when entries are removed (st_table_sweep()).
+ * the next st_table_sweep() or st_table_release() (a sweep moves the
+ * entries it keeps); positions in the vector change when entries are
+ * removed. The vector is in insertion order, and a sweep keeps it.
  *
  *     st_table t;
  *     st_table_init(&t, sizeof(my_payload));
@@ -41,21 +45,31 @@ typedef struct st_entry {
 	uint64_t hash;
 	uint32_t klen;		/* bytes of key after the payload */
 	uint32_t flags;		/* free for the operator (ST_ENTRY_*) */
-	uint64_t seq;		/* insertion order, for --max-keys */
 	/* payload (t->psize bytes, 8-aligned), then klen bytes of key */
 } st_entry;
 
 /* Entry flag the operators use to mark groups changed in a batch. */
 #define ST_ENTRY_UPDATED 0x1
 
+/* A chunk of entries. */
+typedef struct st_chunk {
+	char *p;
+	size_t size;
+} st_chunk;
+
 typedef struct st_table {
-	st_entry **v;		/* dense vector of entries */
+	st_entry **v;		/* dense vector of entries, in chunk order */
 	size_t n, cap;
 	uint64_t *index;	/* slot: (hash fragment << 32) | (pos + 1) */
 	size_t mask;		/* index size - 1 (a power of two) */
 	size_t psize;		/* payload size, rounded up to 8 */
-	uint64_t seq;		/* next insertion number */
 	size_t key_bytes;	/* sum of klen, for memory estimates */
+	st_chunk *chunks;	/* entries are cut from these, in order */
+	size_t nchunks, capchunks;
+	size_t used;		/* bytes used in the last chunk */
+	size_t chunk_bytes;	/* sum of the chunk sizes */
+	size_t live_bytes;	/* bytes of the entries in the table */
+	size_t dead_bytes;	/* bytes of removed entries not reclaimed */
 } st_table;
 
 void st_table_init(st_table *t, size_t payload_size);
@@ -90,12 +104,14 @@ st_entry_key(const st_table *t, const st_entry *e)
 
 /* Removes every entry for which keep() returns 0, calling fn on its
  * payload (as st_table_release()), keeping the others in their order.
- * Returns the number removed. */
+ * keep() is called on the entries in vector order. Returns the number
+ * removed. Entries kept may move: pointers to them taken before the
+ * sweep are no longer valid. */
 size_t st_table_sweep(st_table *t, int (*keep)(st_entry *e, void *arg),
     void (*fn)(void *payload, void *arg), void *arg);
 
-/* Bytes used by the table itself (entries, vector, index), without what
- * payloads own. */
+/* Bytes allocated by the table itself (the chunks of entries, the vector,
+ * the index), without what payloads own. */
 size_t st_table_memory(const st_table *t);
 
 /*

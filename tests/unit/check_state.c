@@ -75,12 +75,65 @@ START_TEST(test_table)
 	ck_assert_int_eq(*(int64_t *)st_entry_payload(e), 40);
 	/* Order of insertion survives a sweep (--max-keys relies on it). */
 	for (size_t i = 1; i < t.n; i++)
-		ck_assert(t.v[i - 1]->seq < t.v[i]->seq);
-	/* Overhead per key (header, malloc, vector, index) stays small. */
+		ck_assert(*(int64_t *)st_entry_payload(t.v[i - 1]) <
+		    *(int64_t *)st_entry_payload(t.v[i]));
+	/* Overhead per key (header, chunks, vector, index) stays small. */
 	size_t per = (st_table_memory(&t) - t.key_bytes) / t.n - 8;
 	ck_assert_msg(per <= 100, "%zu bytes per key", per);
 	st_table_release(&t, NULL, NULL);
 	ck_assert_uint_eq(t.n, 0);
+}
+END_TEST
+
+static int
+keep_above(st_entry *e, void *arg)
+{
+	return *(int64_t *)st_entry_payload(e) >= *(int64_t *)arg;
+}
+
+/* Keys of 1 to ~6700 bytes (some larger than a first chunk), removed
+ * oldest first in steps: the entries kept slide down over the removed
+ * ones, and every one is still found with its payload. */
+START_TEST(test_table_compact)
+{
+	st_table t;
+	st_buf k = ST_BUF_INIT;
+	int created;
+	int64_t lo = 0, next = 0;
+
+	st_table_init(&t, sizeof(int64_t));
+	for (int round = 0; round < 20; round++) {
+		for (int i = 0; i < 3000; i++, next++) {
+			st_buf_reset(&k);
+			st_buf_printf(&k, "%lld:", (long long)next);
+			for (int64_t r = 0; r < (next * 7919) % 197; r++)
+				st_buf_add(&k, next % 31 ? "x" :
+				    "0123456789012345678901234567890123", next %
+				    31 ? 1 : 34);
+			st_entry *e = st_table_upsert(&t, k.data, k.len,
+			    &created);
+			ck_assert_int_eq(created, 1);
+			*(int64_t *)st_entry_payload(e) = next;
+		}
+		lo += round % 3 ? 2500 : 100;
+		size_t before = st_table_memory(&t);
+		st_table_sweep(&t, keep_above, NULL, &lo);
+		ck_assert_uint_eq(t.n, (size_t)(next - lo));
+		ck_assert_uint_le(st_table_memory(&t), before);
+		for (size_t i = 0; i < t.n; i++) {
+			int64_t want = lo + (int64_t)i;
+			st_entry *e = t.v[i];
+			ck_assert_int_eq(*(int64_t *)st_entry_payload(e), want);
+			ck_assert_ptr_eq(st_table_find(&t,
+			    st_entry_key(&t, e), e->klen), e);
+		}
+	}
+	lo = next;
+	st_table_sweep(&t, keep_above, NULL, &lo);
+	ck_assert_uint_eq(t.n, 0);
+	ck_assert_uint_eq(t.nchunks, 0);
+	st_table_release(&t, NULL, NULL);
+	st_buf_release(&k);
 }
 END_TEST
 
@@ -206,6 +259,7 @@ main(void)
 	tcase_add_loop_test(tc, test_key_encoding, 0,
 	    sizeof key_rows / sizeof *key_rows);
 	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_table_compact);
 	tcase_add_test(tc, test_hll_accuracy);
 	tcase_add_test(tc, test_aggs);
 	tcase_add_test(tc, test_aggs_errors);
