@@ -31,16 +31,13 @@ st_outmode_name(st_outmode m)
 }
 
 /*
- * A fixed window group's payload: its window and one slot per aggregate.
- * Its key is the window start (8 bytes) then the encoded key values. A
- * plain groupBy group has the same payload (start and end unused) and the
- * key values alone as key. A session key's payload is a list of sessions
- * (the key values alone are the table key): sessions of one key are few.
+ * A fixed window group's payload is one slot per aggregate; its key is
+ * the window start (8 bytes, native order) then the encoded key values,
+ * and its end is the start plus the window size: the window is stored
+ * once. A plain groupBy group has the same payload and the key values
+ * alone as key. A session key's payload is a list of sessions (the key
+ * values alone are the table key): sessions of one key are few.
  */
-typedef struct group {
-	int64_t start, end;
-	st_aslot slots[];
-} group;
 
 typedef struct sess {
 	int64_t start, end;
@@ -74,6 +71,9 @@ typedef struct win {
 	st_buf out;
 	st_value *vals;		/* the aggregates' argument values */
 	st_arena arena;		/* per record */
+	uint32_t epoch;		/* number of the batch, in entry flags */
+	int keep_updated;	/* list the updated entries (update mode,
+				 * sessions) */
 	st_entry **updated;	/* entries changed in this batch */
 	size_t nupdated, capupdated;
 	row *rows;
@@ -113,16 +113,42 @@ free_payload(void *payload, void *arg)
 		free(l->v);
 		w->nsess -= l->n;
 	} else {
-		clear_slots(w, ((group *)payload)->slots);
+		clear_slots(w, payload);
 	}
 }
 
+/* A fixed window group's slots, start and end. */
+static st_aslot *
+group_slots(st_entry *e)
+{
+	return st_entry_payload(e);
+}
+
+static int64_t
+group_start(const win *w, const st_entry *e)
+{
+	int64_t s;
+
+	memcpy(&s, st_entry_key(&w->t, e), 8);
+	return s;
+}
+
+/*
+ * Marks e as changed in this batch: its flags hold the number of the last
+ * batch that changed it, so nothing needs clearing between batches. Only
+ * update mode (which emits them) and sessions (whose sessions carry their
+ * own mark) need the list of them; the others count them.
+ */
 static void
 mark_updated(win *w, st_entry *e)
 {
-	if (e->flags & ST_ENTRY_UPDATED)
+	if (e->flags == w->epoch)
 		return;
-	e->flags |= ST_ENTRY_UPDATED;
+	e->flags = w->epoch;
+	if (!w->keep_updated) {
+		w->m_updated++;
+		return;
+	}
 	if (w->nupdated == w->capupdated) {
 		w->capupdated = w->capupdated ? w->capupdated * 2 : 64;
 		w->updated = st_realloc(w->updated,
@@ -267,7 +293,7 @@ win_record(st_op *op, st_ctx *ctx, st_record *r)
 	if (o->time.col == NULL) {
 		st_entry *e = st_table_upsert(&w->t, w->key.data + 8,
 		    w->key.len - 8, &created);
-		fold(w, ((group *)st_entry_payload(e))->slots);
+		fold(w, group_slots(e));
 		mark_updated(w, e);
 		used = 1;
 	} else if (o->gap) {
@@ -282,12 +308,7 @@ win_record(st_op *op, st_ctx *ctx, st_record *r)
 			memcpy(w->key.data, &s, 8);
 			st_entry *e = st_table_upsert(&w->t, w->key.data,
 			    w->key.len, &created);
-			group *g = st_entry_payload(e);
-			if (created) {
-				g->start = s;
-				g->end = end;
-			}
-			fold(w, g->slots);
+			fold(w, group_slots(e));
 			mark_updated(w, e);
 			used = 1;
 		}
@@ -304,6 +325,12 @@ win_begin(st_op *op, st_ctx *ctx, st_batch *b)
 
 	w->wm = b->wm;
 	w->m_updated = w->m_removed = w->m_no_time = 0;
+	if (++w->epoch == 0) {
+		/* After 2^32 batches: no entry may keep a stale number. */
+		for (size_t i = 0; i < w->t.n; i++)
+			w->t.v[i]->flags = 0;
+		w->epoch = 1;
+	}
 	if (b->begin == NULL)
 		return 0;
 	if (w->o->mode == ST_MODE_APPEND &&
@@ -356,14 +383,16 @@ entry_rows(win *w, st_entry *e, int which)
 		}
 		return;
 	}
-	group *g = st_entry_payload(e);
-	if (which == 2 && g->end > w->wm)
-		return;
+	int64_t start = 0, end = 0;
 	if (w->o->time.col) {
+		start = group_start(w, e);
+		end = start + w->o->size;
+		if (which == 2 && end > w->wm)
+			return;
 		k += 8;
 		kl -= 8;
 	}
-	add_row(w, g->start, g->end, k, kl, g->slots);
+	add_row(w, start, end, k, kl, group_slots(e));
 }
 
 static int
@@ -482,8 +511,7 @@ keep_open(st_entry *e, void *arg)
 		l->n = (uint32_t)j;
 		return j > 0;
 	}
-	group *g = st_entry_payload(e);
-	if (g->end <= w->wm) {
+	if (group_start(w, e) + w->o->size <= w->wm) {
 		w->m_removed++;
 		return 0;
 	}
@@ -506,7 +534,6 @@ clear_updated(win *w)
 {
 	for (size_t i = 0; i < w->nupdated; i++) {
 		st_entry *e = w->updated[i];
-		e->flags &= ~ST_ENTRY_UPDATED;
 		if (w->o->gap) {
 			sesslist *l = st_entry_payload(e);
 			for (size_t k = 0; k < l->n; k++)
@@ -668,11 +695,12 @@ win_save(st_op *op, FILE *f)
 				save_row(w, b, s->start, s->end, k, e->klen,
 				    s->slots);
 			}
+		} else if (w->o->time.col) {
+			int64_t start = group_start(w, e);
+			save_row(w, b, start, start + w->o->size, k + 8,
+			    e->klen - 8, group_slots(e));
 		} else {
-			group *g = st_entry_payload(e);
-			size_t off = w->o->time.col ? 8 : 0;
-			save_row(w, b, g->start, g->end, k + off,
-			    e->klen - off, g->slots);
+			save_row(w, b, 0, 0, k, e->klen, group_slots(e));
 		}
 		if (b->len > 65536) {
 			if (fwrite(b->data, 1, b->len, f) != b->len)
@@ -725,14 +753,13 @@ load_row(win *w, const char *line, size_t len, st_fields *f, st_fields *g)
 		slots = s->slots;
 	} else {
 		size_t off = w->o->time.col ? 0 : 8;
+		if (w->o->time.col && end != start + w->o->size)
+			return -1;
 		st_entry *e = st_table_upsert(&w->t, w->key.data + off,
 		    w->key.len - off, &created);
 		if (!created)
 			return -1;
-		group *gr = st_entry_payload(e);
-		gr->start = start;
-		gr->end = end;
-		slots = gr->slots;
+		slots = group_slots(e);
 	}
 	for (size_t i = 0; i < w->aggs.n; i++)
 		if (st_agg_load(&w->aggs.v[i], &slots[i], g->v[i].val,
@@ -807,10 +834,9 @@ win_metrics(st_op *op, json_t *obj)
 						    &w->aggs.v[k],
 						    &sess_at(w, l, j)->slots[k]);
 			} else {
-				group *g = st_entry_payload(e);
 				for (size_t k = 0; k < w->aggs.n; k++)
 					mem += st_agg_memory(&w->aggs.v[k],
-					    &g->slots[k]);
+					    &group_slots(e)[k]);
 			}
 		}
 	}
@@ -889,7 +915,9 @@ st_window_run(const st_window_opts *o, st_common *common)
 	}
 	w.stride = sizeof(sess) + w.aggs.n * sizeof(st_aslot);
 	st_table_init(&w.t, o->gap ? sizeof(sesslist) :
-	    sizeof(group) + w.aggs.n * sizeof(st_aslot));
+	    w.aggs.n * sizeof(st_aslot));
+	w.epoch = 1;
+	w.keep_updated = o->gap || o->mode == ST_MODE_UPDATE;
 	w.vals = st_calloc(w.aggs.n ? w.aggs.n : 1, sizeof *w.vals);
 	const char **keys = st_calloc(w.nby + 2, sizeof *keys);
 	size_t nk = 0;

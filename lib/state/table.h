@@ -44,12 +44,9 @@
 typedef struct st_entry {
 	uint64_t hash;
 	uint32_t klen;		/* bytes of key after the payload */
-	uint32_t flags;		/* free for the operator (ST_ENTRY_*) */
+	uint32_t flags;		/* free for the operator (zero when new) */
 	/* payload (t->psize bytes, 8-aligned), then klen bytes of key */
 } st_entry;
-
-/* Entry flag the operators use to mark groups changed in a batch. */
-#define ST_ENTRY_UPDATED 0x1
 
 /* A chunk of entries. */
 typedef struct st_chunk {
