@@ -258,6 +258,14 @@ if have st-filter && have st-select && have st-watermark; then
 	latency=$(sh -c "'$W/ysb-gen' --pace $LAT_RATE --events $lat_n --seed 2 | $lat_cmd | '$W/latency' --skip $((lat_n / 10))" 2>"$W/lat.err")
 	[ -n "$latency" ] || latency="failed: $(head -n 1 "$W/lat.err")"
 fi
+# The same stages between st-read from standard input (micro-batches with
+# control lines, default trigger) and st-sink.
+latency2="not built"
+if have st-read && have st-sink && [ "$latency" != "not built" ]; then
+	say "bench: latency with st-read - and st-sink"
+	latency2=$(sh -c "'$W/ysb-gen' --pace $LAT_RATE --events $lat_n --seed 2 | st-read - | $lat_cmd | st-sink | '$W/latency' --skip $((lat_n / 10))" 2>"$W/lat2.err")
+	[ -n "$latency2" ] || latency2="failed: $(head -n 1 "$W/lat2.err")"
+fi
 
 # ---- memory per state key --------------------------------------------------
 
@@ -350,6 +358,7 @@ target() {
 	}'
 }
 p99=$(printf '%s\n' "$latency" | sed -n 's/.* p99_us \([0-9]*\).*/\1/p')
+p99b=$(printf '%s\n' "$latency2" | sed -n 's/.* p99_us \([0-9]*\).*/\1/p')
 overhead() {
 	printf '%s' "$mem_rows" | awk -F '|' -v t="$1" '$2 ~ t { gsub(/ /, "", $7); print $7 }'
 }
@@ -369,6 +378,7 @@ targets=$(
 	target "YSB pipeline >= 1M events/s end to end (wall)" "$ysb_rate" 1000000 M
 	target "YSB pipeline >= 8x Miller (same run)" "$ratio" 8 x
 	target "p99 latency <= 5 ms, 5 stateless stages at $LAT_RATE/s" "$(awk -v v="$p99" 'BEGIN { if (v != "") print v / 1000 }')" -5 " ms"
+	target "p99 latency <= 5 ms, the same between st-read - and st-sink" "$(awk -v v="$p99b" 'BEGIN { if (v != "") print v / 1000 }')" -5 " ms"
 	target "st-window <= 100 bytes overhead per key" "$(overhead st-window)" -100 " B"
 	target "st-dedup <= 100 bytes overhead per key" "$(overhead st-dedup)" -100 " B"
 )
@@ -434,6 +444,11 @@ cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
 	echo "    $latency"
 	echo
 	echo "Stages: \`$lat_cmd\`"
+	echo
+	echo "The same stages between \`st-read -\` (micro-batches from standard"
+	echo "input, default trigger) and \`st-sink\`, 7 processes:"
+	echo
+	echo "    $latency2"
 	echo
 	echo "## Memory per state key ($KEYS keys)"
 	echo
