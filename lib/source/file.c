@@ -228,24 +228,55 @@ st_file_source_list(char *const *paths)
 	return out;
 }
 
+/* Reads n bytes of fd at off into buf; returns what it could read (less at
+ * the end of the file), or -1 on an error. */
+static ssize_t
+pread_full(int fd, char *buf, size_t n, int64_t off)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = pread(fd, buf + got, n - got, off + (int64_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* The number of newlines in [p, p + n), by memchr() steps: glibc's is
+ * vectorized, which a byte loop is not. */
+static int64_t
+count_newlines(const char *p, size_t n)
+{
+	const char *end = p + n;
+	int64_t c = 0;
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		c++;
+		p++;
+	}
+	return c;
+}
+
+#define SPLIT_BLOCK 65536
+
 /*
- * Finds where a batch that may take budget bytes of path from start
- * should end: the last record boundary (a newline; for CSV one outside
- * quotes) within the budget, or, when there is none, the first one after
- * it (a batch takes at least one record). Sets *lines to the number of
- * newlines in [start, end). Returns end, or -1 when the file is unreadable.
+ * split_point() for CSV: a newline inside quotes is part of a field, so
+ * the quotes are followed byte by byte from start.
  */
 static int64_t
-split_point(const file_source *fs, const char *path, int64_t start,
-    int64_t size, int64_t budget, int64_t *lines)
+split_csv(const file_source *fs, int fd, int64_t start, int64_t size,
+    int64_t budget, int64_t *lines)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char buf[65536];
+	char buf[SPLIT_BLOCK];
 	int64_t pos = start, best = -1, nl = 0, best_nl = 0;
-	int inq = 0, csv = fs->o->format == ST_FMT_CSV;
+	int inq = 0;
 
-	if (fd < 0)
-		return -1;
 	while (pos < size) {
 		ssize_t got = pread(fd, buf, sizeof buf, pos);
 		if (got < 0 && errno == EINTR)
@@ -253,7 +284,7 @@ split_point(const file_source *fs, const char *path, int64_t start,
 		if (got <= 0)
 			break;
 		for (ssize_t i = 0; i < got && pos + i < size; i++) {
-			if (csv && buf[i] == fs->o->quote)
+			if (buf[i] == fs->o->quote)
 				inq = !inq;
 			if (buf[i] != '\n')
 				continue;
@@ -276,9 +307,84 @@ split_point(const file_source *fs, const char *path, int64_t start,
 		best_nl = nl;
 	}
 done:
-	close(fd);
 	*lines = best_nl;
 	return best;
+}
+
+/*
+ * split_point() for JSON lines and text, where every newline ends a
+ * record: the last newline before start + budget is found with memrchr()
+ * on the block that ends there (one read, as lines are short), or, with
+ * none in the budget, the first one after it; then the lines of the batch
+ * are counted with memchr() steps.
+ */
+static int64_t
+split_lines(int fd, int64_t start, int64_t size, int64_t budget,
+    int64_t *lines)
+{
+	char buf[SPLIT_BLOCK];
+	int64_t lim = budget < size - start ? start + budget : size;
+	int64_t best = -1, hi = lim;
+
+	while (best < 0 && hi > start) {
+		int64_t lo = hi - start > SPLIT_BLOCK ? hi - SPLIT_BLOCK : start;
+		ssize_t got = pread_full(fd, buf, (size_t)(hi - lo), lo);
+		if (got < 0)
+			return -1;
+		const char *p = memrchr(buf, '\n', (size_t)got);
+		if (p)
+			best = lo + (p - buf) + 1;
+		hi = lo;
+	}
+	for (int64_t pos = lim; best < 0 && pos < size; ) {
+		size_t want = size - pos < SPLIT_BLOCK ? (size_t)(size - pos) :
+		    SPLIT_BLOCK;
+		ssize_t got = pread_full(fd, buf, want, pos);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+		const char *p = memchr(buf, '\n', (size_t)got);
+		if (p)
+			best = pos + (p - buf) + 1;
+		pos += got;
+	}
+	if (best < 0)
+		best = size;	/* one record without a final newline */
+	int64_t nl = 0;
+	for (int64_t pos = start; pos < best; ) {
+		size_t want = best - pos < SPLIT_BLOCK ? (size_t)(best - pos) :
+		    SPLIT_BLOCK;
+		ssize_t got = pread_full(fd, buf, want, pos);
+		if (got <= 0)
+			return -1;
+		nl += count_newlines(buf, (size_t)got);
+		pos += got;
+	}
+	*lines = nl;
+	return best;
+}
+
+/*
+ * Finds where a batch that may take budget bytes of path from start
+ * should end: the last record boundary (a newline; for CSV one outside
+ * quotes) within the budget, or, when there is none, the first one after
+ * it (a batch takes at least one record). Sets *lines to the number of
+ * newlines in [start, end). Returns end, or -1 when the file is unreadable.
+ */
+static int64_t
+split_point(const file_source *fs, const char *path, int64_t start,
+    int64_t size, int64_t budget, int64_t *lines)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	int64_t end = fs->o->format == ST_FMT_CSV ?
+	    split_csv(fs, fd, start, size, budget, lines) :
+	    split_lines(fd, start, size, budget, lines);
+	close(fd);
+	return end;
 }
 
 static json_t *
