@@ -24,7 +24,7 @@ free_payload(void *payload, void *arg)
 	st_aslot *slots = payload;
 
 	for (size_t i = 0; i < s->aggs.n; i++)
-		st_agg_clear(&s->aggs.v[i], &slots[i]);
+		st_agg_clear(&s->aggs.v[i], st_aggs_slot(&s->aggs, slots, i));
 }
 
 static int
@@ -61,7 +61,8 @@ run_record(st_op *op, st_ctx *ctx, st_record *r)
 	s->m_updated++;
 	for (size_t i = 0; i < s->aggs.n; i++) {
 		st_buf_reset(&s->out);
-		st_agg_result(&s->aggs.v[i], &slots[i], &s->out);
+		st_agg_result(&s->aggs.v[i], st_aggs_slot(&s->aggs, slots, i),
+		    &s->out);
 		st_record_set_raw(r, s->aggs.v[i].name,
 		    strlen(s->aggs.v[i].name), s->out.data, s->out.len);
 	}
@@ -111,7 +112,8 @@ run_save(st_op *op, FILE *f)
 		for (size_t k = 0; k < s->aggs.n; k++) {
 			if (k)
 				st_buf_putc(b, ',');
-			st_agg_save(&s->aggs.v[k], &slots[k], b);
+			st_agg_save(&s->aggs.v[k],
+			    st_aggs_slot(&s->aggs, slots, k), b);
 		}
 		st_buf_add(b, "]]\n", 3);
 	}
@@ -162,7 +164,8 @@ run_load(st_op *op, FILE *f)
 			break;
 		}
 		for (size_t i = 0; i < k.n && rc == 0; i++)
-			rc = st_agg_load(&s->aggs.v[i], &slots[i], k.v[i].val,
+			rc = st_agg_load(&s->aggs.v[i],
+			    st_aggs_slot(&s->aggs, slots, i), k.v[i].val,
 			    k.v[i].vlen);
 		if (rc < 0)
 			break;
@@ -184,7 +187,8 @@ run_metrics(st_op *op, json_t *obj)
 	for (size_t i = 0; i < s->t.n; i++) {
 		st_aslot *slots = st_entry_payload(s->t.v[i]);
 		for (size_t k = 0; k < s->aggs.n; k++)
-			mem += st_agg_memory(&s->aggs.v[k], &slots[k]);
+			mem += st_agg_memory(&s->aggs.v[k],
+			    st_aggs_slot(&s->aggs, slots, k));
 	}
 	json_object_set_new(obj, "stateRows", json_integer(s->t.n));
 	json_object_set_new(obj, "stateRowsUpdated",
@@ -207,7 +211,7 @@ st_running_run(const st_running_opts *o, st_common *common)
 		st_usage_error("--agg: %s", err);
 	for (s.nby = 0; o->by && o->by[s.nby]; s.nby++)
 		;
-	st_table_init(&s.t, s.aggs.n * sizeof(st_aslot));
+	st_table_init(&s.t, s.aggs.size);
 	st_op op = {
 		.name = "st-running",
 		.self = &s,

@@ -98,7 +98,7 @@ static void
 clear_slots(const win *w, st_aslot *slots)
 {
 	for (size_t i = 0; i < w->aggs.n; i++)
-		st_agg_clear(&w->aggs.v[i], &slots[i]);
+		st_agg_clear(&w->aggs.v[i], st_aggs_slot(&w->aggs, slots, i));
 }
 
 static void
@@ -161,7 +161,8 @@ static void
 fold(win *w, st_aslot *slots)
 {
 	for (size_t i = 0; i < w->aggs.n; i++)
-		st_agg_update(&w->aggs.v[i], &slots[i], &w->vals[i]);
+		st_agg_update(&w->aggs.v[i], st_aggs_slot(&w->aggs, slots, i),
+		    &w->vals[i]);
 }
 
 static int
@@ -221,7 +222,9 @@ add_session(win *w, int64_t t)
 	while (hit + 1 < l->n && sess_at(w, l, hit + 1)->start <= s->end) {
 		sess *n = sess_at(w, l, hit + 1);
 		for (size_t k = 0; k < w->aggs.n; k++)
-			st_agg_merge(&w->aggs.v[k], &s->slots[k], &n->slots[k]);
+			st_agg_merge(&w->aggs.v[k],
+			    st_aggs_slot(&w->aggs, s->slots, k),
+			    st_aggs_slot(&w->aggs, n->slots, k));
 		if (n->end > s->end)
 			s->end = n->end;
 		clear_slots(w, n->slots);
@@ -233,7 +236,9 @@ add_session(win *w, int64_t t)
 	while (hit > 0 && sess_at(w, l, hit - 1)->end >= s->start) {
 		sess *p = sess_at(w, l, hit - 1);
 		for (size_t k = 0; k < w->aggs.n; k++)
-			st_agg_merge(&w->aggs.v[k], &p->slots[k], &s->slots[k]);
+			st_agg_merge(&w->aggs.v[k],
+			    st_aggs_slot(&w->aggs, p->slots, k),
+			    st_aggs_slot(&w->aggs, s->slots, k));
 		if (s->end > p->end)
 			p->end = s->end;
 		p->updated = 1;
@@ -452,7 +457,8 @@ write_row(win *w, st_ctx *ctx, const row *r)
 		st_buf_put_json_string(b, w->aggs.v[i].name,
 		    strlen(w->aggs.v[i].name));
 		st_buf_putc(b, ':');
-		st_agg_result(&w->aggs.v[i], &r->slots[i], b);
+		st_agg_result(&w->aggs.v[i],
+		    st_aggs_slot(&w->aggs, r->slots, i), b);
 	}
 	st_buf_putc(b, '}');
 	st_emit_raw(ctx, b->data, b->len);
@@ -651,7 +657,7 @@ win_describe(st_op *op)
 
 static void
 save_row(win *w, st_buf *b, int64_t start, int64_t end, const char *k,
-    size_t kl, const st_aslot *slots)
+    size_t kl, st_aslot *slots)
 {
 	const char *p = k, *e = k + kl, *next;
 
@@ -671,7 +677,8 @@ save_row(win *w, st_buf *b, int64_t start, int64_t end, const char *k,
 	for (size_t i = 0; i < w->aggs.n; i++) {
 		if (i)
 			st_buf_putc(b, ',');
-		st_agg_save(&w->aggs.v[i], &slots[i], b);
+		st_agg_save(&w->aggs.v[i], st_aggs_slot(&w->aggs, slots, i),
+		    b);
 	}
 	st_buf_add(b, "]]\n", 3);
 }
@@ -762,7 +769,8 @@ load_row(win *w, const char *line, size_t len, st_fields *f, st_fields *g)
 		slots = group_slots(e);
 	}
 	for (size_t i = 0; i < w->aggs.n; i++)
-		if (st_agg_load(&w->aggs.v[i], &slots[i], g->v[i].val,
+		if (st_agg_load(&w->aggs.v[i],
+		    st_aggs_slot(&w->aggs, slots, i), g->v[i].val,
 		    g->v[i].vlen) < 0)
 			return -1;
 	return 0;
@@ -832,11 +840,14 @@ win_metrics(st_op *op, json_t *obj)
 					for (size_t k = 0; k < w->aggs.n; k++)
 						mem += st_agg_memory(
 						    &w->aggs.v[k],
-						    &sess_at(w, l, j)->slots[k]);
+						    st_aggs_slot(&w->aggs,
+						    sess_at(w, l, j)->slots,
+						    k));
 			} else {
 				for (size_t k = 0; k < w->aggs.n; k++)
 					mem += st_agg_memory(&w->aggs.v[k],
-					    &group_slots(e)[k]);
+					    st_aggs_slot(&w->aggs,
+					    group_slots(e), k));
 			}
 		}
 	}
@@ -913,9 +924,9 @@ st_window_run(const st_window_opts *o, st_common *common)
 				st_usage_error("aggregate '%s' has the name of "
 				    "a key column (use AS)", o->by[k]);
 	}
-	w.stride = sizeof(sess) + w.aggs.n * sizeof(st_aslot);
+	w.stride = sizeof(sess) + w.aggs.size;
 	st_table_init(&w.t, o->gap ? sizeof(sesslist) :
-	    w.aggs.n * sizeof(st_aslot));
+	    w.aggs.size);
 	w.epoch = 1;
 	w.keep_updated = o->gap || o->mode == ST_MODE_UPDATE;
 	w.vals = st_calloc(w.aggs.n ? w.aggs.n : 1, sizeof *w.vals);

@@ -87,6 +87,10 @@ st_aggs_parse(st_aggs *a, const char *text, char **err)
 			g->arg = st_expr_call_arg(it->expr, 0);
 		}
 	}
+	for (size_t i = 0; i < a->n; i++) {
+		a->v[i].off = a->size;
+		a->size += st_agg_slot_size(&a->v[i]);
+	}
 	for (size_t i = 0; i < a->n; i++)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(a->v[i].name, a->v[j].name) == 0) {
@@ -102,6 +106,7 @@ bad:
 	free(a->v);
 	a->v = NULL;
 	a->n = 0;
+	a->size = 0;
 	st_expr_list_free(a->list);
 	a->list = NULL;
 	return -1;
@@ -143,15 +148,28 @@ st_aggs_eval(st_aggs *a, st_record *r, st_value *vals)
 	}
 }
 
+size_t
+st_agg_slot_size(const st_agg *agg)
+{
+	switch (agg->fn) {
+	case ST_AGG_COUNT:
+	case ST_AGG_COUNT_ALL:
+	case ST_AGG_APPROX_DISTINCT:
+		return 8;
+	default:
+		return sizeof(st_aslot);
+	}
+}
+
 void
-st_aggs_update(st_aggs *a, st_aslot *slots, st_record *r)
+st_aggs_update(st_aggs *a, void *slots, st_record *r)
 {
 	st_value v[16], *vals = a->n <= 16 ? v :
 	    st_malloc(a->n * sizeof *vals);
 
 	st_aggs_eval(a, r, vals);
 	for (size_t i = 0; i < a->n; i++)
-		st_agg_update(&a->v[i], &slots[i], &vals[i]);
+		st_agg_update(&a->v[i], st_aggs_slot(a, slots, i), &vals[i]);
 	if (vals != v)
 		free(vals);
 }
@@ -446,7 +464,7 @@ st_agg_clear(const st_agg *agg, st_aslot *s)
 	default:
 		break;
 	}
-	memset(s, 0, sizeof *s);
+	memset(s, 0, st_agg_slot_size(agg));
 }
 
 size_t
@@ -532,7 +550,7 @@ st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 	double dv;
 	int rc = -1;
 
-	memset(s, 0, sizeof *s);
+	memset(s, 0, st_agg_slot_size(agg));
 	switch (agg->fn) {
 	case ST_AGG_COUNT_ALL:
 	case ST_AGG_COUNT:

@@ -16,9 +16,12 @@
  * Ownership: an st_aggs owns its parsed list and evaluator; the st_agg
  * entries and their expressions are borrowed from it.
  *
- * Each group keeps one st_aslot per aggregate (24 bytes), updated in place:
- * no allocation per record except for string values kept by min, max,
- * first and last, and the HyperLogLog sketch of approx_count_distinct.
+ * Each group keeps one slot per aggregate, updated in place: 8 bytes for
+ * count and approx_count_distinct (the count, the sketch pointer), an
+ * st_aslot of 24 bytes for the others, at the offsets st_aggs gives
+ * (st_aggs_slot()). No allocation per record except for string values
+ * kept by min, max, first and last, and the HyperLogLog sketch of
+ * approx_count_distinct.
  * Result types follow Spark: count -> BIGINT; sum of integers -> BIGINT,
  * of any fraction -> DOUBLE; avg -> DOUBLE; min, max, first, last -> the
  * input's type; approx_count_distinct -> BIGINT (HyperLogLog, see hll.h).
@@ -53,6 +56,7 @@ typedef struct st_agg {
 	st_agg_fn fn;
 	const st_expr *arg;	/* the argument; NULL for count(*) */
 	const char *name;	/* output column name (plain text) */
+	size_t off;		/* offset of its slot in a group's slots */
 } st_agg;
 
 typedef struct st_aggs {
@@ -60,6 +64,7 @@ typedef struct st_aggs {
 	size_t n;
 	st_expr_list *list;	/* the parsed --agg text */
 	st_eval ev;		/* evaluates the arguments */
+	size_t size;		/* bytes of a group's slots (a multiple of 8) */
 } st_aggs;
 
 /* Parses a spec list into a (emptied first). Returns 0, or -1 with a
@@ -88,6 +93,18 @@ typedef struct st_aslot {
 	uint8_t set;		/* a value has been kept */
 } st_aslot;
 
+/* Bytes of agg's slot: only the first member of st_aslot for the counts
+ * and approx_count_distinct (functions on such a slot touch no other). */
+size_t st_agg_slot_size(const st_agg *agg);
+
+/* The slot of aggregate i in a group's slots (a->size bytes at slots,
+ * 8-aligned). */
+static inline st_aslot *
+st_aggs_slot(const st_aggs *a, void *slots, size_t i)
+{
+	return (st_aslot *)((char *)slots + a->v[i].off);
+}
+
 /* Evaluates every aggregate's argument on record r into vals[0..a->n)
  * (borrowed from r and a's evaluator until the next call). */
 void st_aggs_eval(st_aggs *a, st_record *r, st_value *vals);
@@ -95,8 +112,8 @@ void st_aggs_eval(st_aggs *a, st_record *r, st_value *vals);
 /* Folds value v into slot s (v ignored for count(*)). */
 void st_agg_update(const st_agg *agg, st_aslot *s, const st_value *v);
 
-/* Folds every aggregate of record r into slots[0..a->n). */
-void st_aggs_update(st_aggs *a, st_aslot *slots, st_record *r);
+/* Folds every aggregate of record r into a group's slots. */
+void st_aggs_update(st_aggs *a, void *slots, st_record *r);
 
 /* Folds src into dst, src coming after dst in event order (sessions
  * merging). src is left as it was (release it separately). */

@@ -182,7 +182,7 @@ results(st_aggs *a, st_aslot *slots)
 	for (size_t i = 0; i < a->n; i++) {
 		if (i)
 			st_buf_putc(&b, ' ');
-		st_agg_result(&a->v[i], &slots[i], &b);
+		st_agg_result(&a->v[i], st_aggs_slot(a, slots, i), &b);
 	}
 	return st_buf_detach(&b, NULL);
 }
@@ -198,7 +198,9 @@ START_TEST(test_aggs)
 	ck_assert_uint_eq(a.n, 10);
 	ck_assert_str_eq(a.v[0].name, "count(1)");
 	ck_assert_str_eq(a.v[2].name, "sum(x)");
-	st_aslot *s = calloc(a.n, sizeof *s), *t = calloc(a.n, sizeof *t);
+	/* The slots as a group holds them: 8 bytes for the counts. */
+	ck_assert_uint_lt(a.size, a.n * sizeof(st_aslot));
+	st_aslot *s = calloc(1, a.size), *t = calloc(1, a.size);
 	feed(&a, s, "{\"x\":1,\"s\":\"b\"}");
 	feed(&a, s, "{\"x\":2.5,\"s\":\"a\"}");
 	feed(&a, s, "{\"s\":\"c\"}");
@@ -208,8 +210,9 @@ START_TEST(test_aggs)
 	/* Save and load every slot: the same results. */
 	for (size_t i = 0; i < a.n; i++) {
 		st_buf b = ST_BUF_INIT;
-		st_agg_save(&a.v[i], &s[i], &b);
-		ck_assert_int_eq(st_agg_load(&a.v[i], &t[i], b.data, b.len), 0);
+		st_agg_save(&a.v[i], st_aggs_slot(&a, s, i), &b);
+		ck_assert_int_eq(st_agg_load(&a.v[i], st_aggs_slot(&a, t, i),
+		    b.data, b.len), 0);
 		st_buf_release(&b);
 	}
 	r = results(&a, t);
@@ -217,16 +220,17 @@ START_TEST(test_aggs)
 	free(r);
 	/* Merging a later session: counts add, first stays, last moves. */
 	for (size_t i = 0; i < a.n; i++)
-		st_agg_clear(&a.v[i], &t[i]);
+		st_agg_clear(&a.v[i], st_aggs_slot(&a, t, i));
 	feed(&a, t, "{\"x\":10,\"s\":\"z\"}");
 	for (size_t i = 0; i < a.n; i++)
-		st_agg_merge(&a.v[i], &s[i], &t[i]);
+		st_agg_merge(&a.v[i], st_aggs_slot(&a, s, i),
+		    st_aggs_slot(&a, t, i));
 	r = results(&a, s);
 	ck_assert_str_eq(r, "4 3 13.5 4.5 \"a\" 10 \"b\" \"z\" 3 1");
 	free(r);
 	for (size_t i = 0; i < a.n; i++) {
-		st_agg_clear(&a.v[i], &s[i]);
-		st_agg_clear(&a.v[i], &t[i]);
+		st_agg_clear(&a.v[i], st_aggs_slot(&a, s, i));
+		st_agg_clear(&a.v[i], st_aggs_slot(&a, t, i));
 	}
 	free(s);
 	free(t);
