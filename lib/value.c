@@ -428,6 +428,31 @@ st_value_from_json(st_arena *a, const char *text, size_t n, st_value *out)
 }
 
 int
+st_value_from_field(st_arena *a, const st_field *f, st_value *out)
+{
+	const char *p = f->val;
+	size_t n = f->vlen;
+
+	/* The value's text is exact (no blanks around it) for a scanned
+	 * field; the first and last bytes make sure of it. */
+	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+		*out = unescape_string(a, p + 1, n - 2);
+		return 0;
+	}
+	if (n >= 1 && (p[0] == '-' || isdigit((unsigned char)p[0])) &&
+	    isdigit((unsigned char)p[n - 1])) {
+		int64_t iv;
+		double dv;
+		if (st_json_number(p, n, &iv, &dv))
+			*out = st_v_bigint(iv);
+		else
+			*out = st_v_double(dv);
+		return 0;
+	}
+	return st_value_from_json(a, p, n, out);
+}
+
+int
 st_value_parse_json(st_arena *a, const char *text, size_t n, st_value *out)
 {
 	st_json_err e;
@@ -1200,11 +1225,24 @@ mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+/* Hashes bytes as little-endian 64-bit words, the last one zero-padded:
+ * the same value on every machine (hashes pick join buckets and
+ * HyperLogLog registers). */
 static uint64_t
 hash_bytes(const char *p, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
 	size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = mix64(h ^ w);
+	}
+	w = 0;
+	if (n > i)
+		memcpy(&w, p + i, n - i);
+#else
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w = 0;
 		for (int k = 7; k >= 0; k--)
@@ -1214,6 +1252,7 @@ hash_bytes(const char *p, size_t n)
 	uint64_t w = 0;
 	for (size_t k = n; k > i; k--)
 		w = w << 8 | (unsigned char)p[k - 1];
+#endif
 	return mix64(h ^ w ^ 0xff);
 }
 

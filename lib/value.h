@@ -215,12 +215,9 @@ double st_value_to_double(const st_value *v);
 int st_value_from_json(st_arena *a, const char *text, size_t n,
     st_value *out);
 
-/* The same for a scanned field (borrowed). */
-static inline int
-st_value_from_field(st_arena *a, const st_field *f, st_value *out)
-{
-	return st_value_from_json(a, f->val, f->vlen, out);
-}
+/* The same for a scanned field (borrowed); strings and numbers go the
+ * short way, their extent being known. */
+int st_value_from_field(st_arena *a, const st_field *f, st_value *out);
 
 /* Validates text as one JSON value first, then converts it. Returns 0, or
  * -1 (and *out NULL) when it is not JSON. */

@@ -121,6 +121,38 @@ test_expect_success 'batches: control lines pass through, progress names the sta
 	test_cmp expect actual
 '
 
+test_expect_success 'rows are written alike with or without blanks, escaped or repeated keys' '
+	cat >in <<-\EOT &&
+	{"login_id":"100001","a":1}
+	{ "login_id" : "100001" , "a" : [1, 2] }
+	{"login_id":"100001","\u0061":1,"a":2}
+	{"l\u006fgin_id":"100001"}
+	{"login_id":"100009","last_login":"x"}
+	EOT
+	st-join --static "$D/users.csv" --on login_id <in >actual &&
+	cat >expect <<-\EOT &&
+	{"login_id":"100001","a":1,"user_name":"Prashant","last_login":"2019-02-05 10:05:00"}
+	{"login_id":"100001","a":[1, 2],"user_name":"Prashant","last_login":"2019-02-05 10:05:00"}
+	{"login_id":"100001","\u0061":1,"a":2,"user_name":"Prashant","last_login":"2019-02-05 10:05:00"}
+	{"l\u006fgin_id":"100001","user_name":"Prashant","last_login":"2019-02-05 10:05:00"}
+	{"login_id":"100009","last_login":"x","user_name":"Alisha","right_last_login":"2019-03-07 11:03:00"}
+	EOT
+	test_cmp expect actual
+'
+
+test_expect_success 'a JSON static table with blanks and a schema, and --malformed permissive' '
+	printf "%s\n" "{ \"k\" : 1 , \"v\" : \"one\" }" "{\"k\":\"2\",\"v\":\"two\"}" >t.json &&
+	printf "%s\n" "{\"k\":1}" "{\"k\":2}" "not json" >in &&
+	st-join --static t.json --static-schema "k BIGINT, v STRING" --on k \
+		--type left --malformed permissive <in >actual &&
+	cat >expect <<-\EOT &&
+	{"k":1,"v":"one"}
+	{"k":2,"v":"two"}
+	{"_corrupt_record":"not json","v":null}
+	EOT
+	test_cmp expect actual
+'
+
 test_expect_success 'a missing static file is a runtime error (exit 1)' '
 	test_expect_code 1 st-join --static nosuch.csv --on login_id </dev/null 2>err &&
 	echo "st-join: cannot open '\''nosuch.csv'\'': No such file or directory" >expect &&

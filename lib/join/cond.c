@@ -138,9 +138,13 @@ lookup(const st_fields *f, const char *name)
 {
 	size_t len = strlen(name);
 
-	for (uint32_t j = f->n; j-- > 0;)
-		if (st_json_key_eq(&f->v[j], name, len))
-			return &f->v[j];
+	for (uint32_t j = f->n; j-- > 0;) {
+		const st_field *x = &f->v[j];
+		/* A key without escapes is its name: compare in place. */
+		if (x->kesc ? st_json_key_eq(x, name, len) : x->klen == len &&
+		    memcmp(x->key, name, len) == 0)
+			return x;
+	}
 	return NULL;
 }
 

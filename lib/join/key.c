@@ -16,6 +16,10 @@ st_jkey_string_number(const char *p, size_t n, double *d)
 		p++, n--;
 	while (n && isspace((unsigned char)p[n - 1]))
 		n--;
+	/* Most keys are words or ids: a number starts with a digit, a sign,
+	 * a dot, or is NaN or Infinity. */
+	if (n && !isdigit((unsigned char)*p) && !strchr("+-.NI", *p))
+		return -1;
 	/* Long strings are not numbers a key would hold; this also keeps
 	 * the copy on the stack. Hex and words like "inf" are not numbers
 	 * to Spark either, except NaN and Infinity. */

@@ -87,12 +87,31 @@ value_size(const st_value *v)
 	}
 }
 
+/* Bytes of a row's block before its field index (aligned for it). */
+static size_t
+fields_at(size_t len)
+{
+	size_t a = _Alignof(st_field);
+
+	return (sizeof(st_jrow) + len + 1 + a - 1) / a * a;
+}
+
 st_jrow *
 st_jside_add(st_jside *s, const char *json, size_t len, const st_value *keys,
     uint64_t hash, int64_t time)
 {
-	st_jrow *r = st_malloc(sizeof *r + len + 1);
+	return st_jside_add_fields(s, json, len, NULL, keys, hash, time);
+}
 
+st_jrow *
+st_jside_add_fields(st_jside *s, const char *json, size_t len,
+    const st_fields *f, const st_value *keys, uint64_t hash, int64_t time)
+{
+	size_t size = sizeof(st_jrow) + len + 1;
+
+	if (f)
+		size = fields_at(len) + f->n * sizeof(st_field);
+	st_jrow *r = st_malloc(size);
 	memset(r, 0, sizeof *r);
 	r->json = (char *)(r + 1);
 	memcpy(r->json, json, len);
@@ -100,7 +119,17 @@ st_jside_add(st_jside *s, const char *json, size_t len, const st_value *keys,
 	r->len = len;
 	r->hash = hash;
 	r->time = time;
-	s->bytes += sizeof *r + len + 1;
+	if (f) {
+		/* The same slices, moved from json to the row's copy. */
+		r->fields = (st_field *)((char *)r + fields_at(len));
+		r->nfields = f->n;
+		for (uint32_t i = 0; i < f->n; i++) {
+			r->fields[i] = f->v[i];
+			r->fields[i].key = r->json + (f->v[i].key - json);
+			r->fields[i].val = r->json + (f->v[i].val - json);
+		}
+	}
+	s->bytes += size;
 	if (s->nkeys) {
 		/* One block per row for all its keys: the keys are wrapped in
 		 * an array value, which st_value_dup() copies with its
@@ -129,7 +158,8 @@ st_jside_add(st_jside *s, const char *json, size_t len, const st_value *keys,
 static size_t
 row_bytes(const st_jside *s, const st_jrow *r)
 {
-	size_t n = sizeof *r + r->len + 1;
+	size_t n = r->fields ? fields_at(r->len) + r->nfields *
+	    sizeof(st_field) : sizeof *r + r->len + 1;
 
 	if (s->nkeys) {
 		st_value arr = { ST_V_ARRAY };

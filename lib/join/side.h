@@ -41,6 +41,10 @@ struct st_jrow {
 	st_value *keyblock;	/* one malloc block holding the keys */
 	size_t len;
 	char *json;		/* the row, NUL-terminated, in the same block */
+	st_field *fields;	/* its members, slices of json (same block),
+				 * when added with st_jside_add_fields();
+				 * else NULL */
+	uint32_t nfields;
 };
 
 typedef struct st_jside {
@@ -62,6 +66,25 @@ void st_jside_clear(st_jside *s);
  * (s->nkeys values) are copied. Returns the new row (borrowed). */
 st_jrow *st_jside_add(st_jside *s, const char *json, size_t len,
     const st_value *keys, uint64_t hash, int64_t time);
+
+/* The same, keeping the row's field index too: f holds the members of
+ * json[0..len) as st_json_scan_object() gave them (pointers into json);
+ * the row keeps a copy pointing into its own text, so that it need not be
+ * scanned again (see st_jrow_fields()). */
+st_jrow *st_jside_add_fields(st_jside *s, const char *json, size_t len,
+    const st_fields *f, const st_value *keys, uint64_t hash, int64_t time);
+
+/* A view of the fields kept with r (borrowed: valid while r is), or NULL
+ * when it was added without them. */
+static inline const st_fields *
+st_jrow_fields(const st_jrow *r, st_fields *view)
+{
+	if (r->fields == NULL)
+		return NULL;
+	view->v = r->fields;
+	view->n = view->cap = r->nfields;
+	return view;
+}
 
 /* Unlinks and frees row r. */
 void st_jside_remove(st_jside *s, st_jrow *r);

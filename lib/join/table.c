@@ -155,7 +155,8 @@ add_row(loader *ld, const char *obj, size_t len, const char *where)
 	st_arena_reset(&ld->arena);
 	st_jkey_from_fields(&ld->arena, &ld->scan, ld->t->keys, ld->t->nkeys,
 	    ld->kv);
-	st_jside_add(&ld->rows, obj, len, ld->kv,
+	/* The field index is kept: each joined row is written from it. */
+	st_jside_add_fields(&ld->rows, obj, len, &ld->scan, ld->kv,
 	    st_jkey_hash(ld->kv, ld->t->nkeys), 0);
 	return 0;
 }

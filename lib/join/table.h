@@ -19,7 +19,8 @@
  * With a schema (DDL, see schema.h) every row is cast to it, so a CSV
  * column can be typed ("login_id BIGINT, last_login TIMESTAMP").
  *
- * Rows are kept as JSON object text with their key values (st_jside).
+ * Rows are kept as JSON object text with their key values and their field
+ * index (st_jside_add_fields()), so that joining does not scan them again.
  *
  * Ownership: the table borrows the schema and the key names; it owns its
  * rows and columns.

@@ -118,42 +118,71 @@ scan_or_die(join *j, int s, const char *json, size_t len)
 		st_die(ST_EXIT_DATA, "internal error: invalid buffered row");
 }
 
-/* True when the left part of an output row has a column named by the raw
- * name k: the left row's undropped fields, or for a null-extended row the
- * left side's columns. */
-static int
-left_has(const join *j, int have_left, const char *k, size_t n)
+/* The fields of a row of side s: f when the caller has them (a scanned
+ * record, a table row's kept index), else the text scanned into j->f[s]. */
+static const st_fields *
+fields_of(join *j, int s, const char *json, size_t len, const st_fields *f)
 {
-	if (st_jcols_find(&j->drop[L], k, n) >= 0)
+	if (f)
+		return f;
+	scan_or_die(j, s, json, len);
+	return &j->f[s];
+}
+
+/* True when the left part of an output row has a column named by the raw
+ * name k: the left row's undropped fields lf, or for a null-extended row
+ * (lf NULL) the left side's columns. */
+static int
+left_has(const join *j, const st_fields *lf, const char *k, size_t n)
+{
+	if (j->drop[L].n && st_jcols_find(&j->drop[L], k, n) >= 0)
 		return 0;
-	if (!have_left)
+	if (!lf)
 		return st_jcols_find(&j->cols[L], k, n) >= 0;
-	for (uint32_t i = 0; i < j->f[L].n; i++)
-		if (j->f[L].v[i].klen == n &&
-		    memcmp(j->f[L].v[i].key, k, n) == 0)
+	for (uint32_t i = 0; i < lf->n; i++)
+		if (lf->v[i].klen == n && memcmp(lf->v[i].key, k, n) == 0)
 			return 1;
 	return 0;
 }
 
-/* Writes one output row: left and right JSON objects, either of them NULL
- * for a null-extended row. */
+/* True when json[0..len) is its members written as st_objw writes them:
+ * "{", "key":value pairs joined by ",", "}", no blank anywhere. Every byte
+ * outside the members is then structural, so the length tells. */
+static int
+compact(const char *json, size_t len, const st_fields *f)
+{
+	size_t n = 2;
+
+	if (f->n == 0 || json[0] != '{' || json[len - 1] != '}')
+		return 0;
+	for (uint32_t i = 0; i < f->n; i++)
+		n += f->v[i].klen + f->v[i].vlen + 4;
+	return n - 1 == len;
+}
+
+/* Writes one output row from a left and a right JSON object, either of
+ * them NULL for a null-extended row. lf and rf are their fields when the
+ * caller has them, else NULL (the rows are scanned here). */
 static void
-emit_pair(join *j, st_ctx *ctx, const char *l, size_t ll, const char *r,
-    size_t rl)
+emit_pair(join *j, st_ctx *ctx, const char *l, size_t ll,
+    const st_fields *lf, const char *r, size_t rl, const st_fields *rf)
 {
 	st_buf *b = &j->out;
 	st_objw w;
 
-	if (l)
-		scan_or_die(j, L, l, ll);
-	if (r)
-		scan_or_die(j, R, r, rl);
+	lf = l ? fields_of(j, L, l, ll, lf) : NULL;
+	rf = r ? fields_of(j, R, r, rl, rf) : NULL;
 	st_buf_reset(b);
 	st_objw_begin(&w, b);
-	if (l) {
-		for (uint32_t i = 0; i < j->f[L].n; i++) {
-			const st_field *f = &j->f[L].v[i];
-			if (st_jcols_find(&j->drop[L], f->key, f->klen) < 0)
+	if (lf && j->drop[L].n == 0 && compact(l, ll, lf)) {
+		/* Every member kept, in order, as written: one copy. */
+		st_buf_add(b, l + 1, ll - 2);
+		w.n = lf->n;
+	} else if (lf) {
+		for (uint32_t i = 0; i < lf->n; i++) {
+			const st_field *f = &lf->v[i];
+			if (j->drop[L].n == 0 ||
+			    st_jcols_find(&j->drop[L], f->key, f->klen) < 0)
 				st_objw_raw(&w, f->key, f->klen, f->val,
 				    f->vlen);
 		}
@@ -168,21 +197,21 @@ emit_pair(join *j, st_ctx *ctx, const char *l, size_t ll, const char *r,
 			/* A shared key column carries the right's value. */
 			long u = using_key(j, L, k, n);
 			if (u >= 0)
-				field_or_null(b, &j->f[R], j->cond.raw[R][u],
+				field_or_null(b, rf, j->cond.raw[R][u],
 				    j->cond.rawlen[R][u]);
 			else
 				st_buf_puts(b, "null");
 		}
 	}
 	const st_jcols *rc = &j->cols[R];
-	uint32_t nr = r ? j->f[R].n : (uint32_t)rc->n;
+	uint32_t nr = rf ? rf->n : (uint32_t)rc->n;
 	for (uint32_t i = 0; i < nr; i++) {
-		const char *k = r ? j->f[R].v[i].key : rc->names[i];
-		size_t n = r ? j->f[R].v[i].klen : rc->lens[i];
-		if (st_jcols_find(&j->drop[R], k, n) >= 0 ||
+		const char *k = rf ? rf->v[i].key : rc->names[i];
+		size_t n = rf ? rf->v[i].klen : rc->lens[i];
+		if ((j->drop[R].n && st_jcols_find(&j->drop[R], k, n) >= 0) ||
 		    using_key(j, R, k, n) >= 0)
 			continue;
-		if (left_has(j, l != NULL, k, n)) {
+		if (left_has(j, lf, k, n)) {
 			/* A clash: the right's column goes by the prefix. */
 			st_buf_reset(&j->key);
 			st_buf_add(&j->key, j->prefix.data, j->prefix.len);
@@ -191,8 +220,8 @@ emit_pair(join *j, st_ctx *ctx, const char *l, size_t ll, const char *r,
 		} else {
 			st_objw_key_raw(&w, k, n);
 		}
-		if (r)
-			st_buf_add(b, j->f[R].v[i].val, j->f[R].v[i].vlen);
+		if (rf)
+			st_buf_add(b, rf->v[i].val, rf->v[i].vlen);
 		else
 			st_buf_puts(b, "null");
 	}
@@ -275,6 +304,9 @@ static_record(st_op *op, st_ctx *ctx, st_record *rec)
 {
 	join *j = op->self;
 
+	/* A permissive runner's _corrupt_record line comes unscanned. */
+	if (st_record_scan(rec) < 0)
+		st_die(ST_EXIT_DATA, "internal error: invalid record");
 	st_arena_reset(&j->arena);
 	st_jcond_keys(&j->cond, L, &j->arena, &rec->fields, j->kv);
 	size_t n = collect(j, &j->table.rows, L, j->kv,
@@ -290,11 +322,17 @@ static_record(st_op *op, st_ctx *ctx, st_record *rec)
 			st_emit(ctx, rec);
 		break;
 	default:
+		/* Neither side is scanned again: the record has its
+		 * index, the table's rows keep theirs. */
 		if (!n && j->o->type == ST_JOIN_LEFT)
-			emit_pair(j, ctx, rec->line, rec->len, NULL, 0);
-		for (size_t i = 0; i < n; i++)
-			emit_pair(j, ctx, rec->line, rec->len,
-			    j->matches[i]->json, j->matches[i]->len);
+			emit_pair(j, ctx, rec->line, rec->len, &rec->fields,
+			    NULL, 0, NULL);
+		for (size_t i = 0; i < n; i++) {
+			const st_jrow *m = j->matches[i];
+			st_fields view;
+			emit_pair(j, ctx, rec->line, rec->len, &rec->fields,
+			    m->json, m->len, st_jrow_fields(m, &view));
+		}
 	}
 	return 0;
 }
@@ -446,11 +484,11 @@ process(join *j, st_ctx *ctx, int s)
 		for (size_t i = 0; i < n; i++) {
 			st_jrow *m = j->matches[i];
 			if (s == L)
-				emit_pair(j, ctx, x->json, x->len, m->json,
-				    m->len);
+				emit_pair(j, ctx, x->json, x->len, NULL,
+				    m->json, m->len, NULL);
 			else
-				emit_pair(j, ctx, m->json, m->len, x->json,
-				    x->len);
+				emit_pair(j, ctx, m->json, m->len, NULL,
+				    x->json, x->len, NULL);
 			m->matched = 1;
 		}
 		keep(j, s, x, n > 0);
@@ -462,9 +500,9 @@ static void
 emit_unmatched(join *j, st_ctx *ctx, int s, const st_jrow *r)
 {
 	if (s == L)
-		emit_pair(j, ctx, r->json, r->len, NULL, 0);
+		emit_pair(j, ctx, r->json, r->len, NULL, NULL, 0, NULL);
 	else
-		emit_pair(j, ctx, NULL, 0, r->json, r->len);
+		emit_pair(j, ctx, NULL, 0, NULL, r->json, r->len, NULL);
 }
 
 /* Drops the rows the watermark has made useless; an outer side's rows

@@ -395,6 +395,110 @@ START_TEST(test_hash_spread)
 }
 END_TEST
 
+/* Strings hash as little-endian 64-bit words on every machine: the
+ * reference below is the byte-at-a-time definition. */
+static uint64_t
+ref_mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t
+ref_hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = 0;
+		for (int k = 7; k >= 0; k--)
+			w = w << 8 | (unsigned char)p[i + k];
+		h = ref_mix64(h ^ w);
+	}
+	uint64_t w = 0;
+	for (size_t k = n; k > i; k--)
+		w = w << 8 | (unsigned char)p[k - 1];
+	return ref_mix64(h ^ w ^ 0xff);
+}
+
+START_TEST(test_hash_bytes)
+{
+	char s[64];
+	for (size_t i = 0; i < sizeof s; i++)
+		s[i] = (char)(i * 37 + 200);
+	for (size_t off = 0; off < 3; off++)
+		for (size_t n = 0; n + off <= sizeof s; n++) {
+			st_value v = st_v_string(s + off, n);
+			ck_assert_uint_eq(st_value_hash(&v),
+			    ref_hash_bytes(s + off, n));
+		}
+}
+END_TEST
+
+/* st_value_from_field() takes short ways for strings and numbers; it must
+ * give what st_value_from_json() gives. */
+START_TEST(test_from_field)
+{
+	const char *doc = "{\"a\":\"x\",\"b\":\"\",\"c\":\"q\\\"\\u00e9\","
+	    "\"d\":0,\"e\":-12,\"f\":1.5e3,\"g\":123456789012345678901,"
+	    "\"h\":-0,\"i\":true,\"j\":null,\"k\":[1, \"2\"],\"l\":{\"m\":1},"
+	    "\"n\":-9223372036854775808,\"o\":1E2,\"p\":false}";
+	st_fields f = { 0 };
+	st_json_err e;
+	st_arena a = ST_ARENA_INIT;
+	ck_assert_int_eq(st_json_scan_object(doc, strlen(doc), &f, &e), 0);
+	ck_assert_uint_eq(f.n, 15);
+	for (uint32_t i = 0; i < f.n; i++) {
+		st_value x, y;
+		ck_assert_int_eq(st_value_from_field(&a, &f.v[i], &x), 0);
+		ck_assert_int_eq(st_value_from_json(&a, f.v[i].val,
+		    f.v[i].vlen, &y), 0);
+		ck_assert_int_eq(x.type, y.type);
+		ck_assert_msg(st_value_compare(&x, &y) == 0, "field %.*s",
+		    (int)f.v[i].klen, f.v[i].key);
+	}
+	st_fields_release(&f);
+	st_arena_release(&a);
+}
+END_TEST
+
+/* st_buf_put_i64 writes two digits at a time: every length, both signs,
+ * the extremes, as printf does. */
+START_TEST(test_put_i64)
+{
+	char want[32];
+	st_buf b = ST_BUF_INIT;
+	int64_t vals[200];
+	size_t n = 0;
+	vals[n++] = INT64_MIN;
+	vals[n++] = INT64_MAX;
+	vals[n++] = INT64_MIN + 1;
+	for (int64_t p = 1; n < 190; p *= 10) {
+		vals[n++] = p;
+		vals[n++] = p - 1;
+		vals[n++] = p + 1;
+		vals[n++] = -p;
+		vals[n++] = -(p - 1);
+		vals[n++] = p * 7 + 3;
+		if (p > INT64_MAX / 10)
+			break;
+	}
+	uint64_t x = 12345;
+	for (int i = 0; i < 100000; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		int64_t v = (int64_t)(x >> (x % 60));
+		if (i < (int)n)
+			v = vals[i];
+		st_buf_reset(&b);
+		st_buf_put_i64(&b, v);
+		snprintf(want, sizeof want, "%lld", (long long)v);
+		ck_assert_str_eq(b.data, want);
+	}
+	st_buf_release(&b);
+}
+END_TEST
+
 START_TEST(test_clone_dup)
 {
 	const char *src = "{\"a\":[1,\"x\\ny\",{\"b\":null}],\"c\":\"d\"}";
@@ -470,6 +574,9 @@ main(void)
 	    sizeof cmp_rows / sizeof *cmp_rows);
 	tcase_add_test(tc, test_nan);
 	tcase_add_test(tc, test_hash_spread);
+	tcase_add_test(tc, test_hash_bytes);
+	tcase_add_test(tc, test_from_field);
+	tcase_add_test(tc, test_put_i64);
 	tcase_add_test(tc, test_clone_dup);
 	tcase_add_test(tc, test_struct_get);
 	tcase_add_test(tc, test_arena);
