@@ -227,6 +227,63 @@ st_expr_raw_column(st_eval *ev, const st_expr *e, st_field *out)
 	return 1;
 }
 
+/* The JSON text of CAST(x AS INT|BIGINT) when x's raw text v[0..n) is a
+ * string or a number of plain decimal digits that the cast keeps as they
+ * are: at most maxd digits (they fit the type whatever they are), no
+ * leading zero (JSON numbers have none), no sign but a number's '-', no
+ * blank. Sets *p, *len to the digits (a slice of v) and returns 1, or
+ * returns 0: anything else takes st_value_cast(). */
+static int
+raw_int_digits(const char *v, size_t n, size_t maxd, const char **p,
+    size_t *len)
+{
+	const char *d = v;
+	size_t nd = n;
+
+	if (n >= 2 && v[0] == '"') {
+		d = v + 1;
+		nd = n - 2;
+	} else if (n >= 2 && v[0] == '-') {
+		d = v + 1;
+		nd = n - 1;
+	}
+	if (nd == 0 || nd > maxd || (d[0] == '0' && (nd > 1 || v[0] == '-')))
+		return 0;
+	for (size_t i = 0; i < nd; i++)
+		if ((unsigned)(d[i] - '0') > 9)
+			return 0;
+	*p = v[0] == '"' ? d : v;
+	*len = v[0] == '"' ? nd : n;
+	return 1;
+}
+
+int
+st_expr_raw(st_eval *ev, const st_expr *e, st_field *out)
+{
+	const node *n = &e->n;
+
+	if (n->kind == N_COL)
+		return st_expr_raw_column(ev, e, out);
+	if (n->kind != N_CAST || n->args[0]->kind != N_COL ||
+	    (n->type->kind != ST_V_BIGINT && n->type->kind != ST_V_INT))
+		return -1;
+	/* CAST(col AS BIGINT) of "1549360800000": the digits, unquoted. */
+	st_field f;
+	int rc = st_expr_raw_column(ev, (const st_expr *)n->args[0], &f);
+	if (rc != 1)
+		return rc;
+	const char *p;
+	size_t len;
+	if (!raw_int_digits(f.val, f.vlen, n->type->kind == ST_V_BIGINT ?
+	    18 : 9, &p, &len))
+		return -1;
+	memset(out, 0, sizeof *out);
+	out->val = p;
+	out->vlen = (uint32_t)len;
+	out->type = ST_J_NUMBER;
+	return 1;
+}
+
 /* struct(*): every column of the current record, in order. */
 void
 eval_all_columns(st_eval *ev, st_value *out)

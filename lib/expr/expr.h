@@ -379,6 +379,17 @@ void st_expr_eval(st_eval *ev, const st_expr *e, st_value *out);
  */
 int st_expr_raw_column(st_eval *ev, const st_expr *e, st_field *out);
 
+/*
+ * The same for what st-select can copy: a plain column, or CAST(column AS
+ * BIGINT|INT) when the column holds plain digits that the cast leaves as
+ * they are ("1549360800000" or 1549360800000, not " 7", "+7", "007" or
+ * 19 digits): then *out is those digits, unquoted (borrowed). Returns 1,
+ * 0 (NULL) or -1 (use st_expr_eval()) as st_expr_raw_column() does. For
+ * a cast, the text is always what st_value_write_json() writes of
+ * st_expr_eval()'s value (tests/unit/check_expr.c compares the two).
+ */
+int st_expr_raw(st_eval *ev, const st_expr *e, st_field *out);
+
 /* Evaluates e as a predicate: 1 for TRUE, 0 for FALSE, -1 for NULL (a
  * non-boolean result is cast to BOOLEAN first). */
 int st_expr_eval_bool(st_eval *ev, const st_expr *e);

@@ -256,7 +256,7 @@ select_record(st_op *op, st_ctx *ctx, st_record *r)
 		}
 		member *m = add_member(s, s->jname[i], strlen(s->jname[i]));
 		st_field f;
-		int rc = st_expr_raw_column(&s->ev, it->expr, &f);
+		int rc = st_expr_raw(&s->ev, it->expr, &f);
 		if (rc == 1) {
 			set_raw(m, f.val, f.vlen);
 		} else if (rc == 0) {

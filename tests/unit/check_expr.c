@@ -950,6 +950,132 @@ START_TEST(test_eval)
 }
 END_TEST
 
+/* st_expr_raw() copies the digits of CAST(c AS BIGINT|INT) when it can;
+ * on many generated values its text must be what st_expr_eval() and
+ * st_value_write_json() give, and it must take the short way often. */
+static uint64_t raw_rng = 88172645463325252ULL;
+
+static unsigned
+raw_rand(unsigned n)
+{
+	raw_rng ^= raw_rng << 13;
+	raw_rng ^= raw_rng >> 7;
+	raw_rng ^= raw_rng << 17;
+	return (unsigned)(raw_rng % n);
+}
+
+/* A JSON value for c: strings of digits with now and then a sign, a
+ * blank, a dot, an exponent; numbers of every JSON form. */
+static void
+raw_value(st_buf *b)
+{
+	static const char *const fixed[] = { "0", "-0", "\"0\"", "\"-0\"",
+	    "\"007\"", "\"00\"", "\"\"", "\" 7\"", "\"7 \"", "\"+7\"", "\"-7\"",
+	    "999999999999999999", "\"999999999999999999\"",
+	    "9999999999999999999", "\"9999999999999999999\"",
+	    "-999999999999999999", "\"2147483647\"", "\"2147483648\"",
+	    "2147483648", "\"999999999\"", "999999999", "-999999999",
+	    "1.0", "1e3", "\"1.5\"", "\"1e3\"", "true", "null", "[1]",
+	    "{\"a\":1}", "\"\\u0031\"", "\"12\\u0033\"", "-1549360800000",
+	    "\"1549360800000\"" };
+	unsigned k = raw_rand(4);
+
+	st_buf_reset(b);
+	if (k == 0) {
+		st_buf_puts(b, fixed[raw_rand(sizeof fixed / sizeof *fixed)]);
+		return;
+	}
+	if (k == 1) {
+		static const char alpha[] = "0123456789012345678901234567"
+		    "89 +-.eE\t";
+		unsigned n = raw_rand(22);
+		st_buf_putc(b, '"');
+		for (unsigned i = 0; i < n; i++) {
+			char c = alpha[raw_rand(sizeof alpha - 1)];
+			if (c == '\t')
+				st_buf_puts(b, "\\t");
+			else
+				st_buf_putc(b, c);
+		}
+		st_buf_putc(b, '"');
+		return;
+	}
+	/* A JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+	int quote = k == 2;
+	if (quote)
+		st_buf_putc(b, '"');
+	if (raw_rand(4) == 0)
+		st_buf_putc(b, '-');
+	unsigned nd = 1 + raw_rand(21);
+	st_buf_putc(b, nd == 1 ? (char)('0' + raw_rand(10)) :
+	    (char)('1' + raw_rand(9)));
+	for (unsigned i = 1; i < nd; i++)
+		st_buf_putc(b, (char)('0' + raw_rand(10)));
+	if (raw_rand(8) == 0) {
+		st_buf_putc(b, '.');
+		st_buf_putc(b, (char)('0' + raw_rand(10)));
+	}
+	if (raw_rand(8) == 0)
+		st_buf_printf(b, "e%s%u", raw_rand(2) ? "-" : "", raw_rand(30));
+	if (quote)
+		st_buf_putc(b, '"');
+}
+
+START_TEST(test_raw_cast)
+{
+	static const char *const exprs[] = { "CAST(c AS BIGINT)",
+	    "CAST(c AS INT)", "CAST(c AS DOUBLE)", "CAST(x AS BIGINT)" };
+	st_buf val = ST_BUF_INIT, line = ST_BUF_INIT, slow = ST_BUF_INIT;
+	size_t fast = 0;
+
+	for (size_t x = 0; x < sizeof exprs / sizeof *exprs; x++) {
+		st_expr_error e;
+		st_expr_list *l = st_expr_parse(exprs[x], 0, &e);
+		ck_assert_ptr_nonnull(l);
+		const st_expr *ex = st_expr_list_item(l, 0)->expr;
+		st_eval ev;
+		st_eval_init(&ev, l);
+		st_record r;
+		st_record_init(&r);
+		for (int i = 0; i < 20000; i++) {
+			raw_value(&val);
+			st_buf_reset(&line);
+			st_buf_printf(&line, "{\"c\":%s}", val.data);
+			st_record_set_line(&r, line.data, line.len, 1);
+			ck_assert_int_eq(st_record_scan(&r), 0);
+			st_eval_set_record(&ev, &r);
+			st_field f;
+			int rc = st_expr_raw(&ev, ex, &f);
+			st_value v;
+			st_eval_set_record(&ev, &r);
+			st_expr_eval(&ev, ex, &v);
+			st_buf_reset(&slow);
+			st_value_write_json(&slow, &v);
+			if (rc < 0)
+				continue;
+			fast++;
+			if (rc == 0)
+				ck_assert_msg(strcmp(slow.data, "null") == 0,
+				    "%s of %s: raw null, eval %s", exprs[x],
+				    val.data, slow.data);
+			else
+				ck_assert_msg(f.vlen == slow.len &&
+				    memcmp(f.val, slow.data, slow.len) == 0,
+				    "%s of %s: raw %.*s, eval %s", exprs[x],
+				    val.data, (int)f.vlen, f.val, slow.data);
+		}
+		st_record_release(&r);
+		st_eval_release(&ev);
+		st_expr_list_free(l);
+	}
+	/* CAST(x ...) always (x is absent); the casts of digits often. */
+	ck_assert_uint_gt(fast, 20000 + 4000);
+	st_buf_release(&val);
+	st_buf_release(&line);
+	st_buf_release(&slow);
+}
+END_TEST
+
 /* ---- predicates and resolvers ---------------------------------------- */
 
 START_TEST(test_bool)
@@ -1097,6 +1223,7 @@ main(void)
 	    sizeof eval_rows / sizeof *eval_rows);
 	tcase_add_test(tc, test_bool);
 	tcase_add_test(tc, test_resolver);
+	tcase_add_test(tc, test_raw_cast);
 	tcase_add_test(tc, test_now_fixed);
 	tcase_add_test(tc, test_suggest);
 	suite_add_tcase(s, tc);
