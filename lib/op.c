@@ -286,7 +286,7 @@ progress_entry(runner *rn)
 
 /*
  * The end line of a batch, as text, for ops without an end callback (the
- * stateless tools): parsing the line with jansson and writing it back
+ * stateless tools) or flagged ST_OP_END_TEXT: parsing the line with jansson and writing it back
  * costs about 25 us (its progress array grows with every stage), which
  * with small batches (a trickle through st-read -) made each stage of a
  * pipeline slower than the source. Here the line is validated by the
@@ -505,14 +505,16 @@ st_op_run(st_op *op, const st_common *common)
 			int64_t eid = -1;
 			size_t rbr = 0;
 			int empty = 1;
-			if (in_batch && op->end == NULL &&
-			    !(op->flags & ST_OP_SINK) &&
+			if (in_batch && !(op->flags & ST_OP_SINK) &&
+			    (op->end == NULL || (op->flags & ST_OP_END_TEXT)) &&
 			    end_as_text(&rn, line, len, &eid, &rbr, &empty)) {
 				if (eid != batch.id)
 					protocol_error(&rn, rd.lineno,
 					    "end line does not match the "
 					    "batch in progress");
-				if (rn.stateful && save_state(&rn, batch.id) < 0)
+				batch.end = NULL;
+				if ((op->end && op->end(op, &rn.ctx, &batch) < 0) ||
+				    (rn.stateful && save_state(&rn, batch.id) < 0))
 					goto fail;
 				st_buf_reset(&rn.scratch);
 				st_buf_add(&rn.scratch, line, rbr);
