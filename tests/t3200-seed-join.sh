@@ -132,8 +132,8 @@ test_expect_success 'stream-static: logins enriched with users, the table update
 	wait_for "test \$(wc -l <joined) -ge 2" 20 &&
 	sed "s/Prashant/Prashant Kumar/" users.csv >users.tmp &&
 	mv users.tmp users.csv &&
-	echo "{\"created_time\": \"2020-09-09 10:40:00\", \"login_id\": \"100001\"}" >logins/2.tmp &&
-	mv logins/2.tmp logins/2.json &&
+	echo "{\"created_time\": \"2020-09-09 10:40:00\", \"login_id\": \"100001\"}" >logins/.2.tmp &&
+	mv logins/.2.tmp logins/2.json &&
 	wait_for "test \$(wc -l <joined) -ge 3" 20 &&
 	kill -TERM $rp && wait $rp && wait $pp && rp= pp= &&
 	cp joined actual &&
