@@ -1,5 +1,5 @@
-/* st-sink - writes a stream's batches to stdout, files or the console and
- * commits them. See st-sink(1). */
+/* st-sink - writes a stream's batches to stdout, files, SQLite or the
+ * console and commits them. See st-sink(1). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +13,15 @@
 static const char usage_text[] =
 "usage: st-sink [options]\n"
 "       st-sink [options] --format json|csv --path dir\n"
+"       st-sink [options] --format sqlite --path file [--table name]\n"
 "       st-sink [options] --format console [--num-rows n] [--truncate n]\n"
 "\n"
-"  -f, --format FMT        json or csv (files in --path), console;\n"
+"  -f, --format FMT        json or csv (files in --path), sqlite (a table\n"
+"                          of the database --path), console;\n"
 "                          default: NDJSON on standard output\n"
-"  -p, --path DIR          output directory of the json and csv formats\n"
+"  -p, --path PATH         output directory of the json and csv formats;\n"
+"                          database file of the sqlite format\n"
+"      --table NAME        sqlite: the table (default st_output)\n"
 "      --header            csv: write a header line first (default)\n"
 "      --no-header         csv: no header line\n"
 "  -n, --num-rows N        console: rows shown per batch (default 20)\n"
@@ -30,7 +34,8 @@ enum {
 	OPT_HEADER = ST_OPT_TOOL_BASE,
 	OPT_NO_HEADER,
 	OPT_TRUNCATE,
-	OPT_RAW
+	OPT_RAW,
+	OPT_TABLE
 };
 
 static const struct option longopts[] = {
@@ -41,6 +46,7 @@ static const struct option longopts[] = {
 	{ "num-rows", required_argument, NULL, 'n' },
 	{ "truncate", required_argument, NULL, OPT_TRUNCATE },
 	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "table", required_argument, NULL, OPT_TABLE },
 	ST_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -60,10 +66,12 @@ main(int argc, char **argv)
 		case 'f':
 			if (strcasecmp(optarg, "json") != 0 &&
 			    strcasecmp(optarg, "csv") != 0 &&
+			    strcasecmp(optarg, "sqlite") != 0 &&
 			    strcasecmp(optarg, "console") != 0 &&
 			    strcasecmp(optarg, "stdout") != 0)
 				st_usage_error("invalid format '%s' for "
-				    "--format (json, csv, console)", optarg);
+				    "--format (json, csv, sqlite, console)",
+				    optarg);
 			o.format = optarg;
 			for (char *p = optarg; *p; p++)
 				if (*p >= 'A' && *p <= 'Z')
@@ -87,18 +95,30 @@ main(int argc, char **argv)
 		case OPT_RAW:
 			o.raw = 1;
 			break;
+		case OPT_TABLE:
+			o.table = optarg;
+			break;
 		default:
 			st_usage_error("unknown option");
 		}
 	}
 	if (optind < argc)
 		st_usage_error("unexpected argument '%s'", argv[optind]);
+	int sqlite = o.format && strcmp(o.format, "sqlite") == 0;
 	int files = o.format && (strcmp(o.format, "json") == 0 ||
 	    strcmp(o.format, "csv") == 0);
-	if (files && o.path == NULL)
-		st_usage_error("--format %s needs --path DIR", o.format);
-	if (!files && o.path)
-		st_usage_error("--path needs --format json or csv");
+	if ((files || sqlite) && o.path == NULL)
+		st_usage_error("--format %s needs --path %s", o.format,
+		    sqlite ? "FILE" : "DIR");
+	if (!files && !sqlite && o.path)
+		st_usage_error("--path needs --format json, csv or sqlite");
+	if (o.table && !sqlite)
+		st_usage_error("--table needs --format sqlite");
+	if (o.table && (*o.table == '\0' ||
+	    strcasecmp(o.table, "_st_batches") == 0))
+		st_usage_error("invalid table name '%s' for --table", o.table);
+	if (sqlite && o.table == NULL)
+		o.table = "st_output";
 	if (o.raw && o.format && strcmp(o.format, "stdout") != 0)
 		st_usage_error("--raw is for standard output only");
 	return st_sink_run(&o, &common);

@@ -1,7 +1,8 @@
 # fish completion for st-sink
 complete -c st-sink -f
-complete -c st-sink -s f -l format -x -a 'json csv console' -d 'output format'
-complete -c st-sink -s p -l path -r -F -d 'output directory'
+complete -c st-sink -s f -l format -x -a 'json csv sqlite console' -d 'output format'
+complete -c st-sink -s p -l path -r -F -d 'output directory or database file'
+complete -c st-sink -l table -x -d 'sqlite: the table written'
 complete -c st-sink -l header -d 'csv: write a header line'
 complete -c st-sink -l no-header -d 'csv: no header line'
 complete -c st-sink -s n -l num-rows -x -d 'console: rows shown per batch'

@@ -17,7 +17,10 @@ typedef struct sink_op {
 	st_sink *sink;
 	st_sink_batch sb;
 	char **keys;		/* this batch's key columns */
-	int skip;		/* the batch is committed already: a replay */
+	char *query;		/* the checkpoint's query id, read at the
+				 * first batch */
+	int skip;		/* a replay of a committed batch: 1 when
+				 * DIR/commits has it, 2 when only the sink */
 	uint64_t rows;
 } sink_op;
 
@@ -32,6 +35,30 @@ free_keys(sink_op *so)
 	so->keys = NULL;
 }
 
+/*
+ * The query id, read from DIR/metadata when the first batch arrives rather
+ * than when the tools start: the tools of a new pipeline race to create
+ * the file, and by the first batch every one has (st-read before it plans
+ * a batch, the others before they pass one on).
+ */
+static char *
+query_id(st_ckpt *c)
+{
+	st_buf b = ST_BUF_INIT;
+	char *id = NULL;
+
+	if (st_ckpt_read(c, "metadata", &b) == 0) {
+		json_t *m = json_loadb(b.data, b.len, 0, NULL);
+		const char *s = json_string_value(json_object_get(m, "id"));
+		if (s)
+			id = st_strdup(s);
+		json_decref(m);
+	}
+	st_buf_release(&b);
+	return id ? id : st_strdup(st_ckpt_query_id(c));
+}
+
+/* 1: in DIR/commits; 2: only in the sink; 0: not committed; -1: error. */
 static int
 committed(st_ctx *ctx, sink_op *so, int64_t id)
 {
@@ -42,7 +69,10 @@ committed(st_ctx *ctx, sink_op *so, int64_t id)
 	snprintf(p, sizeof p, "commits/%lld", (long long)id);
 	if (st_ckpt_exists(ctx->ckpt, p))
 		return 1;
-	return so->sink->vt->has_batch && so->sink->vt->has_batch(so->sink, id);
+	if (so->sink->vt->has_batch == NULL)
+		return 0;
+	int rc = so->sink->vt->has_batch(so->sink, &so->sb);
+	return rc > 0 ? 2 : rc;
 }
 
 static int
@@ -64,8 +94,13 @@ sink_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	so->sb.mode = json_is_string(m) ? json_string_value(m) : "append";
 	so->sb.keys = so->keys;
 	so->sb.out = &ctx->out;
+	if (ctx->ckpt && so->query == NULL)
+		so->query = query_id(ctx->ckpt);
+	so->sb.query = so->query;
 	so->rows = 0;
 	so->skip = committed(ctx, so, b->id);
+	if (so->skip < 0)
+		return -1;
 	if (so->skip)
 		return 0;
 	return so->sink->vt->begin(so->sink, &so->sb);
@@ -123,9 +158,9 @@ sink_end(st_op *op, st_ctx *ctx, st_batch *b)
 	sink_op *so = op->self;
 	char p[64];
 
-	if (so->skip)
+	if (so->skip == 1)
 		return 0;
-	if (so->sink->vt->end(so->sink, &so->sb) < 0)
+	if (!so->skip && so->sink->vt->end(so->sink, &so->sb) < 0)
 		return -1;
 	if (ctx->ckpt == NULL || b->id < 0)
 		return 0;
@@ -171,6 +206,9 @@ make_sink(const st_sink_opts *o)
 		return st_sink_file_new(o->path, 1, o->header);
 	if (strcmp(o->format, "console") == 0)
 		return st_sink_console_new(o->num_rows, o->truncate);
+	if (strcmp(o->format, "sqlite") == 0)
+		return st_sink_sqlite_new(o->path, o->table ? o->table :
+		    "st_output");
 	st_warn("unknown format '%s'", o->format);
 	return NULL;
 }
@@ -188,28 +226,31 @@ st_sink_run(const st_sink_opts *o, const st_common *c)
 		.end = sink_end,
 	};
 
-	so.sink = make_sink(o);
-	if (so.sink == NULL)
-		return ST_EXIT_DATA;
 	if (c->checkpoint) {
 		/* Announce a committing sink before any batch arrives, so a
 		 * restarting st-read waits for commits, not for its own
-		 * output. */
+		 * output; so first, before opening a database takes time. */
 		st_ckpt ck;
 		json_t *v = json_pack("{ss}", "format",
-		    so.sink->vt->format);
+		    o->format ? o->format : "stdout");
 		if (o->path)
 			json_object_set_new(v, "path", json_string(o->path));
-		if (st_ckpt_open(&ck, c->checkpoint) < 0 ||
-		    write_json(&ck, "sink", v) < 0) {
-			json_decref(v);
-			return ST_EXIT_DATA;
-		}
+		if (o->table)
+			json_object_set_new(v, "table",
+			    json_string(o->table));
+		int rc = st_ckpt_open(&ck, c->checkpoint) < 0 ||
+		    write_json(&ck, "sink", v) < 0 ? -1 : 0;
 		json_decref(v);
 		st_ckpt_close(&ck);
+		if (rc < 0)
+			return ST_EXIT_DATA;
 	}
+	so.sink = make_sink(o);
+	if (so.sink == NULL)
+		return ST_EXIT_DATA;
 	int rc = st_op_run(&op, c);
 	free_keys(&so);
+	free(so.query);
 	st_sink_free(so.sink);
 	return rc;
 }

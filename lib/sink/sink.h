@@ -12,7 +12,10 @@
  * that records N); with such a sink a pipeline is exactly-once. A sink
  * that records committed batches itself (SQLite, PostgreSQL: in the same
  * transaction as the rows) answers has_batch() so a replay is skipped even
- * when DIR/commits/N was lost.
+ * when DIR/commits/N was lost (st-sink then writes DIR/commits/N). It
+ * records a batch under the checkpoint's query id (b->query), so that a
+ * new query on a fresh checkpoint, whose ids start again at 0, is never
+ * taken for a replay of an older one.
  *
  * The output modes, as Spark's: append (each row once, never changed),
  * update (rows changed in this batch, identified by the key columns),
@@ -36,6 +39,8 @@ typedef struct st_sink_batch {
 	int64_t ts_ms;		/* the batch timestamp */
 	const char *mode;	/* "append", "update" or "complete" */
 	char *const *keys;	/* key columns, NULL-terminated (maybe empty) */
+	const char *query;	/* the checkpoint's query id (DIR/metadata);
+				 * NULL without a checkpoint */
 	st_writer *out;		/* the tool's standard output */
 } st_sink_batch;
 
@@ -49,8 +54,10 @@ typedef struct st_sink_vt {
 	int (*write)(st_sink *s, st_record *r);
 	/* Makes the batch durable (fsync) before returning 0. */
 	int (*end)(st_sink *s, const st_sink_batch *b);
-	/* Optional: 1 when the sink already holds batch id (committed). */
-	int (*has_batch)(st_sink *s, int64_t id);
+	/* Optional: 1 when the sink already holds batch b->id of query
+	 * b->query (committed), 0 when not, -1 after printing why. Called
+	 * before begin(), with a checkpoint only. */
+	int (*has_batch)(st_sink *s, const st_sink_batch *b);
 	/* "FileSink[out]", for progress; borrowed. */
 	const char *(*describe)(st_sink *s);
 	void (*free)(st_sink *s);
@@ -101,11 +108,38 @@ st_sink *st_sink_file_new(const char *dir, int csv, int header);
  */
 st_sink *st_sink_console_new(int64_t num_rows, int64_t truncate);
 
+/*
+ * Batches as SQLite transactions into table of the database file path
+ * (created when missing; journal_mode WAL, synchronous FULL). Each batch is
+ * one BEGIN IMMEDIATE ... COMMIT holding its rows and, with a checkpoint,
+ * the row (table, query id, batch id, ts) in _st_batches that has_batch()
+ * looks up: a replayed batch is skipped even when DIR/commits/N was lost.
+ *
+ * The table is created from the first record: one column per member, in
+ * order of first appearance, typed from the JSON value (integer INTEGER,
+ * other numbers REAL, string TEXT, true/false INTEGER 1/0, null no type,
+ * objects and arrays TEXT holding their compact JSON text); a member seen
+ * later adds a column (ALTER TABLE ADD COLUMN). A "window" object is
+ * flattened: window.start and window.end go to window_start and
+ * window_end (any member m to window_m), and a key column "window" stands
+ * for those two. Column names match regardless of ASCII case, as SQLite's
+ * do; a missing member is NULL.
+ *
+ * Modes: append INSERTs; update upserts by the key columns (a unique index
+ * "st_key:T(k1,...)" is created on them, and a row replaces every column
+ * of the row with the same keys; without keys it appends); complete
+ * DELETEs the table's rows, then INSERTs, in the batch's transaction.
+ * Returns a new sink, or NULL after printing why ("cannot open ...").
+ */
+st_sink *st_sink_sqlite_new(const char *path, const char *table);
+
 /* ---- st-sink (run.c) ---------------------------------------------- */
 
 typedef struct st_sink_opts {
 	const char *format;	/* NULL: NDJSON on stdout */
-	const char *path;	/* json, csv: the output directory */
+	const char *path;	/* json, csv: the output directory;
+				 * sqlite: the database file */
+	const char *table;	/* sqlite: the table (NULL: "st_output") */
 	int64_t num_rows;	/* console */
 	int64_t truncate;	/* console */
 	int header;		/* csv */
@@ -116,9 +150,11 @@ typedef struct st_sink_opts {
  * Runs st-sink: an st_op with ST_OP_SINK (control lines consumed; with
  * raw they are passed on), over the sink the options name. With a
  * checkpoint it writes DIR/sink when it starts (so st-read knows a sink
- * commits), skips batches already in DIR/commits, and after each batch is
- * durable writes DIR/commits/N and DIR/progress/N (the end line's progress
- * entries, with the batch id and timestamp; the last 100 are kept).
+ * commits), skips batches already in DIR/commits or, when the sink says
+ * so (has_batch), in the sink, and after each batch is durable writes
+ * DIR/commits/N and DIR/progress/N (the end line's progress entries, with
+ * the batch id and timestamp; the last 100 are kept). A batch skipped
+ * because only the sink had it gets its commit and progress files then.
  * Returns the exit status.
  */
 int st_sink_run(const st_sink_opts *o, const st_common *c);
