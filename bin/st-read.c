@@ -28,6 +28,8 @@ static const char usage_text[] =
 "      --archive-dir DIR       where --clean-source archive moves files\n"
 "      --poll-interval DUR     how often to look for new files (default 100ms)\n"
 "      --wait                  wait for a running pipeline instead of exiting\n"
+"      --commit-on-emit        no checkpointing sink downstream: a batch is done\n"
+"                              once emitted (at-least-once for the last one)\n"
 ST_COMMON_HELP;
 
 enum {
@@ -40,7 +42,8 @@ enum {
 	OPT_CLEAN,
 	OPT_ARCHIVE,
 	OPT_POLL,
-	OPT_WAIT
+	OPT_WAIT,
+	OPT_COMMIT_ON_EMIT
 };
 
 static const struct option longopts[] = {
@@ -57,6 +60,7 @@ static const struct option longopts[] = {
 	{ "archive-dir", required_argument, NULL, OPT_ARCHIVE },
 	{ "poll-interval", required_argument, NULL, OPT_POLL },
 	{ "wait", no_argument, NULL, OPT_WAIT },
+	{ "commit-on-emit", no_argument, NULL, OPT_COMMIT_ON_EMIT },
 	ST_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -181,8 +185,11 @@ main(int argc, char **argv)
 		case OPT_WAIT:
 			o.wait_lock = 1;
 			break;
+		case OPT_COMMIT_ON_EMIT:
+			o.commit_on_emit = 1;
+			break;
 		default:
-			st_usage_error("unknown option");
+			st_opt_error(ch, argv);
 		}
 	}
 	argc -= optind;

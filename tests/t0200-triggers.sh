@@ -45,10 +45,19 @@ test_expect_success 'trigger once ignores the limits' '
 	echo 3 >expect && test_cmp expect n
 '
 
-test_expect_success 'a second available-now run reads only new files, logged in offsets' '
-	st-read --checkpoint C --trigger available-now in >/dev/null &&
+test_expect_success 'without a sink, a batch not committed is replayed: none is lost to a sink that had not started' '
+	st-read --checkpoint N --trigger available-now in >/dev/null &&
+	st-read --checkpoint N --trigger available-now in | st-sink --checkpoint N >actual &&
+	printf "{\"id\":%d}\n" 1 2 3 >expect &&
+	test_cmp expect actual &&
+	st-read --checkpoint N --trigger available-now in | st-sink --checkpoint N >actual &&
+	test_must_fail test -s actual
+'
+
+test_expect_success '--commit-on-emit: a second available-now run reads only new files, logged in offsets' '
+	st-read --checkpoint C --commit-on-emit --trigger available-now in >/dev/null &&
 	add d.json 4 &&
-	st-read --checkpoint C --trigger available-now in | strip >actual &&
+	st-read --checkpoint C --commit-on-emit --trigger available-now in | strip >actual &&
 	cat >expect <<-\EOT &&
 	{"@st":"begin","batch":2}
 	{"id":4}
@@ -59,7 +68,7 @@ test_expect_success 'a second available-now run reads only new files, logged in 
 	test_cmp expect actual &&
 	jq -c "[.batch, .data, [.sources.default.files[].path]]" C/offsets/2 >actual &&
 	echo "[2,true,[\"in/d.json\"]]" >expect && test_cmp expect actual &&
-	st-read --checkpoint C --trigger available-now in >actual &&
+	st-read --checkpoint C --commit-on-emit --trigger available-now in >actual &&
 	test_must_fail test -s actual
 '
 
@@ -101,7 +110,7 @@ test_expect_success 'interval trigger: batches at multiples of the interval' '
 
 test_expect_success 'a second run on a busy checkpoint exits at once; --wait waits' '
 	rm -rf C &&
-	{ st-read --checkpoint C in >/dev/null & } &&
+	{ st-read --checkpoint C --commit-on-emit in >/dev/null & } &&
 	wait_for "test -f C/sources/done" 20 &&
 	test_expect_code 1 st-read --checkpoint C --trigger once in >/dev/null 2>err &&
 	echo "st-read: checkpoint '"'"'C'"'"' is in use by another run of this pipeline (use --wait to wait for it)" >expect &&

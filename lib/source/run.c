@@ -91,13 +91,27 @@ sink_announced(loop *l)
 	return l->has_ckpt && st_ckpt_exists(&l->ckpt, "sink");
 }
 
-/* The last batch known done: committed by a sink, else emitted. */
+/*
+ * Whether a batch counts as done once st-read has emitted it: only when the
+ * user said that nothing downstream commits (--commit-on-emit) and no sink
+ * has announced itself since. Guessing it from the absence of DIR/sink
+ * would race with a sink that has not started yet, and a batch skipped on
+ * that guess would be lost.
+ */
+static int
+done_on_emit(loop *l)
+{
+	return l->o->commit_on_emit && !sink_announced(l);
+}
+
+/* The last batch known done: committed by a sink, else (--commit-on-emit)
+ * emitted. */
 static int64_t
 done_batch(loop *l)
 {
-	if (sink_announced(l))
-		return st_ckpt_latest(&l->ckpt, "commits");
-	return l->emitted;
+	if (!l->has_ckpt || done_on_emit(l))
+		return l->emitted;
+	return st_ckpt_latest(&l->ckpt, "commits");
 }
 
 static void
@@ -332,7 +346,7 @@ emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
 	l->prev_start = t0;
 	l->emitted = id;
 	l->last_had_data = data;
-	if (l->has_ckpt && !sink_announced(l)) {
+	if (l->has_ckpt && done_on_emit(l)) {
 		char t[32];
 		int n = snprintf(t, sizeof t, "%lld\n", (long long)id);
 		if (st_ckpt_write(&l->ckpt, "sources/done", t, (size_t)n) < 0)
@@ -381,12 +395,12 @@ restart(loop *l)
 	int64_t done, through = last;
 	char p[512];
 
-	if (sink_announced(l)) {
-		done = st_ckpt_latest(&l->ckpt, "commits");
-	} else {
+	if (done_on_emit(l)) {
 		json_t *d = ckpt_read_json(l, "sources/done");
 		done = d ? json_integer_value(d) : -1;
 		json_decref(d);
+	} else {
+		done = st_ckpt_latest(&l->ckpt, "commits");
 	}
 	if (done > last)
 		done = last;

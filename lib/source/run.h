@@ -63,6 +63,7 @@ typedef struct st_read_opts {
 	int wait_lock;			/* --wait: wait for the lock */
 	int64_t poll;			/* usec between looks for new data */
 	int clean;			/* some source cleans committed input */
+	int commit_on_emit;		/* --commit-on-emit: no sink commits */
 } st_read_opts;
 
 /* Parses a --trigger value ("once", "available-now", "5 seconds", "5s",
