@@ -42,19 +42,14 @@ st_ckpt_open(st_ckpt *c, const char *dir)
 		st_warn("cannot create checkpoint directory '%s':", dir);
 		return -1;
 	}
-	if (st_ckpt_read(c, "metadata", &b) == 0) {
-		json_t *m = json_loadb(b.data, b.len, 0, NULL);
-		const char *id = json_string_value(json_object_get(m, "id"));
-		if (id == NULL) {
-			st_warn("checkpoint '%s' has a corrupt metadata file",
-			    dir);
-			json_decref(m);
+	/* Several tools of one pipeline open the checkpoint at once; the
+	 * first to create "metadata" wins and all read its id back. */
+	for (int tries = 0; st_ckpt_read(c, "metadata", &b) < 0; tries++) {
+		if (errno != ENOENT || tries == 3) {
+			st_warn("cannot read '%s/metadata':", dir);
 			st_buf_release(&b);
 			return -1;
 		}
-		snprintf(query_id, sizeof query_id, "%s", id);
-		json_decref(m);
-	} else {
 		/* A query id unique enough for one machine: time, pid and
 		 * address-space noise, shaped like a UUID. */
 		uint64_t a = (uint64_t)st_now_usec() * 6364136223846793005u +
@@ -68,14 +63,23 @@ st_ckpt_open(st_ckpt *c, const char *dir)
 		    (unsigned long long)(z & 0xffffffffffffull));
 		st_buf_reset(&b);
 		st_buf_printf(&b, "{\"id\":\"%s\"}\n", query_id);
-		/* Two tools of one pipeline may race to create it: the first
-		 * rename wins, and both then read the same id back. */
-		if (st_ckpt_write(c, "metadata", b.data, b.len) < 0) {
+		if (st_ckpt_write_new(c, "metadata", b.data, b.len) < 0) {
 			st_warn("cannot write '%s/metadata':", dir);
 			st_buf_release(&b);
 			return -1;
 		}
+		st_buf_reset(&b);
 	}
+	json_t *m = json_loadb(b.data, b.len, 0, NULL);
+	const char *id = json_string_value(json_object_get(m, "id"));
+	if (id == NULL) {
+		st_warn("checkpoint '%s' has a corrupt metadata file", dir);
+		json_decref(m);
+		st_buf_release(&b);
+		return -1;
+	}
+	snprintf(query_id, sizeof query_id, "%s", id);
+	json_decref(m);
 	st_buf_release(&b);
 	return 0;
 }
@@ -178,6 +182,39 @@ st_ckpt_write(st_ckpt *c, const char *path, const void *data, size_t n)
 		return -1;
 	}
 	return st_ckpt_commit(&tx);
+}
+
+int
+st_ckpt_write_new(st_ckpt *c, const char *path, const void *data, size_t n)
+{
+	st_ckpt_tx tx;
+	FILE *f = st_ckpt_begin(c, path, &tx);
+	int rc = 0, e = 0;
+
+	if (f == NULL)
+		return -1;
+	if ((n && fwrite(data, 1, n, f) != n) || fflush(f) != 0 ||
+	    fsync(fileno(f)) < 0) {
+		e = errno;
+		st_ckpt_abort(&tx);
+		errno = e;
+		return -1;
+	}
+	fclose(tx.f);
+	tx.f = NULL;
+	/* link(2), unlike rename(2), fails when the name exists: the first
+	 * writer wins. */
+	if (link(tx.tmp, tx.final) < 0) {
+		if (errno == EEXIST)
+			rc = 1;
+		else
+			rc = -1, e = errno;
+	} else {
+		st_fsync_parent(tx.final);
+	}
+	st_ckpt_abort(&tx);	/* removes the temporary name */
+	errno = e;
+	return rc;
 }
 
 int

@@ -38,6 +38,12 @@ const char *st_ckpt_query_id(st_ckpt *c);
 /* Atomically writes n bytes of data as path. Returns 0 or -1 (errno set). */
 int st_ckpt_write(st_ckpt *c, const char *path, const void *data, size_t n);
 
+/* Writes path atomically only when it does not exist yet (the first of
+ * several racing writers wins). Returns 0 when written, 1 when path already
+ * existed (nothing written), -1 on error (errno set). */
+int st_ckpt_write_new(st_ckpt *c, const char *path, const void *data,
+    size_t n);
+
 /*
  * Streaming atomic write, for files too big to build in memory first:
  * st_ckpt_begin() returns a stdio stream on a temporary file; write to it,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "checkpoint.h"
@@ -126,6 +127,60 @@ START_TEST(test_versions)
 }
 END_TEST
 
+START_TEST(test_write_new)
+{
+	st_ckpt c;
+	st_buf b = ST_BUF_INIT;
+
+	ck_assert_int_eq(st_ckpt_open(&c, dir), 0);
+	ck_assert_int_eq(st_ckpt_write_new(&c, "sink", "first", 5), 0);
+	ck_assert_int_eq(st_ckpt_write_new(&c, "sink", "second", 6), 1);
+	ck_assert_int_eq(st_ckpt_read(&c, "sink", &b), 0);
+	ck_assert_str_eq(b.data, "first");
+	st_buf_release(&b);
+	st_ckpt_close(&c);
+}
+END_TEST
+
+/* Tools of one pipeline open a new checkpoint at the same moment: they must
+ * all end up with the same query id. */
+START_TEST(test_racing_open)
+{
+	int fds[2];
+	enum { N = 8 };
+
+	ck_assert_int_eq(pipe(fds), 0);
+	for (int i = 0; i < N; i++) {
+		if (fork() == 0) {
+			st_ckpt c;
+			char line[64];
+			close(fds[0]);
+			if (st_ckpt_open(&c, dir) < 0)
+				_exit(1);
+			int n = snprintf(line, sizeof line, "%s\n",
+			    st_ckpt_query_id(&c));
+			_exit(write(fds[1], line, n) == n ? 0 : 1);
+		}
+	}
+	close(fds[1]);
+	char all[N * 64 + 1];
+	size_t got = 0;
+	ssize_t k;
+	while ((k = read(fds[0], all + got, sizeof all - 1 - got)) > 0)
+		got += k;
+	all[got] = '\0';
+	close(fds[0]);
+	for (int i = 0; i < N; i++) {
+		int st;
+		wait(&st);
+		ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	ck_assert_int_eq(got, N * 37);
+	for (int i = 1; i < N; i++)
+		ck_assert_int_eq(memcmp(all, all + i * 37, 37), 0);
+}
+END_TEST
+
 START_TEST(test_lock)
 {
 	st_ckpt a, b;
@@ -155,6 +210,8 @@ main(void)
 	tcase_add_test(tc, test_stream_tx);
 	tcase_add_test(tc, test_versions);
 	tcase_add_test(tc, test_lock);
+	tcase_add_test(tc, test_write_new);
+	tcase_add_loop_test(tc, test_racing_open, 0, 20);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
