@@ -55,7 +55,25 @@ cat late.json
 
 cat <<'MSG'
 
-== 3. The lecture's final table, with running totals across windows: the same
+== 3. The same query into SQLite: in update mode the sink upserts each changed
+   window by its key, and records each batch in the same transaction.
+MSG
+rm -rf ck
+query_sqlite() {
+	st-read --checkpoint ck --trigger available-now --max-files-per-trigger 1 in/ |
+	st-watermark --checkpoint ck --time CreatedTime --delay '30 minutes' |
+	st-window --checkpoint ck --time CreatedTime --size '15 minutes' \
+	    --agg "$BUY, $SELL" --mode update |
+	st-sink --checkpoint ck --format sqlite --path trades.db --table windows
+}
+query_sqlite
+echo "   sqlite3 trades.db 'SELECT window_start, TotalBuy, TotalSell FROM windows ORDER BY 1'"
+sqlite3 -header -column trades.db \
+    'SELECT window_start, TotalBuy, TotalSell FROM windows ORDER BY 1' | sed 's/^/   /'
+
+cat <<'MSG'
+
+== 4. The lecture's final table, with running totals across windows: the same
    files as one stream, in append mode (each window once, when the watermark has
    passed it; at the end of the input every open window is final), through
    st-running, collected into one table.

@@ -15,7 +15,8 @@ test_expect_success 'the demo ends with the seed table and its running totals' '
 	+--------------------------------------------+--------+---------+---------+----------+--------+
 	EOT
 	test_cmp expect actual &&
-	grep -q "09:40:00" out
+	grep -q "09:40:00" out &&
+	grep -q "^   2019-02-05T10:00:00Z  800       0 *$" out
 '
 
 test_done
