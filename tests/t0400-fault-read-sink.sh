@@ -6,31 +6,19 @@ FILES=40
 PER=100
 CYCLES=${ST_FAULT_CYCLES:-24}
 
-rp= sp=
-cleanup() {
-	for p in $rp $sp; do kill -9 "$p" 2>/dev/null; done
-	return 0
-}
-trap cleanup EXIT INT TERM
+fault_seed=20240521
+. "$SRCDIR/tests/lib-fault.sh"
 
-# A seeded generator (an LCG), so a failing run can be repeated.
-seed=${ST_FAULT_SEED:-20240521}
-rand() {
-	seed=$(( (seed * 1103515245 + 12345) % 2147483648 ))
-	r=$(( seed / 65536 ))
-}
+# The last batch committed.
+commits() { fault_ids C/commits | tail -n 1; }
 
-commits() { ls C/commits 2>/dev/null | grep -E "^[0-9]+$" | sort -n | tail -n 1; }
-
-# Starts the pipeline in the background; rp and sp are the pids of
-# st-read and st-sink themselves (each shell execs its tool).
-start_pipeline() {
-	rm -f rp.pid sp.pid
-	sh -c 'echo $$ >rp.pid.tmp && mv rp.pid.tmp rp.pid && exec st-read --checkpoint C --trigger available-now --max-files-per-trigger 2 --max-bytes-per-trigger 700 in 2>>read.err' |
-	sh -c 'echo $$ >sp.pid.tmp && mv sp.pid.tmp sp.pid && exec st-sink --checkpoint C --format json --path out 2>>sink.err' &
-	wait_for "test -f rp.pid && test -f sp.pid" 10 || return 1
-	rp=$(cat rp.pid) sp=$(cat sp.pid)
+# st-read and st-sink, each a stage of its own (lib-fault.sh) so that one
+# can be killed alone.
+pipeline() {
+	fault_stage 1 st-read --checkpoint C --trigger available-now --max-files-per-trigger 2 --max-bytes-per-trigger 700 in 2>>read.err |
+	fault_stage 2 st-sink --checkpoint C --format json --path out 2>>sink.err
 }
+start_pipeline() { fault_start 2 pipeline; }
 
 test_expect_success 'setup: 40 files of 100 records with unique ids' '
 	mkdir in &&
@@ -57,22 +45,20 @@ test_expect_success "kill -9 st-read, st-sink or both, $CYCLES times" '
 		rand; grow=$((r % 3)); rand; who=$((r % 3))
 		# Wait until the sink has committed "grow" more batches
 		# (0: kill at once, before or while the first batch flows).
-		wait_for "[ \$(commits) -ge $((before + grow)) ] || ! kill -0 $rp 2>/dev/null" 20 || exit 1
-		case $who in
-		0) kill -9 $rp 2>/dev/null && kills=$((kills + 1)) ;;
-		1) kill -9 $sp 2>/dev/null && kills=$((kills + 1)) ;;
-		2) kill -9 $rp $sp 2>/dev/null && kills=$((kills + 1)) ;;
-		esac
+		set -- $pids
+		wait_for "[ \$(commits) -ge $((before + grow)) ] || ! kill -0 $1 2>/dev/null" 20 || exit 1
+		fault_victims $who &&
+		kill -9 $victims 2>/dev/null && kills=$((kills + 1))
 		wait; echo "cycle $c: who=$who grow=$grow commits $before -> $(commits)"
-		rp= sp=
+		bg= pids=
 	done &&
 	echo "$kills kills" &&
 	test $kills -ge 20
 '
 
 test_expect_success 'a last run completes the query' '
-	start_pipeline && wait && rp= sp= &&
-	ls C/offsets | grep -E "^[0-9]+$" | sort -n | tail -n 1 >last-planned &&
+	start_pipeline && fault_finish &&
+	fault_ids C/offsets | tail -n 1 >last-planned &&
 	commits >last-committed &&
 	test_cmp last-planned last-committed &&
 	echo "$(cat last-committed) batches"

@@ -6,51 +6,23 @@ FILES=80
 PER=60
 CYCLES=${ST_FAULT_CYCLES:-24}
 
-pids= bg=
-cleanup() {
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
-	[ -z "$bg" ] || kill -9 "$bg" 2>/dev/null
-	return 0
-}
-trap cleanup EXIT INT TERM
+fault_seed=20261122
+. "$SRCDIR/tests/lib-fault.sh"
 
-# A seeded generator (an LCG), so that a failing run can be repeated.
-seed=${ST_FAULT_SEED:-20261122}
-rand() {
-	seed=$(( (seed * 1103515245 + 12345) % 2147483648 ))
-	r=$(( seed / 65536 ))
+# pipeline CKPT DB MODE INPUT [TRIGGER]: the four tools, each a stage of
+# its own (lib-fault.sh) so that one can be killed alone.
+pipeline() {
+	fault_stage 1 st-read --checkpoint "$1" --trigger "${5:-available-now}" --max-files-per-trigger 1 "$4" 2>>err |
+	fault_stage 2 st-watermark --checkpoint "$1" -t t -d 3m 2>>err |
+	fault_stage 3 st-window --checkpoint "$1" -t t -s 1m -b b -m "$3" -a "sum(a) AS s, count(*) AS n, max(a) AS mx, avg(a) AS av" 2>>err |
+	fault_stage 4 st-sink --checkpoint "$1" --format sqlite --path "$2" 2>>err
 }
-
-# start_pipeline CKPT DB MODE INPUT [TRIGGER]: the four tools as one shell
-# pipeline in the background; each writes its pid to a file first, so that
-# one can be killed alone. Their pids end up in $pids.
-start_pipeline() {
-	rm -f pid.*
-	(
-		sh -c 'echo $$ >pid.1; exec st-read --checkpoint "$0" --trigger "$2" --max-files-per-trigger 1 "$1"' "$1" "$4" "${5:-available-now}" 2>>err |
-		sh -c 'echo $$ >pid.2; exec st-watermark --checkpoint "$0" -t t -d 3m' $1 2>>err |
-		sh -c 'echo $$ >pid.3; exec st-window --checkpoint "$0" -t t -s 1m -b b -m "$1" -a "sum(a) AS s, count(*) AS n, max(a) AS mx, avg(a) AS av"' $1 $3 2>>err |
-		sh -c 'echo $$ >pid.4; exec st-sink --checkpoint "$0" --format sqlite --path "$1"' $1 $2 2>>err
-	) &
-	bg=$!
-	wait_for "test -s pid.1 && test -s pid.2 && test -s pid.3 && test -s pid.4" 20 &&
-	pids="$(cat pid.1) $(cat pid.2) $(cat pid.3) $(cat pid.4)"
-}
-
-finish_pipeline() {
-	wait $bg
-	bg= pids=
-}
-
-# The batch ids of DIR/commits or DIR/offsets (a killed writer may leave a
-# temporary file behind), and how many commits there are.
-ids() { ls "$1" 2>/dev/null | grep -E "^[0-9]+$" | sort -n; }
-commits() { ids $1/commits | wc -l; }
+start_pipeline() { fault_start 4 pipeline "$@"; }
 
 # ahead CKPT DB: how many batches the database holds that CKPT/commits does
 # not: a kill between the SQLite commit and DIR/commits/N.
 ahead() {
-	_last=$(ids $1/commits | tail -n 1)
+	_last=$(fault_ids $1/commits | tail -n 1)
 	test -f "$2" || { echo 0; return; }
 	sqlite3 "$2" "SELECT count(*) FROM _st_batches WHERE batch_id > ${_last:--1}" 2>/dev/null || echo 0
 }
@@ -81,7 +53,7 @@ test_expect_success "setup: $FILES files of $PER trades, some late" '
 
 for mode in update append complete; do
 	test_expect_success "$mode: the reference, one uninterrupted run" "
-		start_pipeline R$mode ref$mode.db $mode all && finish_pipeline &&
+		start_pipeline R$mode ref$mode.db $mode all && fault_finish &&
 		dump ref$mode.db >ref$mode.dump &&
 		test \$(wc -l <ref$mode.dump) -gt 10
 	"
@@ -98,16 +70,13 @@ for mode in update append complete; do
 			# when the kill comes.
 			for k in 1 2 3; do [ \$# -eq 0 ] || { cp -p \$1 in/ && shift; }; done
 			files=\"\$*\"
-			before=\$(commits C$mode)
+			before=\$(fault_commits C$mode)
 			# A trigger interval keeps the run alive until killed.
 			start_pipeline C$mode out$mode.db $mode in '20 milliseconds'
 			rand; grow=\$((r % 3)); rand; who=\$((r % 5))
 			set -- \$pids
-			wait_for \"[ \\\$(commits C$mode) -ge \$((before + grow)) ]\" 30 || exit 1
-			case \$who in
-			4) victims=\"\$*\" ;;
-			*) eval victims=\\\${\$((who + 1))} ;;
-			esac
+			wait_for \"[ \\\$(fault_commits C$mode) -ge \$((before + grow)) ]\" 30 || exit 1
+			fault_victims \$who &&
 			kill -9 \$victims 2>/dev/null && kills=\$((kills + 1))
 			# Downstream of the victim, the tools stop by themselves
 			# (end of input inside a batch); once the sink is gone,
@@ -119,7 +88,7 @@ for mode in update append complete; do
 			bg= pids=
 			a=\$(ahead C$mode out$mode.db)
 			[ \$a -eq 0 ] || between=\$((between + 1))
-			echo \"ahead \$a, cycle \$c: who=\$who grow=\$grow commits \$before -> \$(commits C$mode)\"
+			echo \"ahead \$a, cycle \$c: who=\$who grow=\$grow commits \$before -> \$(fault_commits C$mode)\"
 			set -- \$files
 		done &&
 		echo \"\$kills kills, \$between between the SQLite commit and commits/N\" &&
@@ -128,16 +97,16 @@ for mode in update append complete; do
 
 	test_expect_success "$mode: a last run completes; the table equals the reference" "
 		cp -p all/*.json in/ &&
-		start_pipeline C$mode out$mode.db $mode in && finish_pipeline &&
-		ids C$mode/offsets | tail -n 1 >planned &&
-		ids C$mode/commits | tail -n 1 >committed &&
+		start_pipeline C$mode out$mode.db $mode in && fault_finish &&
+		fault_ids C$mode/offsets | tail -n 1 >planned &&
+		fault_ids C$mode/commits | tail -n 1 >committed &&
 		test_cmp planned committed &&
 		dump out$mode.db >out$mode.dump &&
 		test_cmp ref$mode.dump out$mode.dump
 	"
 
 	test_expect_success "$mode: every committed batch is in _st_batches, under one query id" "
-		ids C$mode/commits >expect &&
+		fault_ids C$mode/commits >expect &&
 		sqlite3 out$mode.db 'SELECT batch_id FROM _st_batches ORDER BY 1' >actual &&
 		test_cmp expect actual &&
 		sqlite3 out$mode.db 'SELECT DISTINCT query_id FROM _st_batches' >actual &&

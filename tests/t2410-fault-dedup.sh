@@ -6,42 +6,18 @@ FILES=48
 PER=40
 CYCLES=${ST_FAULT_CYCLES:-24}
 
-pids= bg=
-cleanup() {
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
-	[ -z "$bg" ] || kill -9 "$bg" 2>/dev/null
-	return 0
-}
-trap cleanup EXIT INT TERM
+fault_seed=20261121
+. "$SRCDIR/tests/lib-fault.sh"
 
-seed=${ST_FAULT_SEED:-20261121}
-rand() {
-	seed=$(( (seed * 1103515245 + 12345) % 2147483648 ))
-	r=$(( seed / 65536 ))
+# pipeline CKPT OUT MODE INPUT [TRIGGER]: the four tools, each a stage of
+# its own (lib-fault.sh) so that one can be killed alone.
+pipeline() {
+	fault_stage 1 st-read --checkpoint "$1" --trigger "${5:-available-now}" --max-files-per-trigger 1 "$4" 2>>err |
+	fault_stage 2 st-watermark --checkpoint "$1" -t t -d 3m 2>>err |
+	fault_stage 3 st-dedup --checkpoint "$1" -k b,t -t t 2>>err |
+	fault_stage 4 st-sink --checkpoint "$1" --format json --path "$2" 2>>err
 }
-
-# start_pipeline CKPT OUT MODE INPUT [TRIGGER]: the four tools as one shell
-# pipeline in the background; each writes its pid to a file first, so that
-# one can be killed alone. Their pids end up in $pids.
-start_pipeline() {
-	rm -f pid.*
-	(
-		sh -c 'echo $$ >pid.1; exec st-read --checkpoint "$0" --trigger "$2" --max-files-per-trigger 1 "$1"' "$1" "$4" "${5:-available-now}" 2>>err |
-		sh -c 'echo $$ >pid.2; exec st-watermark --checkpoint "$0" -t t -d 3m' $1 2>>err |
-		sh -c 'echo $$ >pid.3; exec st-dedup --checkpoint "$0" -k b,t -t t' $1 2>>err |
-		sh -c 'echo $$ >pid.4; exec st-sink --checkpoint "$0" --format json --path "$1"' $1 $2 2>>err
-	) &
-	bg=$!
-	wait_for "test -s pid.1 && test -s pid.2 && test -s pid.3 && test -s pid.4" 20 &&
-	pids="$(cat pid.1) $(cat pid.2) $(cat pid.3) $(cat pid.4)"
-}
-
-finish_pipeline() {
-	wait $bg
-	bg= pids=
-}
-
-commits() { ls $1/commits 2>/dev/null | wc -l; }
+start_pipeline() { fault_start 4 pipeline "$@"; }
 
 test_expect_success "setup: $FILES files of $PER events, many duplicates, some late" '
 	mkdir all &&
@@ -63,7 +39,7 @@ test_expect_success "setup: $FILES files of $PER events, many duplicates, some l
 
 for mode in dedup; do
 	test_expect_success "$mode: the reference, one uninterrupted run" "
-		start_pipeline R$mode ref$mode $mode all && finish_pipeline &&
+		start_pipeline R$mode ref$mode $mode all && fault_finish &&
 		cat ref$mode/part-*.json | LC_ALL=C sort >ref$mode.sorted &&
 		test -s ref$mode.sorted
 	"
@@ -76,16 +52,13 @@ for mode in dedup; do
 			# Two more files each time, so every run has work to do.
 			for k in 1 2; do [ \$# -eq 0 ] || { cp -p \$1 in/ && shift; }; done
 			files=\"\$*\"
-			before=\$(commits C$mode)
+			before=\$(fault_commits C$mode)
 			# A trigger interval keeps the run alive until killed.
 			start_pipeline C$mode out$mode $mode in '20 milliseconds'
 			rand; grow=\$((r % 2)); rand; who=\$((r % 5))
 			set -- \$pids
-			wait_for \"[ \\\$(commits C$mode) -ge \$((before + grow)) ]\" 30 || exit 1
-			case \$who in
-			4) victims=\"\$*\" ;;
-			*) eval victims=\\\${\$((who + 1))} ;;
-			esac
+			wait_for \"[ \\\$(fault_commits C$mode) -ge \$((before + grow)) ]\" 30 || exit 1
+			fault_victims \$who &&
 			kill -9 \$victims 2>/dev/null && kills=\$((kills + 1))
 			# The others stop by themselves (end of input inside a
 			# batch, broken pipe) or, idle upstream, are killed too,
@@ -102,7 +75,7 @@ for mode in dedup; do
 
 	test_expect_success "$mode: a last run completes; the output equals the reference" "
 		cp -p all/*.json in/ &&
-		start_pipeline C$mode out$mode $mode in && finish_pipeline &&
+		start_pipeline C$mode out$mode $mode in && fault_finish &&
 		cat out$mode/part-*.json | LC_ALL=C sort >out$mode.sorted &&
 		test_cmp ref$mode.sorted out$mode.sorted
 	"

@@ -8,18 +8,8 @@ CYCLES=${ST_FAULT_CYCLES:-22}
 ON='ImpressionID = ClickID'
 WITHIN='ClickTime BETWEEN ImpressionTime AND ImpressionTime + INTERVAL 15 MINUTES'
 
-pids=
-cleanup() {
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
-	return 0
-}
-trap cleanup EXIT INT TERM
-
-seed=${ST_FAULT_SEED:-20260521}
-rand() {
-	seed=$(( (seed * 1103515245 + 12345) % 2147483648 ))
-	r=$(( seed / 65536 ))
-}
+fault_seed=20260521
+. "$SRCDIR/tests/lib-fault.sh"
 
 # Starts the pipeline over checkpoint $1 writing into $2, one process per
 # tool joined by named pipes so that each can be killed on its own. $3:
@@ -48,8 +38,6 @@ finish_pipeline() {
 	for p in $pids; do wait "$p" || return 1; done
 	pids=
 }
-
-commits() { ls "$1/commits" 2>/dev/null | wc -l; }
 
 test_expect_success 'setup: 40 batches of impressions and clicks, some late, some unmatched' '
 	mkdir imp clk &&
@@ -86,16 +74,12 @@ test_expect_success "kill -9 some or all tools of the pipeline, $CYCLES times" '
 	kills=0 &&
 	c=0 && while [ $kills -lt $CYCLES ] && [ $c -lt $((CYCLES * 2)) ]; do
 		c=$((c + 1))
-		before=$(commits C)
+		before=$(fault_commits C)
 		# A paced trigger keeps the pipeline alive until it is killed.
 		start_pipeline C out 20ms
 		rand; grow=$((r % 3)); rand; who=$((r % 6))
-		wait_for "[ \$(commits C) -ge $((before + grow)) ] || ! kill -0 $sinkpid 2>/dev/null" 30 || exit 1
-		set -- $pids
-		case $who in
-		0|1|2|3|4) victims=$(eval echo \${$((who + 1))}) ;;
-		5) victims=$pids ;;
-		esac
+		wait_for "[ \$(fault_commits C) -ge $((before + grow)) ] || ! kill -0 $sinkpid 2>/dev/null" 30 || exit 1
+		fault_victims $who
 		if kill -9 $victims 2>/dev/null; then
 			kills=$((kills + 1))
 		else

@@ -1,0 +1,100 @@
+# tests/lib-fault.sh - the harness of the kill -9 fault tests (one per
+# stateful tool, see style.md); sourced after lib.sh:
+#
+#     . "$(dirname "$0")/lib.sh"
+#     fault_seed=20261121	# before lib-fault.sh: the default seed
+#     . "$SRCDIR/tests/lib-fault.sh"
+#
+#     pipeline() {	# CKPT OUT
+#         fault_stage 1 st-read --checkpoint "$1" in 2>>err |
+#         fault_stage 2 st-sink --checkpoint "$1" --path "$2" 2>>err
+#     }
+#     start_pipeline() { fault_start 2 pipeline "$@"; }
+#
+#     start_pipeline C out
+#     rand; who=$((r % 3))
+#     fault_victims $who && kill -9 $victims
+#     wait $bg; bg= pids=
+#
+# It gives:
+#
+#   rand              the next number of a seeded generator (an LCG) in $r;
+#                     the seed is $ST_FAULT_SEED, else $fault_seed, so that a
+#                     failing run can be repeated;
+#   fault_stage N CMD...
+#                     one stage of a pipeline: records its pid in pid.N, then
+#                     execs CMD, so the pid is the tool's own and the tool
+#                     can be killed alone;
+#   fault_start N FUNC ARGS...
+#                     runs FUNC ARGS (a pipeline of N fault_stage stages) in
+#                     the background, waits until every stage has recorded
+#                     its pid, and sets $pids (stage 1 first) and $bg (the
+#                     background job);
+#   fault_finish      waits for the background job to end by itself;
+#   fault_victims WHO sets $victims to the pid of stage WHO + 1 of $pids, or
+#                     to every pid when WHO is the number of stages;
+#   fault_ids DIR     the batch ids in DIR (a checkpoint's commits or
+#                     offsets), sorted; a killed writer's temporary files
+#                     are not ids;
+#   fault_commits CKPT
+#                     how many batches CKPT has committed;
+#   cleanup           the EXIT trap: kills what is left in $pids and $bg.
+
+pids= bg=
+cleanup() {
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	[ -z "$bg" ] || kill -9 "$bg" 2>/dev/null
+	return 0
+}
+trap cleanup EXIT INT TERM
+
+seed=${ST_FAULT_SEED:-${fault_seed:-20240521}}
+rand() {
+	seed=$(( (seed * 1103515245 + 12345) % 2147483648 ))
+	r=$(( seed / 65536 ))
+}
+
+# A pipeline stage runs in a subshell of its own, where $$ is still the
+# test's pid: 'sh -c' gives it one to record, and exec keeps it the tool's.
+fault_stage() {
+	_stage=$1
+	shift
+	exec sh -c 'echo $$ >"pid.$0"; exec "$@"' "$_stage" "$@"
+}
+
+fault_start() {
+	_n=$1
+	shift
+	rm -f pid.*
+	( "$@" ) &
+	bg=$!
+	_cond="true" _i=0
+	while [ $_i -lt "$_n" ]; do
+		_i=$((_i + 1))
+		_cond="$_cond && test -s pid.$_i"
+	done
+	wait_for "$_cond" 20 || return 1
+	pids= _i=0
+	while [ $_i -lt "$_n" ]; do
+		_i=$((_i + 1))
+		pids="$pids${pids:+ }$(cat pid.$_i)"
+	done
+}
+
+fault_finish() {
+	wait $bg
+	bg= pids=
+}
+
+fault_victims() {
+	set -- "$1" $pids
+	if [ "$1" -eq $(($# - 1)) ]; then
+		shift
+		victims="$*"
+	else
+		eval victims=\${$(($1 + 2))}
+	fi
+}
+
+fault_ids() { ls "$1" 2>/dev/null | grep -E "^[0-9]+$" | sort -n; }
+fault_commits() { fault_ids "$1/commits" | wc -l; }
