@@ -1,11 +1,10 @@
 /* dedup.c - st-dedup; see dedup.h. */
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "err.h"
 #include "op/dedup.h"
+#include "op/late.h"
 #include "state/table.h"
 #include "time.h"
 
@@ -17,7 +16,7 @@ typedef struct dedup {
 	size_t nkeys;
 	st_table t;
 	st_buf key, out;
-	int late_fd;
+	st_late late;
 	int64_t wm, delay, swept_wm;
 	uint64_t m_new, m_removed, m_dups, m_limit;
 	int warned_limit;
@@ -27,14 +26,7 @@ static void
 late_row(dedup *d, st_ctx *ctx, st_record *r)
 {
 	ctx->rows_dropped_watermark++;
-	if (d->late_fd < 0)
-		return;
-	st_buf_reset(&d->out);
-	st_record_serialize(r, &d->out);
-	st_buf_putc(&d->out, '\n');
-	if (st_write_all(d->late_fd, d->out.data, d->out.len) < 0)
-		st_die(ST_EXIT_DATA, "cannot write to '%s':",
-		    d->o->late_output);
+	st_late_record(&d->late, r);
 }
 
 static int
@@ -304,18 +296,11 @@ st_dedup_run(const st_dedup_opts *o, st_common *common)
 
 	memset(&d, 0, sizeof d);
 	d.o = o;
-	d.late_fd = -1;
 	d.wm = d.swept_wm = ST_TIME_NONE;
 	for (d.nkeys = 0; o->keys && o->keys[d.nkeys]; d.nkeys++)
 		;
 	st_table_init(&d.t, sizeof(int64_t));
-	if (o->late_output) {
-		d.late_fd = open(o->late_output,
-		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-		if (d.late_fd < 0)
-			st_die(ST_EXIT_DATA, "cannot open '%s':",
-			    o->late_output);
-	}
+	st_late_open(&d.late, o->late_output);
 	st_op op = {
 		.name = "st-dedup",
 		.self = &d,
@@ -328,8 +313,7 @@ st_dedup_run(const st_dedup_opts *o, st_common *common)
 		.metrics = dd_metrics,
 	};
 	int rc = st_op_run(&op, common);
-	if (d.late_fd >= 0 && close(d.late_fd) < 0)
-		st_die(ST_EXIT_DATA, "cannot write to '%s':", o->late_output);
+	st_late_close(&d.late);
 	st_table_release(&d.t, NULL, NULL);
 	st_buf_release(&d.key);
 	st_buf_release(&d.out);

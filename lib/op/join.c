@@ -1,11 +1,9 @@
 /* join.c - st-join: stream-static and stream-stream joins; see join.h. */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "err.h"
 #include "join/cols.h"
@@ -14,6 +12,7 @@
 #include "join/side.h"
 #include "join/table.h"
 #include "op/join.h"
+#include "op/late.h"
 #include "time.h"
 
 enum { L = 0, R = 1 };
@@ -70,7 +69,7 @@ typedef struct join {
 	st_jside batch[2];	/* this batch's rows, joined at its end */
 	int64_t wm;
 	uint64_t removed;	/* rows evicted this batch */
-	int late_fd;
+	st_late late;
 	/* scratch */
 	st_arena arena;
 	st_fields f[2];
@@ -384,20 +383,6 @@ stream_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	return 0;
 }
 
-static void
-write_late(join *j, const char *line, size_t len)
-{
-	if (j->late_fd < 0)
-		return;
-	st_buf_reset(&j->key);
-	st_buf_add(&j->key, line, len);
-	st_buf_putc(&j->key, '\n');
-	/* One write per line keeps lines whole when tools share the file. */
-	if (st_write_all(j->late_fd, j->key.data, j->key.len) < 0)
-		st_die(ST_EXIT_DATA, "cannot write to '%s':",
-		    j->o->late_output);
-}
-
 static int
 stream_record(st_op *op, st_ctx *ctx, st_record *rec)
 {
@@ -425,7 +410,7 @@ stream_record(st_op *op, st_ctx *ctx, st_record *rec)
 	    &role);
 	if (j->wm != ST_TIME_NONE && t != ST_TIME_NONE && t < j->wm) {
 		ctx->rows_dropped_watermark++;
-		write_late(j, rec->line, rec->len);
+		st_late_line(&j->late, rec->line, rec->len);
 		return 0;
 	}
 	st_jcond_keys(&j->cond, s, &j->arena, &rec->fields, j->kv);
@@ -776,7 +761,7 @@ st_join_run(const st_join_opts *o, const st_common *common)
 	memset(&j, 0, sizeof j);
 	memset(&op, 0, sizeof op);
 	j.o = o;
-	j.late_fd = -1;
+	j.late = (st_late)ST_LATE_INIT;
 	if (is_static && (o->left || o->right))
 		st_usage_error("--static and --left/--right cannot be used "
 		    "together");
@@ -865,13 +850,7 @@ st_join_run(const st_join_opts *o, const st_common *common)
 		op.record = static_record;
 		op.metrics = static_metrics;
 	} else {
-		if (o->late_output) {
-			j.late_fd = open(o->late_output,
-			    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-			if (j.late_fd < 0)
-				st_die(ST_EXIT_DATA, "cannot open '%s':",
-				    o->late_output);
-		}
+		st_late_open(&j.late, o->late_output);
 		op.flags = ST_OP_UNTAG;
 		op.begin = stream_begin;
 		op.record = stream_record;
@@ -885,8 +864,7 @@ st_join_run(const st_join_opts *o, const st_common *common)
 
 	rc = st_op_run(&op, common);
 out:
-	if (j.late_fd >= 0 && close(j.late_fd) < 0)
-		st_die(ST_EXIT_DATA, "cannot write to '%s':", o->late_output);
+	st_late_close(&j.late);
 	for (int s = 0; s < 2; s++) {
 		st_jside_release(&j.state[s]);
 		st_jside_release(&j.batch[s]);

@@ -1,10 +1,9 @@
 /* window.c - st-window; see window.h. */
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "err.h"
+#include "op/late.h"
 #include "op/window.h"
 #include "state/table.h"
 #include "time.h"
@@ -78,7 +77,7 @@ typedef struct win {
 	size_t nupdated, capupdated;
 	row *rows;
 	size_t nrows, caprows;
-	int late_fd;
+	st_late late;
 	int64_t wm;		/* watermark of the batch in progress */
 	int64_t swept_wm;	/* state holds nothing ending at or before */
 	const char *const *keys;	/* "window" + by, for the begin line */
@@ -258,15 +257,7 @@ static void
 late_row(win *w, st_ctx *ctx, st_record *r)
 {
 	ctx->rows_dropped_watermark++;
-	if (w->late_fd < 0)
-		return;
-	st_buf_reset(&w->out);
-	st_record_serialize(r, &w->out);
-	st_buf_putc(&w->out, '\n');
-	/* One write per line keeps lines whole when tools share the file. */
-	if (st_write_all(w->late_fd, w->out.data, w->out.len) < 0)
-		st_die(ST_EXIT_DATA, "cannot write to '%s':",
-		    w->o->late_output);
+	st_late_record(&w->late, r);
 }
 
 static int
@@ -908,7 +899,6 @@ st_window_run(const st_window_opts *o, st_common *common)
 
 	memset(&w, 0, sizeof w);
 	w.o = o;
-	w.late_fd = -1;
 	w.wm = w.swept_wm = ST_TIME_NONE;
 	if (st_aggs_parse(&w.aggs, o->agg_text, &err) < 0)
 		st_usage_error("--agg: %s", err);
@@ -937,13 +927,7 @@ st_window_run(const st_window_opts *o, st_common *common)
 	for (size_t i = 0; i < w.nby; i++)
 		keys[nk++] = o->by[i];
 	w.keys = keys;
-	if (o->late_output) {
-		w.late_fd = open(o->late_output,
-		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-		if (w.late_fd < 0)
-			st_die(ST_EXIT_DATA, "cannot open '%s':",
-			    o->late_output);
-	}
+	st_late_open(&w.late, o->late_output);
 
 	st_op op = {
 		.name = "st-window",
@@ -959,8 +943,7 @@ st_window_run(const st_window_opts *o, st_common *common)
 	};
 	rc = st_op_run(&op, common);
 
-	if (w.late_fd >= 0 && close(w.late_fd) < 0)
-		st_die(ST_EXIT_DATA, "cannot write to '%s':", o->late_output);
+	st_late_close(&w.late);
 	st_table_release(&w.t, free_payload, &w);
 	st_aggs_release(&w.aggs);
 	st_buf_release(&w.key);
