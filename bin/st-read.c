@@ -17,6 +17,7 @@ static const char usage_text[] =
 "\n"
 "  -f, --format FMT            json (default), csv or text\n"
 "  -s, --schema DDL            typed columns: 'a STRING, b BIGINT, c DOUBLE'\n"
+"      --infer-schema          CSV: infer the column types from the data\n"
 "      --header                CSV: the first line of each file names the columns\n"
 "      --delimiter C           CSV field delimiter (default ',')\n"
 "      --quote C               CSV quote character (default '\"')\n"
@@ -43,12 +44,14 @@ enum {
 	OPT_ARCHIVE,
 	OPT_POLL,
 	OPT_WAIT,
-	OPT_COMMIT_ON_EMIT
+	OPT_COMMIT_ON_EMIT,
+	OPT_INFER
 };
 
 static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "schema", required_argument, NULL, 's' },
+	{ "infer-schema", no_argument, NULL, OPT_INFER },
 	{ "header", no_argument, NULL, OPT_HEADER },
 	{ "delimiter", required_argument, NULL, OPT_DELIM },
 	{ "quote", required_argument, NULL, OPT_QUOTE },
@@ -89,9 +92,10 @@ main(int argc, char **argv)
 	st_read_opts o;
 	st_file_opts fo = { .delimiter = ',', .quote = '"' };
 	const char *ddl = NULL;
+	char *inferred = NULL;
 	named *nv = NULL;
 	size_t nn = 0;
-	int ch;
+	int ch, infer = 0;
 
 	st_common_init(&common, argv[0]);
 	memset(&o, 0, sizeof o);
@@ -188,6 +192,9 @@ main(int argc, char **argv)
 		case OPT_COMMIT_ON_EMIT:
 			o.commit_on_emit = 1;
 			break;
+		case OPT_INFER:
+			infer = 1;
+			break;
 		default:
 			st_opt_error(ch, argv);
 		}
@@ -211,6 +218,29 @@ main(int argc, char **argv)
 	if (use_stdin && fo.clean != ST_CLEAN_OFF)
 		st_usage_error("--clean-source needs files, not standard "
 		    "input");
+	if (infer) {
+		if (ddl)
+			st_usage_error("give --schema or --infer-schema, not "
+			    "both");
+		if (fo.format != ST_FMT_CSV || use_stdin)
+			st_usage_error("--infer-schema is for CSV files");
+		char *const *one_list[] = { argv };
+		char *const **lists = one_list;
+		size_t nlists = 1;
+		if (nn > 0) {
+			lists = st_malloc(nn * sizeof *lists);
+			for (size_t i = 0; i < nn; i++)
+				lists[i] = nv[i].paths;
+			nlists = nn;
+		}
+		inferred = st_csv_infer_schema((char *const *const *)lists,
+		    nlists, &fo, 10000, common.checkpoint);
+		if (nn > 0)
+			free((void *)lists);
+		if (inferred == NULL)
+			return ST_EXIT_DATA;
+		ddl = inferred;
+	}
 	if (ddl) {
 		st_schema_error se;
 		fo.schema = st_schema_parse(ddl, &se);
@@ -246,5 +276,6 @@ main(int argc, char **argv)
 		free(nv[i].name);
 	free(nv);
 	st_schema_free(fo.schema);
+	free(inferred);
 	return rc;
 }

@@ -1,6 +1,7 @@
 # fish completion for st-read
 complete -c st-read -s f -l format -x -a 'json csv text' -d 'input format'
 complete -c st-read -s s -l schema -x -d 'Spark DDL schema'
+complete -c st-read -l infer-schema -d 'CSV: infer the column types from the data'
 complete -c st-read -l header -d 'CSV: the first line names the columns'
 complete -c st-read -l delimiter -x -d 'CSV field delimiter'
 complete -c st-read -l quote -x -d 'CSV quote character'

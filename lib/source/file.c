@@ -210,7 +210,8 @@ list_paths(char *const *paths, cand **v, size_t *n)
 		}
 		*n = k;
 	}
-	qsort(*v, *n, sizeof **v, cmp_cand);
+	if (*n > 1)
+		qsort(*v, *n, sizeof **v, cmp_cand);
 }
 
 char **
@@ -673,6 +674,21 @@ file_free(st_source *s)
 	st_parser_free(fs->parser);
 	free(fs->desc);
 	free(fs);
+}
+
+char **
+st_file_list(char *const *paths)
+{
+	cand *v;
+	size_t n;
+
+	list_paths(paths, &v, &n);
+	char **out = st_malloc((n + 1) * sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		out[i] = v[i].path;	/* ownership moves to out */
+	out[n] = NULL;
+	free(v);
+	return out;
 }
 
 static const st_source_vt file_vt = {

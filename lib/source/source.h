@@ -172,6 +172,25 @@ typedef struct st_file_opts {
 st_source *st_file_source_new(const char *name, char *const *paths,
     const st_file_opts *opts);
 
+/* The files paths name now, in the order a file source takes them
+ * (modification time, then name): a new NULL-terminated array of new
+ * strings, to free with st_strv_free(). */
+char **st_file_list(char *const *paths);
+
+/*
+ * Spark's inferSchema for CSV: reads up to max_records records of the CSV
+ * files the path lists name now (each a NULL-terminated list, nlists of
+ * them) and returns a new DDL string, one column per field (names from the
+ * header with o->header, else _c0, _c1, ...), each typed as the narrowest
+ * of INT, BIGINT, DOUBLE, BOOLEAN, TIMESTAMP that reads every non-empty
+ * value, else STRING. With a checkpoint directory ckpt (may be NULL), the
+ * schema inferred by the first run is kept in ckpt/sources/schema and
+ * returned by later runs, so replays and new batches keep their types.
+ * Returns NULL after printing why (no data to infer from, unreadable file).
+ */
+char *st_csv_infer_schema(char *const *const *lists, size_t nlists,
+    const st_file_opts *o, size_t max_records, const char *ckpt);
+
 /*
  * Lists the files that paths name right now (for messages and tests):
  * returns a new NULL-terminated array (st_strv_free()), in the order the
