@@ -5,11 +5,15 @@
 #include "err.h"
 #include "op/dedup.h"
 #include "op/late.h"
+#include "state/file.h"
 #include "state/table.h"
 #include "time.h"
 
 /* Time of a key without a readable event time: never expires. */
 #define NEVER INT64_MAX
+
+/* The state file's format (state/file.h). */
+#define FORMAT "st-dedup/1"
 
 typedef struct dedup {
 	const st_dedup_opts *o;
@@ -176,7 +180,7 @@ dd_save(st_op *op, FILE *f)
 	st_buf *b = &d->out;
 
 	st_buf_reset(b);
-	st_buf_printf(b, "{\"format\":\"st-dedup/1\",\"rows\":%zu}\n", d->t.n);
+	st_state_header(b, FORMAT, d->t.n);
 	for (size_t i = 0; i < d->t.n; i++) {
 		st_entry *e = d->t.v[i];
 		int64_t t = *(int64_t *)st_entry_payload(e);
@@ -199,55 +203,54 @@ dd_save(st_op *op, FILE *f)
 	return fwrite(b->data, 1, b->len, f) == b->len ? 0 : -1;
 }
 
+/* The reading of dd_load: the scanned row, kept across lines. */
+typedef struct {
+	dedup *d;
+	st_fields a;
+} dd_loading;
+
+static int
+dd_load_row(void *arg, char *line, size_t len, size_t lineno)
+{
+	dd_loading *l = arg;
+	dedup *d = l->d;
+	st_fields *a = &l->a;
+	st_json_err je;
+	int created;
+	int64_t t;
+	double dv;
+
+	if (st_json_scan_array(line, len, a, &je) < 0 ||
+	    a->n != 2 || a->v[1].type != ST_J_STRING) {
+		st_warn("state line %zu is not a key", lineno);
+		return -1;
+	}
+	if (a->v[0].type == ST_J_NULL)
+		t = NEVER;
+	else if (!st_json_number(a->v[0].val, a->v[0].vlen, &t, &dv))
+		return -1;
+	st_buf_reset(&d->key);
+	st_json_unescape(a->v[1].val + 1, a->v[1].vlen - 2, &d->key);
+	st_entry *e = st_table_upsert(&d->t, d->key.data, d->key.len,
+	    &created);
+	*(int64_t *)st_entry_payload(e) = t;
+	return 0;
+}
+
 static int
 dd_load(st_op *op, FILE *f)
 {
 	dedup *d = op->self;
-	char *line = NULL;
-	size_t cap = 0, lineno = 0;
-	ssize_t n;
-	st_fields a = { 0 };
-	st_json_err je;
-	int rc = 0, created;
-	int64_t t;
-	double dv;
+	dd_loading l = { d, { 0 } };
+	size_t nlines;
+	int rc;
 
 	st_table_release(&d->t, NULL, NULL);
 	d->swept_wm = ST_TIME_NONE;
 	if (f == NULL)
 		return 0;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (++lineno == 1) {
-			if (strstr(line, "\"format\":\"st-dedup/1\"") == NULL) {
-				st_warn("unknown state format (expected "
-				    "st-dedup/1)");
-				rc = -1;
-				break;
-			}
-			continue;
-		}
-		if (st_json_scan_array(line, (size_t)n, &a, &je) < 0 ||
-		    a.n != 2 || a.v[1].type != ST_J_STRING) {
-			st_warn("state line %zu is not a key", lineno);
-			rc = -1;
-			break;
-		}
-		if (a.v[0].type == ST_J_NULL)
-			t = NEVER;
-		else if (!st_json_number(a.v[0].val, a.v[0].vlen, &t, &dv)) {
-			rc = -1;
-			break;
-		}
-		st_buf_reset(&d->key);
-		st_json_unescape(a.v[1].val + 1, a.v[1].vlen - 2, &d->key);
-		st_entry *e = st_table_upsert(&d->t, d->key.data, d->key.len,
-		    &created);
-		*(int64_t *)st_entry_payload(e) = t;
-	}
-	free(line);
-	st_fields_release(&a);
+	rc = st_state_read(f, FORMAT, dd_load_row, &l, &nlines);
+	st_fields_release(&l.a);
 	return rc;
 }
 

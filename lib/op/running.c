@@ -5,7 +5,11 @@
 #include "err.h"
 #include "op/running.h"
 #include "state/agg.h"
+#include "state/file.h"
 #include "state/table.h"
+
+/* The state file's format (state/file.h). */
+#define FORMAT "st-running/1"
 
 typedef struct running {
 	const st_running_opts *o;
@@ -93,88 +97,71 @@ run_save(st_op *op, FILE *f)
 	st_buf *b = &s->out;
 
 	st_buf_reset(b);
-	st_buf_printf(b, "{\"format\":\"st-running/1\",\"rows\":%zu}\n",
-	    s->t.n);
+	st_state_header(b, FORMAT, s->t.n);
 	for (size_t i = 0; i < s->t.n; i++) {
 		st_entry *e = s->t.v[i];
-		const char *p = st_entry_key(&s->t, e), *end = p + e->klen;
-		const char *next;
-		st_aslot *slots = st_entry_payload(e);
-		st_buf_add(b, "[[", 2);
-		for (size_t k = 0; k < s->nby; k++) {
-			size_t n = st_key_next(p, end, &next);
-			if (k)
-				st_buf_putc(b, ',');
-			st_buf_add(b, p, n);
-			p = next;
-		}
-		st_buf_add(b, "],[", 3);
-		for (size_t k = 0; k < s->aggs.n; k++) {
-			if (k)
-				st_buf_putc(b, ',');
-			st_agg_save(&s->aggs.v[k],
-			    st_aggs_slot(&s->aggs, slots, k), b);
-		}
-		st_buf_add(b, "]]\n", 3);
+		st_buf_putc(b, '[');
+		st_aggs_save_group(&s->aggs, st_entry_payload(e),
+		    st_entry_key(&s->t, e), e->klen, s->nby, b);
+		st_buf_add(b, "]\n", 2);
 	}
 	return fwrite(b->data, 1, b->len, f) == b->len ? 0 : -1;
+}
+
+/* The reading of run_load: the scanned rows, kept across lines. */
+typedef struct {
+	running *s;
+	st_fields a, k;
+} run_loading;
+
+static int
+run_load_row(void *arg, char *line, size_t len, size_t lineno)
+{
+	run_loading *l = arg;
+	running *s = l->s;
+	st_fields *a = &l->a, *k = &l->k;
+	st_json_err je;
+	int rc = 0, created;
+
+	if (st_json_scan_array(line, len, a, &je) < 0 ||
+	    a->n != 2 || st_json_scan_array(a->v[0].val, a->v[0].vlen,
+	    k, &je) < 0 || k->n != s->nby)
+		goto bad;
+	st_buf_reset(&s->key);
+	for (size_t i = 0; i < k->n; i++)
+		st_key_add_json(&s->key, k->v[i].val, k->v[i].vlen);
+	st_entry *e = st_table_upsert(&s->t, s->key.data, s->key.len,
+	    &created);
+	st_aslot *slots = st_entry_payload(e);
+	if (st_json_scan_array(a->v[1].val, a->v[1].vlen, k, &je) < 0 ||
+	    k->n != s->aggs.n)
+		goto bad;
+	for (size_t i = 0; i < k->n && rc == 0; i++)
+		rc = st_agg_load(&s->aggs.v[i],
+		    st_aggs_slot(&s->aggs, slots, i), k->v[i].val,
+		    k->v[i].vlen);
+	if (rc < 0)
+		goto bad;
+	return 0;
+bad:
+	st_warn("state line %zu is not a key of this query", lineno);
+	return -1;
 }
 
 static int
 run_load(st_op *op, FILE *f)
 {
 	running *s = op->self;
-	char *line = NULL;
-	size_t cap = 0, lineno = 0;
-	ssize_t n;
-	st_fields a = { 0 }, k = { 0 };
-	st_json_err je;
-	int rc = 0, created;
+	run_loading l = { s, { 0 }, { 0 } };
+	size_t nlines;
+	int rc;
 
 	st_table_release(&s->t, free_payload, s);
 	if (f == NULL)
 		return 0;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (++lineno == 1) {
-			if (strstr(line, "\"format\":\"st-running/1\"") == NULL) {
-				st_warn("unknown state format (expected "
-				    "st-running/1)");
-				rc = -1;
-				break;
-			}
-			continue;
-		}
-		if (st_json_scan_array(line, (size_t)n, &a, &je) < 0 ||
-		    a.n != 2 || st_json_scan_array(a.v[0].val, a.v[0].vlen,
-		    &k, &je) < 0 || k.n != s->nby) {
-			rc = -1;
-			break;
-		}
-		st_buf_reset(&s->key);
-		for (size_t i = 0; i < k.n; i++)
-			st_key_add_json(&s->key, k.v[i].val, k.v[i].vlen);
-		st_entry *e = st_table_upsert(&s->t, s->key.data, s->key.len,
-		    &created);
-		st_aslot *slots = st_entry_payload(e);
-		if (st_json_scan_array(a.v[1].val, a.v[1].vlen, &k, &je) < 0 ||
-		    k.n != s->aggs.n) {
-			rc = -1;
-			break;
-		}
-		for (size_t i = 0; i < k.n && rc == 0; i++)
-			rc = st_agg_load(&s->aggs.v[i],
-			    st_aggs_slot(&s->aggs, slots, i), k.v[i].val,
-			    k.v[i].vlen);
-		if (rc < 0)
-			break;
-	}
-	if (rc < 0 && lineno > 1)
-		st_warn("state line %zu is not a key of this query", lineno);
-	free(line);
-	st_fields_release(&a);
-	st_fields_release(&k);
+	rc = st_state_read(f, FORMAT, run_load_row, &l, &nlines);
+	st_fields_release(&l.a);
+	st_fields_release(&l.k);
 	return rc;
 }
 

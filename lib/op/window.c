@@ -5,8 +5,12 @@
 #include "err.h"
 #include "op/late.h"
 #include "op/window.h"
+#include "state/file.h"
 #include "state/table.h"
 #include "time.h"
+
+/* The state file's format (state/file.h). */
+#define FORMAT "st-window/1"
 
 int
 st_outmode_parse(const char *s, st_outmode *m)
@@ -650,28 +654,13 @@ static void
 save_row(win *w, st_buf *b, int64_t start, int64_t end, const char *k,
     size_t kl, st_aslot *slots)
 {
-	const char *p = k, *e = k + kl, *next;
-
 	st_buf_putc(b, '[');
 	st_buf_put_i64(b, start);
 	st_buf_putc(b, ',');
 	st_buf_put_i64(b, end);
-	st_buf_add(b, ",[", 2);
-	for (size_t i = 0; i < w->nby; i++) {
-		size_t n = st_key_next(p, e, &next);
-		if (i)
-			st_buf_putc(b, ',');
-		st_buf_add(b, p, n);
-		p = next;
-	}
-	st_buf_add(b, "],[", 3);
-	for (size_t i = 0; i < w->aggs.n; i++) {
-		if (i)
-			st_buf_putc(b, ',');
-		st_agg_save(&w->aggs.v[i], st_aggs_slot(&w->aggs, slots, i),
-		    b);
-	}
-	st_buf_add(b, "]]\n", 3);
+	st_buf_putc(b, ',');
+	st_aggs_save_group(&w->aggs, slots, k, kl, w->nby, b);
+	st_buf_add(b, "]\n", 2);
 }
 
 static int
@@ -681,8 +670,7 @@ win_save(st_op *op, FILE *f)
 	st_buf *b = &w->out;
 
 	st_buf_reset(b);
-	st_buf_printf(b, "{\"format\":\"st-window/1\",\"rows\":%zu}\n",
-	    state_rows(w));
+	st_state_header(b, FORMAT, state_rows(w));
 	for (size_t i = 0; i < w->t.n; i++) {
 		st_entry *e = w->t.v[i];
 		const char *k = st_entry_key(&w->t, e);
@@ -767,16 +755,32 @@ load_row(win *w, const char *line, size_t len, st_fields *f, st_fields *g)
 	return 0;
 }
 
+/* The reading of win_load: the scanned rows, kept across lines. */
+typedef struct {
+	win *w;
+	st_fields a, b;
+} win_loading;
+
+static int
+win_load_row(void *arg, char *line, size_t len, size_t lineno)
+{
+	win_loading *l = arg;
+
+	if (load_row(l->w, line, len, &l->a, &l->b) < 0) {
+		st_warn("state line %zu is not a group of this query",
+		    lineno);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 win_load(st_op *op, FILE *f)
 {
 	win *w = op->self;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	st_fields a = { 0 }, b = { 0 };
-	int rc = 0, first = 1;
-	size_t lineno = 0;
+	win_loading l = { w, { 0 }, { 0 } };
+	size_t nlines;
+	int rc;
 
 	st_table_release(&w->t, free_payload, w);
 	w->nsess = 0;
@@ -784,34 +788,13 @@ win_load(st_op *op, FILE *f)
 	w->swept_wm = ST_TIME_NONE;
 	if (f == NULL)
 		return 0;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		lineno++;
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (first) {
-			first = 0;
-			if (strstr(line, "\"format\":\"st-window/1\"") == NULL) {
-				st_warn("unknown state format (expected "
-				    "st-window/1)");
-				rc = -1;
-				break;
-			}
-			continue;
-		}
-		if (load_row(w, line, (size_t)n, &a, &b) < 0) {
-			st_warn("state line %zu is not a group of this query",
-			    lineno);
-			rc = -1;
-			break;
-		}
-	}
-	if (first && rc == 0) {
+	rc = st_state_read(f, FORMAT, win_load_row, &l, &nlines);
+	if (nlines == 0 && rc == 0) {
 		st_warn("empty state file");
 		rc = -1;
 	}
-	free(line);
-	st_fields_release(&a);
-	st_fields_release(&b);
+	st_fields_release(&l.a);
+	st_fields_release(&l.b);
 	return rc;
 }
 

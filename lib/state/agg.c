@@ -631,3 +631,26 @@ st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 	st_fields_release(&f);
 	return rc;
 }
+
+void
+st_aggs_save_group(const st_aggs *a, void *slots, const char *key,
+    size_t klen, size_t nkeys, st_buf *b)
+{
+	const char *p = key, *end = key + klen, *next;
+
+	st_buf_putc(b, '[');
+	for (size_t i = 0; i < nkeys; i++) {
+		size_t n = st_key_next(p, end, &next);
+		if (i)
+			st_buf_putc(b, ',');
+		st_buf_add(b, p, n);
+		p = next;
+	}
+	st_buf_add(b, "],[", 3);
+	for (size_t i = 0; i < a->n; i++) {
+		if (i)
+			st_buf_putc(b, ',');
+		st_agg_save(&a->v[i], st_aggs_slot(a, slots, i), b);
+	}
+	st_buf_putc(b, ']');
+}

@@ -133,4 +133,13 @@ size_t st_agg_memory(const st_agg *agg, const st_aslot *s);
 void st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b);
 int st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n);
 
+/*
+ * Appends a group of a state file (state/file.h) as two JSON arrays,
+ * "[k1,...],[s1,...]": the nkeys values of its encoded key (state/table.h;
+ * borrowed, klen bytes), then every aggregate's slot in slots, saved. The
+ * caller writes what surrounds them (st-window puts the window first).
+ */
+void st_aggs_save_group(const st_aggs *a, void *slots, const char *key,
+    size_t klen, size_t nkeys, st_buf *b);
+
 #endif
