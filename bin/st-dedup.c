@@ -21,16 +21,15 @@ static const char usage_text[] =
 "      --late-output FILE  append rows too late for the watermark to FILE\n"
 ST_COMMON_HELP;
 
-enum { OPT_UNIT = ST_OPT_TOOL_BASE, OPT_WITHIN, OPT_DELAY, OPT_MAX, OPT_LATE };
+enum { OPT_WITHIN = ST_OPT_TOOL_BASE, OPT_DELAY, OPT_MAX };
 
 static const struct option longopts[] = {
 	{ "keys", required_argument, NULL, 'k' },
-	{ "time", required_argument, NULL, 't' },
-	{ "time-unit", required_argument, NULL, OPT_UNIT },
+	ST_EVTIME_LONGOPTS,
 	{ "within-watermark", no_argument, NULL, OPT_WITHIN },
 	{ "delay", required_argument, NULL, OPT_DELAY },
 	{ "max-keys", required_argument, NULL, OPT_MAX },
-	{ "late-output", required_argument, NULL, OPT_LATE },
+	ST_LATE_LONGOPTS,
 	ST_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -45,18 +44,13 @@ main(int argc, char **argv)
 	st_common_init(&common, argv[0]);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":k:t:", longopts, NULL)) != -1) {
-		if (st_common_option(&common, c, optarg, usage_text))
+		if (st_common_option(&common, c, optarg, usage_text) ||
+		    st_evtime_option(&o.time, c, optarg))
 			continue;
 		switch (c) {
 		case 'k':
 			st_strv_free(o.keys);
 			o.keys = st_split_list(optarg);
-			break;
-		case 't':
-			o.time.col = optarg;
-			break;
-		case OPT_UNIT:
-			st_evtime_unit(&o.time, optarg);
 			break;
 		case OPT_WITHIN:
 			o.within = 1;
@@ -69,15 +63,14 @@ main(int argc, char **argv)
 			if (o.max_keys == 0)
 				st_usage_error("--max-keys must be at least 1");
 			break;
-		case OPT_LATE:
+		case ST_OPT_LATE_OUTPUT:
 			o.late_output = optarg;
 			break;
 		default:
 			st_opt_error(c, argv);
 		}
 	}
-	if (optind < argc)
-		st_usage_error("unexpected argument '%s'", argv[optind]);
+	st_opt_no_operands(argc, argv);
 	st_dedup_check(&o);
 	rc = st_dedup_run(&o, &common);
 	st_strv_free(o.keys);

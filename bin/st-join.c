@@ -37,8 +37,7 @@ ST_COMMON_HELP;
 enum {
 	OPT_STATIC = ST_OPT_TOOL_BASE, OPT_STATIC_FORMAT, OPT_STATIC_SCHEMA,
 	OPT_LEFT, OPT_RIGHT, OPT_ON, OPT_WITHIN, OPT_TYPE, OPT_DROP_LEFT,
-	OPT_DROP_RIGHT, OPT_RIGHT_PREFIX, OPT_LEFT_COLUMNS, OPT_RIGHT_COLUMNS,
-	OPT_LATE_OUTPUT
+	OPT_DROP_RIGHT, OPT_RIGHT_PREFIX, OPT_LEFT_COLUMNS, OPT_RIGHT_COLUMNS
 };
 
 static const struct option longopts[] = {
@@ -55,7 +54,7 @@ static const struct option longopts[] = {
 	{ "right-prefix", required_argument, NULL, OPT_RIGHT_PREFIX },
 	{ "left-columns", required_argument, NULL, OPT_LEFT_COLUMNS },
 	{ "right-columns", required_argument, NULL, OPT_RIGHT_COLUMNS },
-	{ "late-output", required_argument, NULL, OPT_LATE_OUTPUT },
+	ST_LATE_LONGOPTS,
 	ST_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -132,15 +131,14 @@ main(int argc, char **argv)
 			st_strv_free(o.right_columns);
 			o.right_columns = columns("--right-columns", optarg);
 			break;
-		case OPT_LATE_OUTPUT:
+		case ST_OPT_LATE_OUTPUT:
 			o.late_output = optarg;
 			break;
 		default:
 			st_opt_error(c, argv);
 		}
 	}
-	if (optind < argc)
-		st_usage_error("unexpected argument '%s'", argv[optind]);
+	st_opt_no_operands(argc, argv);
 	int rc = st_join_run(&o, &common);
 	st_strv_free(o.drop_left);
 	st_strv_free(o.drop_right);

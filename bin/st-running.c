@@ -44,8 +44,7 @@ main(int argc, char **argv)
 			st_opt_error(c, argv);
 		}
 	}
-	if (optind < argc)
-		st_usage_error("unexpected argument '%s'", argv[optind]);
+	st_opt_no_operands(argc, argv);
 	rc = st_running_run(&o, &common);
 	st_strv_free(o.by);
 	return rc;

@@ -102,8 +102,7 @@ main(int argc, char **argv)
 			st_usage_error("unknown option");
 		}
 	}
-	if (optind < argc)
-		st_usage_error("unexpected argument '%s'", argv[optind]);
+	st_opt_no_operands(argc, argv);
 	int sqlite = o.format && strcmp(o.format, "sqlite") == 0;
 	int files = o.format && (strcmp(o.format, "json") == 0 ||
 	    strcmp(o.format, "csv") == 0);

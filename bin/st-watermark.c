@@ -19,12 +19,11 @@ static const char usage_text[] =
 "      --policy POLICY     global watermark over sources: min (default), max\n"
 ST_COMMON_HELP;
 
-enum { OPT_UNIT = ST_OPT_TOOL_BASE, OPT_SOURCE, OPT_POLICY };
+enum { OPT_SOURCE = ST_OPT_TOOL_BASE, OPT_POLICY };
 
 static const struct option longopts[] = {
-	{ "time", required_argument, NULL, 't' },
+	ST_EVTIME_LONGOPTS,
 	{ "delay", required_argument, NULL, 'd' },
-	{ "time-unit", required_argument, NULL, OPT_UNIT },
 	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	ST_COMMON_LONGOPTS,
@@ -41,17 +40,12 @@ main(int argc, char **argv)
 	st_common_init(&common, argv[0]);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":t:d:", longopts, NULL)) != -1) {
-		if (st_common_option(&common, c, optarg, usage_text))
+		if (st_common_option(&common, c, optarg, usage_text) ||
+		    st_evtime_option(&o.time, c, optarg))
 			continue;
 		switch (c) {
-		case 't':
-			o.time.col = optarg;
-			break;
 		case 'd':
 			o.delay = st_opt_duration("--delay", optarg);
-			break;
-		case OPT_UNIT:
-			st_evtime_unit(&o.time, optarg);
 			break;
 		case OPT_SOURCE:
 			o.source = optarg;
@@ -69,8 +63,7 @@ main(int argc, char **argv)
 			st_opt_error(c, argv);
 		}
 	}
-	if (optind < argc)
-		st_usage_error("unexpected argument '%s'", argv[optind]);
+	st_opt_no_operands(argc, argv);
 	if (o.time.col == NULL)
 		st_usage_error("--time is required");
 	if (o.delay == 0)

@@ -25,18 +25,17 @@ static const char usage_text[] =
 "      --late-output FILE  append rows too late for the watermark to FILE\n"
 ST_COMMON_HELP;
 
-enum { OPT_UNIT = ST_OPT_TOOL_BASE, OPT_SLIDE, OPT_LATE };
+enum { OPT_SLIDE = ST_OPT_TOOL_BASE };
 
 static const struct option longopts[] = {
-	{ "time", required_argument, NULL, 't' },
-	{ "time-unit", required_argument, NULL, OPT_UNIT },
+	ST_EVTIME_LONGOPTS,
 	{ "size", required_argument, NULL, 's' },
 	{ "slide", required_argument, NULL, OPT_SLIDE },
 	{ "session-gap", required_argument, NULL, 'g' },
 	{ "by", required_argument, NULL, 'b' },
 	{ "agg", required_argument, NULL, 'a' },
 	{ "mode", required_argument, NULL, 'm' },
-	{ "late-output", required_argument, NULL, OPT_LATE },
+	ST_LATE_LONGOPTS,
 	ST_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -53,15 +52,10 @@ main(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":t:s:g:b:a:m:", longopts,
 	    NULL)) != -1) {
-		if (st_common_option(&common, c, optarg, usage_text))
+		if (st_common_option(&common, c, optarg, usage_text) ||
+		    st_evtime_option(&o.time, c, optarg))
 			continue;
 		switch (c) {
-		case 't':
-			o.time.col = optarg;
-			break;
-		case OPT_UNIT:
-			st_evtime_unit(&o.time, optarg);
-			break;
 		case 's':
 			o.size = st_opt_duration("--size", optarg);
 			break;
@@ -84,15 +78,14 @@ main(int argc, char **argv)
 				    "(append, update, complete)", optarg);
 			o.mode_given = 1;
 			break;
-		case OPT_LATE:
+		case ST_OPT_LATE_OUTPUT:
 			o.late_output = optarg;
 			break;
 		default:
 			st_opt_error(c, argv);
 		}
 	}
-	if (optind < argc)
-		st_usage_error("unexpected argument '%s'", argv[optind]);
+	st_opt_no_operands(argc, argv);
 	st_window_check(&o);
 	rc = st_window_run(&o, &common);
 	st_strv_free(o.by);

@@ -78,6 +78,28 @@ st_opt_error(int c, char **argv)
 	st_usage_error("unknown option '%s'", argv[optind - 1]);
 }
 
+int
+st_evtime_option(st_evtime *t, int opt, const char *arg)
+{
+	switch (opt) {
+	case 't':
+		t->col = arg;
+		return 1;
+	case ST_OPT_TIME_UNIT:
+		st_evtime_unit(t, arg);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void
+st_opt_no_operands(int argc, char **argv)
+{
+	if (optind < argc)
+		st_usage_error("unexpected argument '%s'", argv[optind]);
+}
+
 int64_t
 st_opt_count(const char *opt, const char *s)
 {

@@ -8,6 +8,9 @@
  *
  * The common options (st_common in op.h) are parsed by st_common_option()
  * from a getopt_long loop; ST_COMMON_LONGOPTS adds them to a tool's table.
+ * The event-time options of st-watermark, st-window and st-dedup go the
+ * same way (ST_EVTIME_LONGOPTS, st_evtime_option()), and so does
+ * --late-output (ST_LATE_LONGOPTS, ST_OPT_LATE_OUTPUT).
  */
 #ifndef ST_OPTS_H
 #define ST_OPTS_H
@@ -17,6 +20,7 @@
 #include <stdnoreturn.h>
 
 #include "op.h"
+#include "state/evtime.h"
 
 enum {
 	ST_OPT_CHECKPOINT = 1000,
@@ -26,6 +30,8 @@ enum {
 	ST_OPT_KEEP_VERSIONS,
 	ST_OPT_HELP,
 	ST_OPT_VERSION,
+	ST_OPT_TIME_UNIT,
+	ST_OPT_LATE_OUTPUT,
 	ST_OPT_TOOL_BASE = 1100	/* a tool's own long-only options start here */
 };
 
@@ -48,6 +54,15 @@ enum {
 "      --help              print this help and exit\n" \
 "      --version           print the version and exit\n"
 
+/* -t/--time COL and --time-unit UNIT, read by st_evtime_option(). */
+#define ST_EVTIME_LONGOPTS \
+	{ "time", required_argument, NULL, 't' }, \
+	{ "time-unit", required_argument, NULL, ST_OPT_TIME_UNIT }
+
+/* --late-output FILE: getopt_long returns ST_OPT_LATE_OUTPUT. */
+#define ST_LATE_LONGOPTS \
+	{ "late-output", required_argument, NULL, ST_OPT_LATE_OUTPUT }
+
 /* Fills c with defaults (ST_CHECKPOINT from the environment) and sets the
  * program name from argv0. */
 void st_common_init(st_common *c, const char *argv0);
@@ -66,6 +81,17 @@ int st_common_option(st_common *c, int opt, const char *arg,
  * leading the optstring and opterr 0) or anything else (an unknown option).
  */
 noreturn void st_opt_error(int c, char **argv);
+
+/*
+ * Handles option opt with argument arg (borrowed: t keeps the pointer)
+ * when it is -t/--time or --time-unit, into t: returns 1 when handled. A
+ * bad unit is a usage error.
+ */
+int st_evtime_option(st_evtime *t, int opt, const char *arg);
+
+/* Dies with the usage error for the first argument left after the
+ * options, when there is one (the tools without operands). */
+void st_opt_no_operands(int argc, char **argv);
 
 /* Checked parsers: each dies with a usage error naming the option. */
 int64_t st_opt_count(const char *opt, const char *s);	/* integer >= 0 */
