@@ -769,29 +769,33 @@ double_to_decimal(double d, int prec, int scale, int64_t *out)
 	return 0;
 }
 
-/* Java's (long) of a double: truncation, saturation, NaN -> 0. */
+/*
+ * Java's (long) and (int) of a double: truncation, saturation at the
+ * type's bounds lo and hi, NaN -> 0. (double)INT64_MAX rounds up to 2^63,
+ * so d at or past it saturates before the cast could overflow.
+ */
 static int64_t
-double_to_i64(double d)
+double_to_int(double d, int64_t lo, int64_t hi)
 {
 	if (isnan(d))
 		return 0;
-	if (d >= 9223372036854775807.0)
-		return INT64_MAX;
-	if (d <= -9223372036854775808.0)
-		return INT64_MIN;
+	if (d >= (double)hi)
+		return hi;
+	if (d <= (double)lo)
+		return lo;
 	return (int64_t)d;
+}
+
+static int64_t
+double_to_i64(double d)
+{
+	return double_to_int(d, INT64_MIN, INT64_MAX);
 }
 
 static int32_t
 double_to_i32(double d)
 {
-	if (isnan(d))
-		return 0;
-	if (d >= 2147483647.0)
-		return INT32_MAX;
-	if (d <= -2147483648.0)
-		return INT32_MIN;
-	return (int32_t)d;
+	return (int32_t)double_to_int(d, INT32_MIN, INT32_MAX);
 }
 
 static int32_t
