@@ -45,12 +45,7 @@ main(int argc, char **argv)
 			o.invert = 1;
 			break;
 		case OPT_SOURCE:
-			if (o.source)
-				st_usage_error("--source given twice");
-			if (*optarg == '\0')
-				st_usage_error("invalid source name '' for "
-				    "--source");
-			o.source = optarg;
+			o.source = st_opt_source(o.source, optarg);
 			break;
 		default:
 			st_opt_error(c, argv);

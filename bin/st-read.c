@@ -68,6 +68,16 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* The names of --format and --clean-source, and what each means. */
+static const char *const format_names[] = { "json", "csv", "text", NULL };
+static const st_file_format format_of[] = {
+	ST_FMT_JSON, ST_FMT_CSV, ST_FMT_TEXT
+};
+static const char *const clean_names[] = { "off", "delete", "archive", NULL };
+static const st_clean_source clean_of[] = {
+	ST_CLEAN_OFF, ST_CLEAN_DELETE, ST_CLEAN_ARCHIVE
+};
+
 /* A named source: NAME and a one-path list. */
 typedef struct named {
 	char *name;
@@ -106,15 +116,8 @@ main(int argc, char **argv)
 			continue;
 		switch (ch) {
 		case 'f':
-			if (strcasecmp(optarg, "json") == 0)
-				fo.format = ST_FMT_JSON;
-			else if (strcasecmp(optarg, "csv") == 0)
-				fo.format = ST_FMT_CSV;
-			else if (strcasecmp(optarg, "text") == 0)
-				fo.format = ST_FMT_TEXT;
-			else
-				st_usage_error("invalid format '%s' for "
-				    "--format (json, csv, text)", optarg);
+			fo.format = format_of[st_opt_choice("format",
+			    "--format", optarg, format_names)];
 			break;
 		case 's':
 			ddl = optarg;
@@ -169,16 +172,8 @@ main(int argc, char **argv)
 			break;
 		}
 		case OPT_CLEAN:
-			if (strcasecmp(optarg, "off") == 0)
-				fo.clean = ST_CLEAN_OFF;
-			else if (strcasecmp(optarg, "delete") == 0)
-				fo.clean = ST_CLEAN_DELETE;
-			else if (strcasecmp(optarg, "archive") == 0)
-				fo.clean = ST_CLEAN_ARCHIVE;
-			else
-				st_usage_error("invalid mode '%s' for "
-				    "--clean-source (off, delete, archive)",
-				    optarg);
+			fo.clean = clean_of[st_opt_choice("mode",
+			    "--clean-source", optarg, clean_names)];
 			break;
 		case OPT_ARCHIVE:
 			fo.archive_dir = optarg;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "err.h"
 #include "opts.h"
 #include "time.h"
@@ -91,6 +92,35 @@ st_evtime_option(st_evtime *t, int opt, const char *arg)
 	default:
 		return 0;
 	}
+}
+
+const char *
+st_opt_source(const char *prev, const char *arg)
+{
+	if (prev)
+		st_usage_error("--source given twice");
+	if (*arg == '\0')
+		st_usage_error("invalid source name '' for --source");
+	return arg;
+}
+
+size_t
+st_opt_choice(const char *what, const char *opt, const char *arg,
+    const char *const *names)
+{
+	st_buf list = ST_BUF_INIT;
+	size_t i;
+
+	for (i = 0; names[i]; i++)
+		if (strcasecmp(arg, names[i]) == 0)
+			return i;
+	for (i = 0; names[i]; i++) {
+		if (i)
+			st_buf_puts(&list, ", ");
+		st_buf_puts(&list, names[i]);
+	}
+	st_usage_error("invalid %s '%s' for %s (%s)", what, arg, opt,
+	    list.data);
 }
 
 void

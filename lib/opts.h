@@ -89,6 +89,24 @@ noreturn void st_opt_error(int c, char **argv);
  */
 int st_evtime_option(st_evtime *t, int opt, const char *arg);
 
+/*
+ * Checks the --source NAME of a tool that works on one source (st-filter,
+ * st-select): dies with a usage error when a source was given before
+ * (prev not NULL) or arg is empty. Returns arg.
+ */
+const char *st_opt_source(const char *prev, const char *arg);
+
+/*
+ * Looks arg up in names (NULL-terminated), ignoring case, and returns its
+ * index; dies with the usage error "invalid WHAT 'ARG' for OPT (n1, n2)"
+ * when it is none of them:
+ *
+ *     static const char *const formats[] = { "json", "csv", NULL };
+ *     fmt = st_opt_choice("format", "--format", optarg, formats);
+ */
+size_t st_opt_choice(const char *what, const char *opt, const char *arg,
+    const char *const *names);
+
 /* Dies with the usage error for the first argument left after the
  * options, when there is one (the tools without operands). */
 void st_opt_no_operands(int argc, char **argv);
