@@ -38,6 +38,9 @@
 #                     are not ids;
 #   fault_commits CKPT
 #                     how many batches CKPT has committed;
+#   fault_exactly_once MODE
+#                     the reference, kill and last-run tests of a query
+#                     ending in st-sink --format json (see below);
 #   cleanup           the EXIT trap: kills what is left in $pids and $bg.
 
 pids= bg=
@@ -98,3 +101,54 @@ fault_victims() {
 
 fault_ids() { ls "$1" 2>/dev/null | grep -E "^[0-9]+$" | sort -n; }
 fault_commits() { fault_ids "$1/commits" | wc -l; }
+
+# fault_exactly_once MODE: the three tests of a query whose pipeline,
+# started by the caller's start_pipeline CKPT OUT MODE INPUT [TRIGGER],
+# reads the files of all/ and ends in st-sink --format json: a reference
+# run; $CYCLES runs, two more files each, with one stage or all killed at
+# random (at least 20 kills); a last run whose output must equal the
+# reference. MODE is passed to start_pipeline and names the checkpoints.
+fault_exactly_once() {
+	mode=$1
+	test_expect_success "$mode: the reference, one uninterrupted run" "
+		start_pipeline R$mode ref$mode $mode all && fault_finish &&
+		cat ref$mode/part-*.json | LC_ALL=C sort >ref$mode.sorted &&
+		test -s ref$mode.sorted
+	"
+
+	test_expect_success "$mode: kill -9 one tool or all, $CYCLES times, restarting each time" "
+		rm -rf in && mkdir in && set -- all/*.json &&
+		kills=0 &&
+		c=0 && while [ \$c -lt $CYCLES ]; do
+			c=\$((c + 1))
+			# Two more files each time, so every run has work to do.
+			for k in 1 2; do [ \$# -eq 0 ] || { cp -p \$1 in/ && shift; }; done
+			files=\"\$*\"
+			before=\$(fault_commits C$mode)
+			# A trigger interval keeps the run alive until killed.
+			start_pipeline C$mode out$mode $mode in '20 milliseconds'
+			rand; grow=\$((r % 2)); rand; who=\$((r % 5))
+			set -- \$pids
+			wait_for \"[ \\\$(fault_commits C$mode) -ge \$((before + grow)) ]\" 30 || exit 1
+			fault_victims \$who &&
+			kill -9 \$victims 2>/dev/null && kills=\$((kills + 1))
+			# The others stop by themselves (end of input inside a
+			# batch, broken pipe) or, idle upstream, are killed too,
+			# as a supervisor restarting the pipeline would.
+			wait_for \"! kill -0 \$1 2>/dev/null && ! kill -0 \$4 2>/dev/null\" 1 2>/dev/null ||
+				kill -9 \$* 2>/dev/null
+			wait \$bg 2>/dev/null
+			bg= pids=
+			set -- \$files
+		done &&
+		echo \"\$kills kills\" &&
+		test \$kills -ge 20
+	"
+
+	test_expect_success "$mode: a last run completes; the output equals the reference" "
+		cp -p all/*.json in/ &&
+		start_pipeline C$mode out$mode $mode in && fault_finish &&
+		cat out$mode/part-*.json | LC_ALL=C sort >out$mode.sorted &&
+		test_cmp ref$mode.sorted out$mode.sorted
+	"
+}

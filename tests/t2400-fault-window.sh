@@ -38,47 +38,7 @@ test_expect_success "setup: $FILES files of $PER trades, some late" '
 '
 
 for mode in append update; do
-	test_expect_success "$mode: the reference, one uninterrupted run" "
-		start_pipeline R$mode ref$mode $mode all && fault_finish &&
-		cat ref$mode/part-*.json | LC_ALL=C sort >ref$mode.sorted &&
-		test -s ref$mode.sorted
-	"
-
-	test_expect_success "$mode: kill -9 one tool or all, $CYCLES times, restarting each time" "
-		rm -rf in && mkdir in && set -- all/*.json &&
-		kills=0 &&
-		c=0 && while [ \$c -lt $CYCLES ]; do
-			c=\$((c + 1))
-			# Two more files each time, so every run has work to do.
-			for k in 1 2; do [ \$# -eq 0 ] || { cp -p \$1 in/ && shift; }; done
-			files=\"\$*\"
-			before=\$(fault_commits C$mode)
-			# A trigger interval keeps the run alive until killed.
-			start_pipeline C$mode out$mode $mode in '20 milliseconds'
-			rand; grow=\$((r % 2)); rand; who=\$((r % 5))
-			set -- \$pids
-			wait_for \"[ \\\$(fault_commits C$mode) -ge \$((before + grow)) ]\" 30 || exit 1
-			fault_victims \$who &&
-			kill -9 \$victims 2>/dev/null && kills=\$((kills + 1))
-			# The others stop by themselves (end of input inside a
-			# batch, broken pipe) or, idle upstream, are killed too,
-			# as a supervisor restarting the pipeline would.
-			wait_for \"! kill -0 \$1 2>/dev/null && ! kill -0 \$4 2>/dev/null\" 1 2>/dev/null ||
-				kill -9 \$* 2>/dev/null
-			wait \$bg 2>/dev/null
-			bg= pids=
-			set -- \$files
-		done &&
-		echo \"\$kills kills\" &&
-		test \$kills -ge 20
-	"
-
-	test_expect_success "$mode: a last run completes; the output equals the reference" "
-		cp -p all/*.json in/ &&
-		start_pipeline C$mode out$mode $mode in && fault_finish &&
-		cat out$mode/part-*.json | LC_ALL=C sort >out$mode.sorted &&
-		test_cmp ref$mode.sorted out$mode.sorted
-	"
+	fault_exactly_once $mode
 done
 
 test_expect_success 'no sanitizer reports' '
