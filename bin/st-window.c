@@ -20,12 +20,14 @@ static const char usage_text[] =
 "      --slide DURATION    sliding windows: a new one every DURATION\n"
 "  -g, --session-gap DURATION  session windows closed by DURATION of quiet\n"
 "  -b, --by COLS           group by these columns too (comma-separated)\n"
+"      --cube COLS         group by every subset of COLS (null: rolled up)\n"
+"      --rollup COLS       group by every prefix of COLS (null: rolled up)\n"
 "  -a, --agg LIST          'sum(Buy) AS TotalBuy, count(*) AS n, avg(x), ...'\n"
 "  -m, --mode MODE         append (default with a window), update, complete\n"
 "      --late-output FILE  append rows too late for the watermark to FILE\n"
 ST_COMMON_HELP;
 
-enum { OPT_SLIDE = ST_OPT_TOOL_BASE };
+enum { OPT_SLIDE = ST_OPT_TOOL_BASE, OPT_CUBE, OPT_ROLLUP };
 
 static const struct option longopts[] = {
 	ST_EVTIME_LONGOPTS,
@@ -33,6 +35,8 @@ static const struct option longopts[] = {
 	{ "slide", required_argument, NULL, OPT_SLIDE },
 	{ "session-gap", required_argument, NULL, 'g' },
 	{ "by", required_argument, NULL, 'b' },
+	{ "cube", required_argument, NULL, OPT_CUBE },
+	{ "rollup", required_argument, NULL, OPT_ROLLUP },
 	{ "agg", required_argument, NULL, 'a' },
 	{ "mode", required_argument, NULL, 'm' },
 	ST_LATE_LONGOPTS,
@@ -44,8 +48,9 @@ int
 main(int argc, char **argv)
 {
 	st_common common;
-	st_window_opts o = { { NULL, ST_USEC_PER_SEC }, 0, 0, 0, NULL, NULL,
-	    ST_MODE_APPEND, 0, NULL };
+	st_window_opts o = { .time = { NULL, ST_USEC_PER_SEC },
+	    .grouping = ST_GROUP_BY, .mode = ST_MODE_APPEND };
+	st_grouping g;
 	int c, rc;
 
 	st_common_init(&common, argv[0]);
@@ -66,8 +71,16 @@ main(int argc, char **argv)
 			o.gap = st_opt_duration("--session-gap", optarg);
 			break;
 		case 'b':
+		case OPT_CUBE:
+		case OPT_ROLLUP:
+			g = c == OPT_CUBE ? ST_GROUP_CUBE : c == OPT_ROLLUP ?
+			    ST_GROUP_ROLLUP : ST_GROUP_BY;
+			if (o.by != NULL && g != o.grouping)
+				st_usage_error("--by, --cube and --rollup "
+				    "cannot be combined");
 			st_strv_free(o.by);
 			o.by = st_split_list(optarg);
+			o.grouping = g;
 			break;
 		case 'a':
 			o.agg_text = optarg;

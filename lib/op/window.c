@@ -1,4 +1,5 @@
 /* window.c - st-window; see window.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,12 @@ typedef struct win {
 	const st_window_opts *o;
 	st_aggs aggs;
 	size_t nby;
+	size_t nkey;		/* key values of a group: nby, and the number
+				 * of the grouping set with --cube/--rollup */
+	uint32_t *sets;		/* the grouping sets: bit i, column i rolled
+				 * up */
+	size_t nsets;
+	const st_field **kf;	/* the record's key fields */
 	size_t stride;		/* bytes of one sess */
 	int owned_mem;		/* some aggregate owns memory */
 	st_table t;
@@ -264,6 +271,8 @@ late_row(win *w, st_ctx *ctx, st_record *r)
 	st_late_record(&w->late, r);
 }
 
+static int add_to_set(win *w, int64_t t, uint32_t set);
+
 static int
 win_record(st_op *op, st_ctx *ctx, st_record *r)
 {
@@ -281,15 +290,66 @@ win_record(st_op *op, st_ctx *ctx, st_record *r)
 		}
 		return 0;
 	}
+	for (size_t i = 0; i < w->nby; i++)
+		w->kf[i] = st_record_get(r, o->by[i], strlen(o->by[i]));
+	st_aggs_eval(&w->aggs, r, w->vals);
+
+	int used = 0;
+	for (size_t k = 0; k < w->nsets; k++)
+		used |= add_to_set(w, t, w->sets[k]);
+	if (!used)
+		late_row(w, ctx, r);
+	return 0;
+}
+
+/* The grouping sets of --cube (every subset of the key columns) or
+ * --rollup (every prefix), most detailed first; one set without them. */
+static void
+make_sets(win *w)
+{
+	size_t n = w->nby;
+
+	if (w->o->grouping == ST_GROUP_CUBE) {
+		w->nsets = (size_t)1 << n;
+		w->sets = st_calloc(w->nsets, sizeof *w->sets);
+		for (size_t i = 0; i < w->nsets; i++)
+			w->sets[i] = (uint32_t)i;
+	} else if (w->o->grouping == ST_GROUP_ROLLUP) {
+		w->nsets = n + 1;
+		w->sets = st_calloc(w->nsets, sizeof *w->sets);
+		/* Set k rolls up the last k columns. */
+		for (size_t k = 0; k <= n; k++)
+			w->sets[k] = (uint32_t)(((1u << n) - 1) &
+			    ~((1u << (n - k)) - 1));
+	} else {
+		w->nsets = 1;
+		w->sets = st_calloc(1, sizeof *w->sets);
+	}
+}
+
+/* Folds the record (its key fields in w->kf, its values in w->vals) into
+ * the groups of one grouping set; returns 0 when it was too late for
+ * every window. */
+static int
+add_to_set(win *w, int64_t t, uint32_t set)
+{
+	const st_window_opts *o = w->o;
+	int used = 0, created;
+	char num[16];
+
 	/* The key: room for the window start, then the key values. */
 	st_buf_reset(&w->key);
 	st_buf_add(&w->key, "\0\0\0\0\0\0\0\0", 8);
-	for (size_t i = 0; i < w->nby; i++)
-		st_key_add(&w->key, st_record_get(r, o->by[i],
-		    strlen(o->by[i])));
-	st_aggs_eval(&w->aggs, r, w->vals);
-
-	int used = 0, created;
+	for (size_t i = 0; i < w->nby; i++) {
+		if (set >> i & 1)
+			st_key_add(&w->key, NULL);
+		else
+			st_key_add(&w->key, w->kf[i]);
+	}
+	if (o->grouping != ST_GROUP_BY) {
+		int n = snprintf(num, sizeof num, "%u", (unsigned)set);
+		st_key_add_json(&w->key, num, (size_t)n);
+	}
 	if (o->time.col == NULL) {
 		st_entry *e = st_table_upsert(&w->t, w->key.data + 8,
 		    w->key.len - 8, &created);
@@ -313,9 +373,7 @@ win_record(st_op *op, st_ctx *ctx, st_record *r)
 			used = 1;
 		}
 	}
-	if (!used)
-		late_row(w, ctx, r);
-	return 0;
+	return used;
 }
 
 static int
@@ -466,19 +524,19 @@ emit_rows(win *w, st_ctx *ctx)
 {
 	st_arena a = ST_ARENA_INIT;
 
-	if (w->nrows > 1 && w->nby) {
+	if (w->nrows > 1 && w->nkey) {
 		for (size_t i = 0; i < w->nrows; i++) {
 			row *r = &w->rows[i];
 			const char *p = r->key, *end = r->key + r->klen, *next;
-			r->kv = st_arena_alloc(&a, w->nby * sizeof *r->kv);
-			for (size_t k = 0; k < w->nby; k++) {
+			r->kv = st_arena_alloc(&a, w->nkey * sizeof *r->kv);
+			for (size_t k = 0; k < w->nkey; k++) {
 				size_t n = st_key_next(p, end, &next);
 				if (st_value_from_json(&a, p, n, &r->kv[k]) < 0)
 					r->kv[k] = st_v_null();
 				p = next;
 			}
 		}
-		sort_nby = w->nby;
+		sort_nby = w->nkey;
 		qsort(w->rows, w->nrows, sizeof *w->rows, row_cmp_keys);
 	} else if (w->nrows > 1) {
 		qsort(w->rows, w->nrows, sizeof *w->rows, row_cmp);
@@ -642,6 +700,9 @@ win_describe(st_op *op)
 	for (size_t i = 0; i < w->nby; i++)
 		json_array_append_new(by, json_string(o->by[i]));
 	json_object_set_new(d, "by", by);
+	if (o->grouping != ST_GROUP_BY)
+		json_object_set_new(d, "grouping", json_string(
+		    o->grouping == ST_GROUP_CUBE ? "cube" : "rollup"));
 	st_buf_reset(&b);
 	st_aggs_format(&w->aggs, &b);
 	json_object_set_new(d, "agg", json_string(b.data));
@@ -659,7 +720,7 @@ save_row(win *w, st_buf *b, int64_t start, int64_t end, const char *k,
 	st_buf_putc(b, ',');
 	st_buf_put_i64(b, end);
 	st_buf_putc(b, ',');
-	st_aggs_save_group(&w->aggs, slots, k, kl, w->nby, b);
+	st_aggs_save_group(&w->aggs, slots, k, kl, w->nkey, b);
 	st_buf_add(b, "]\n", 2);
 }
 
@@ -713,7 +774,7 @@ load_row(win *w, const char *line, size_t len, st_fields *f, st_fields *g)
 	st_buf_reset(&w->key);
 	st_buf_add(&w->key, &start, 8);
 	if (st_json_scan_array(f->v[2].val, f->v[2].vlen, g, &je) < 0 ||
-	    g->n != w->nby)
+	    g->n != w->nkey)
 		return -1;
 	for (size_t i = 0; i < g->n; i++)
 		st_key_add_json(&w->key, g->v[i].val, g->v[i].vlen);
@@ -841,6 +902,14 @@ st_window_check(st_window_opts *o)
 {
 	if (o->agg_text == NULL)
 		st_usage_error("--agg is required");
+	if (o->grouping != ST_GROUP_BY) {
+		size_t n = 0;
+		while (o->by && o->by[n])
+			n++;
+		if (n > 16)
+			st_usage_error("--cube and --rollup take at most 16 "
+			    "columns (a cube of them is 2^n groups per row)");
+	}
 	if (o->time.col == NULL) {
 		if (o->size || o->slide || o->gap)
 			st_usage_error("--size, --slide and --session-gap need "
@@ -887,6 +956,9 @@ st_window_run(const st_window_opts *o, st_common *common)
 		st_usage_error("--agg: %s", err);
 	for (w.nby = 0; o->by && o->by[w.nby]; w.nby++)
 		;
+	w.nkey = w.nby + (o->grouping != ST_GROUP_BY);
+	make_sets(&w);
+	w.kf = st_calloc(w.nby ? w.nby : 1, sizeof *w.kf);
 	for (size_t i = 0; i < w.aggs.n; i++) {
 		st_agg_fn fn = w.aggs.v[i].fn;
 		if (fn == ST_AGG_MIN || fn == ST_AGG_MAX || fn == ST_AGG_FIRST ||
@@ -935,6 +1007,8 @@ st_window_run(const st_window_opts *o, st_common *common)
 	free(w.vals);
 	free(w.updated);
 	free(w.rows);
+	free(w.sets);
+	free(w.kf);
 	free(keys);
 	free(err);
 	return rc;

@@ -12,7 +12,12 @@
  *
  * Output rows are {"window":{"start":..,"end":..}, <by columns>, <aggs>}
  * (no window member for a plain groupBy), emitted in order of window
- * start then key values, so that a run's output is deterministic:
+ * start then key values, so that a run's output is deterministic. With
+ * --cube or --rollup a record counts in one group per grouping set, and a
+ * rolled-up column is null in the row; the group key then ends with the
+ * set's number (bit i: column i rolled up), so that a null of the data
+ * and a rolled-up null stay apart, and that number is the last key value
+ * of a saved group:
  *
  *   append    a window is emitted once, at the end of the batch whose
  *             watermark passes its end, and then evicted; needs a window
@@ -50,12 +55,20 @@ typedef enum st_outmode {
 int st_outmode_parse(const char *s, st_outmode *m);
 const char *st_outmode_name(st_outmode m);
 
+/* Grouping sets over the key columns, as Spark's cube() and rollup(). */
+typedef enum st_grouping {
+	ST_GROUP_BY,		/* one set: every key column */
+	ST_GROUP_CUBE,		/* every subset of the key columns */
+	ST_GROUP_ROLLUP		/* every prefix of the key columns */
+} st_grouping;
+
 typedef struct st_window_opts {
 	st_evtime time;		/* time.col NULL: plain groupBy */
 	int64_t size;		/* window length, usec (0 with gap) */
 	int64_t slide;		/* usec; equal to size when tumbling */
 	int64_t gap;		/* session gap, usec; 0: fixed windows */
 	char **by;		/* key columns (NULL-terminated), or NULL */
+	st_grouping grouping;	/* --cube or --rollup: sets over by */
 	const char *agg_text;	/* the --agg list */
 	st_outmode mode;
 	int mode_given;		/* --mode was on the command line */
