@@ -73,6 +73,7 @@ main(int argc, char **argv)
 	st_opt_no_operands(argc, argv);
 	st_dedup_check(&o);
 	rc = st_dedup_run(&o, &common);
+	st_evtime_release(&o.time);
 	st_strv_free(o.keys);
 	return rc;
 }

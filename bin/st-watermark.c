@@ -12,7 +12,7 @@ static const char usage_text[] =
 "usage: st-watermark -t column -d delay [--time-unit unit] [--source name]\n"
 "       [--policy policy] [common options]\n"
 "\n"
-"  -t, --time COL          the event time column\n"
+"  -t, --time COL          the event time column, or an expression\n"
 "  -d, --delay DURATION    how late data may arrive ('30 minutes')\n"
 "      --time-unit UNIT    numbers in COL are s (default), ms or us\n"
 "      --source NAME       track only records of source NAME\n"
@@ -68,5 +68,7 @@ main(int argc, char **argv)
 		st_usage_error("--time is required");
 	if (o.delay == 0)
 		st_usage_error("--delay is required");
-	return st_watermark_run(&o, &common);
+	c = st_watermark_run(&o, &common);
+	st_evtime_release(&o.time);
+	return c;
 }

@@ -14,7 +14,7 @@ static const char usage_text[] =
 "       st-window -t column -g gap [-b columns] -a aggs [-m mode] [options]\n"
 "       st-window -b columns -a aggs [-m mode] [options]\n"
 "\n"
-"  -t, --time COL          the event time column\n"
+"  -t, --time COL          the event time column, or an expression\n"
 "      --time-unit UNIT    numbers in COL are s (default), ms or us\n"
 "  -s, --size DURATION     window length ('15 minutes')\n"
 "      --slide DURATION    sliding windows: a new one every DURATION\n"
@@ -101,6 +101,7 @@ main(int argc, char **argv)
 	st_opt_no_operands(argc, argv);
 	st_window_check(&o);
 	rc = st_window_run(&o, &common);
+	st_evtime_release(&o.time);
 	st_strv_free(o.by);
 	return rc;
 }

@@ -84,7 +84,7 @@ st_evtime_option(st_evtime *t, int opt, const char *arg)
 {
 	switch (opt) {
 	case 't':
-		t->col = arg;
+		st_evtime_set(t, arg);
 		return 1;
 	case ST_OPT_TIME_UNIT:
 		st_evtime_unit(t, arg);

@@ -85,7 +85,9 @@ noreturn void st_opt_error(int c, char **argv);
 /*
  * Handles option opt with argument arg (borrowed: t keeps the pointer)
  * when it is -t/--time or --time-unit, into t: returns 1 when handled. A
- * bad unit is a usage error.
+ * --time that is not a plain name is compiled as an expression
+ * (st_evtime_set(); free with st_evtime_release()). A bad unit or an
+ * expression that does not parse is a usage error.
  */
 int st_evtime_option(st_evtime *t, int opt, const char *arg);
 

@@ -9,6 +9,16 @@
  * --time-unit ms|us (the seeds' invoices carry CreatedTime in epoch
  * milliseconds). A null, missing or unreadable time makes the record
  * time-less: the tools say what they do with such records.
+ *
+ * The time may also be an expression (expr/expr.h), as Spark's
+ * withWatermark() takes a column computed by to_timestamp(): any --time
+ * text that is not a plain name (letters, digits and '_') is parsed once,
+ * by st_evtime_set(), and evaluated per record. A TIMESTAMP result is the
+ * time, a DATE its midnight UTC, a string or number is read as a column's
+ * would be; NULL makes the record time-less:
+ *
+ *     -t "to_timestamp(CreatedTime, 'yyyy-MM-dd HH:mm:ss')"
+ *     -t "timestamp_millis(ts)"
  */
 #ifndef ST_STATE_EVTIME_H
 #define ST_STATE_EVTIME_H
@@ -17,10 +27,23 @@
 
 #include "record.h"
 
+typedef struct st_evtime_expr st_evtime_expr;
+
 typedef struct st_evtime {
-	const char *col;	/* the column (borrowed) */
+	const char *col;	/* the column or expression text (borrowed) */
 	int64_t unit;		/* microseconds per unit of a number */
+	st_evtime_expr *x;	/* the compiled expression, or NULL */
 } st_evtime;
+
+/*
+ * Sets the time column, or the expression when text is not a plain name
+ * (compiled once; dies with the expression's error, exit 2, when it does
+ * not parse). text is borrowed. Release with st_evtime_release().
+ */
+void st_evtime_set(st_evtime *t, const char *text);
+
+/* Frees the compiled expression, if any. */
+void st_evtime_release(st_evtime *t);
 
 /* Parses a --time-unit argument (s, ms, us) into t->unit; dies with a
  * usage error naming the bad text. */
