@@ -153,6 +153,13 @@ test_expect_success 'clean-source archive moves only files of committed batches'
 	printf "{\"id\":%d}\n" 1 2 3 >expect && test_cmp expect actual
 '
 
+test_expect_success 'clean-source waits for a sink that starts after st-read has emitted everything' '
+	rm -rf in C out && mkdir in && echo "{\"id\":1}" >in/x.json &&
+	st-read --checkpoint C --trigger once --clean-source delete in |
+		{ wait_for "test -f C/offsets/1" 10 && st-sink --checkpoint C --format json --path out; } &&
+	test_must_fail test -f in/x.json && test -f out/part-00000.json
+'
+
 test_expect_success 'clean-source delete' '
 	rm -rf in C out && mkdir in && echo "{\"id\":1}" >in/x.json &&
 	st-read --checkpoint C --trigger once --clean-source delete in |

@@ -486,16 +486,21 @@ downstream_gone(void)
 }
 
 /* Before exiting with clean-source on: gives the sink a moment to commit
- * the last batch, so its files are cleaned by this run. */
+ * the last batch, so its files are cleaned by this run. The sink of the
+ * pipeline may not have announced itself yet (it starts at the same time
+ * as st-read): it gets a few seconds to, then up to 30 to commit. */
 static void
 await_commit(loop *l)
 {
-	if (!l->o->clean || l->npend == 0 || !sink_announced(l) ||
+	if (!l->o->clean || l->npend == 0 || done_on_emit(l) ||
 	    !output_is_pipe())
 		return;
-	int64_t deadline = st_mono_usec() + 30 * ST_USEC_PER_SEC;
+	int64_t now = st_mono_usec();
+	int64_t grace = now + 5 * ST_USEC_PER_SEC;
+	int64_t deadline = now + 30 * ST_USEC_PER_SEC;
 	while (done_batch(l) < l->emitted && !st_stop_requested() &&
-	    !downstream_gone() && st_mono_usec() < deadline)
+	    !downstream_gone() && (now = st_mono_usec()) < deadline &&
+	    (now < grace || sink_announced(l)))
 		nap(20000);
 	clean_done(l);
 	if (l->npend)
