@@ -8,34 +8,19 @@
 #include <unistd.h>
 
 #include "checkpoint.h"
+#include "tmpdir.h"
 
-static char dir[256];
-
-static void
-setup(void)
-{
-	snprintf(dir, sizeof dir, "/tmp/st-check-ckpt.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void
-teardown(void)
-{
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
 
 START_TEST(test_metadata_kept)
 {
 	st_ckpt c;
 	char id[64];
 
-	ck_assert_int_eq(st_ckpt_open(&c, dir), 0);
+	ck_assert_int_eq(st_ckpt_open(&c, tmpdir), 0);
 	snprintf(id, sizeof id, "%s", st_ckpt_query_id(&c));
 	ck_assert_int_eq(strlen(id), 36);
 	st_ckpt_close(&c);
-	ck_assert_int_eq(st_ckpt_open(&c, dir), 0);
+	ck_assert_int_eq(st_ckpt_open(&c, tmpdir), 0);
 	ck_assert_str_eq(st_ckpt_query_id(&c), id);
 	st_ckpt_close(&c);
 }
@@ -46,7 +31,7 @@ START_TEST(test_write_read)
 	st_ckpt c;
 	st_buf b = ST_BUF_INIT;
 
-	ck_assert_int_eq(st_ckpt_open(&c, dir), 0);
+	ck_assert_int_eq(st_ckpt_open(&c, tmpdir), 0);
 	ck_assert_int_eq(st_ckpt_write(&c, "offsets/0", "{\"a\":1}\n", 8), 0);
 	ck_assert_int_eq(st_ckpt_read(&c, "offsets/0", &b), 0);
 	ck_assert_str_eq(b.data, "{\"a\":1}\n");
@@ -73,7 +58,7 @@ START_TEST(test_stream_tx)
 	st_ckpt c;
 	st_ckpt_tx tx;
 
-	ck_assert_int_eq(st_ckpt_open(&c, dir), 0);
+	ck_assert_int_eq(st_ckpt_open(&c, tmpdir), 0);
 	FILE *f = st_ckpt_begin(&c, "state/op/3", &tx);
 	ck_assert_ptr_nonnull(f);
 	fputs("hello\n", f);
@@ -93,7 +78,7 @@ START_TEST(test_stream_tx)
 	free(v);
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "test $(ls '%s/state/op' | wc -l) -eq 1",
-	    dir);
+	    tmpdir);
 	ck_assert_int_eq(system(cmd), 0);
 	st_ckpt_close(&c);
 }
@@ -106,7 +91,7 @@ START_TEST(test_versions)
 	size_t n;
 	const int64_t ids[] = { 10, 2, 33, 0, 9 };
 
-	ck_assert_int_eq(st_ckpt_open(&c, dir), 0);
+	ck_assert_int_eq(st_ckpt_open(&c, tmpdir), 0);
 	ck_assert_int_eq(st_ckpt_latest(&c, "commits"), -1);
 	for (size_t i = 0; i < 5; i++) {
 		char p[64];
@@ -132,7 +117,7 @@ START_TEST(test_write_new)
 	st_ckpt c;
 	st_buf b = ST_BUF_INIT;
 
-	ck_assert_int_eq(st_ckpt_open(&c, dir), 0);
+	ck_assert_int_eq(st_ckpt_open(&c, tmpdir), 0);
 	ck_assert_int_eq(st_ckpt_write_new(&c, "sink", "first", 5), 0);
 	ck_assert_int_eq(st_ckpt_write_new(&c, "sink", "second", 6), 1);
 	ck_assert_int_eq(st_ckpt_read(&c, "sink", &b), 0);
@@ -155,7 +140,7 @@ START_TEST(test_racing_open)
 			st_ckpt c;
 			char line[64];
 			close(fds[0]);
-			if (st_ckpt_open(&c, dir) < 0)
+			if (st_ckpt_open(&c, tmpdir) < 0)
 				_exit(1);
 			int n = snprintf(line, sizeof line, "%s\n",
 			    st_ckpt_query_id(&c));
@@ -185,8 +170,8 @@ START_TEST(test_lock)
 {
 	st_ckpt a, b;
 
-	ck_assert_int_eq(st_ckpt_open(&a, dir), 0);
-	ck_assert_int_eq(st_ckpt_open(&b, dir), 0);
+	ck_assert_int_eq(st_ckpt_open(&a, tmpdir), 0);
+	ck_assert_int_eq(st_ckpt_open(&b, tmpdir), 0);
 	ck_assert_int_eq(st_ckpt_lock(&a, 0), 0);
 	errno = 0;
 	ck_assert_int_eq(st_ckpt_lock(&b, 0), -1);
@@ -204,7 +189,7 @@ main(void)
 	Suite *s = suite_create("checkpoint");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tmpdir_setup, tmpdir_teardown);
 	tcase_add_test(tc, test_metadata_kept);
 	tcase_add_test(tc, test_write_read);
 	tcase_add_test(tc, test_stream_tx);

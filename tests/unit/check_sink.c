@@ -8,23 +8,8 @@
 #include <unistd.h>
 
 #include "sink/sink.h"
+#include "tmpdir.h"
 
-static char dir[256];
-
-static void
-setup(void)
-{
-	snprintf(dir, sizeof dir, "/tmp/st-check-sink.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void
-teardown(void)
-{
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
 
 static void
 write_line(st_sink *s, const char *line)
@@ -40,7 +25,7 @@ static int
 exists(const char *name)
 {
 	char p[512];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
+	snprintf(p, sizeof p, "%s/%s", tmpdir, name);
 	return access(p, F_OK) == 0;
 }
 
@@ -48,14 +33,14 @@ static void
 slurp(const char *name, st_buf *b)
 {
 	char p[512];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
+	snprintf(p, sizeof p, "%s/%s", tmpdir, name);
 	st_buf_reset(b);
 	ck_assert_int_eq(st_read_file(p, b), 0);
 }
 
 START_TEST(test_json_atomic)
 {
-	st_sink *s = st_sink_file_new(dir, 0, 0);
+	st_sink *s = st_sink_file_new(tmpdir, 0, 0);
 	char *const nokeys[] = { NULL };
 	st_sink_batch b = { .id = 7, .mode = "append", .keys = nokeys };
 	st_buf t = ST_BUF_INIT;
@@ -87,7 +72,7 @@ END_TEST
 
 START_TEST(test_csv_quoting)
 {
-	st_sink *s = st_sink_file_new(dir, 1, 1);
+	st_sink *s = st_sink_file_new(tmpdir, 1, 1);
 	char *const nokeys[] = { NULL };
 	st_sink_batch b = { .id = 0, .mode = "append", .keys = nokeys };
 	st_buf t = ST_BUF_INIT;
@@ -108,7 +93,7 @@ START_TEST(test_console)
 	st_sink *s = st_sink_console_new(20, 20);
 	char *const nokeys[] = { NULL };
 	char p[512];
-	snprintf(p, sizeof p, "%s/console", dir);
+	snprintf(p, sizeof p, "%s/console", tmpdir);
 	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	st_writer w;
 	st_writer_init(&w, fd, "console", 0);
@@ -145,7 +130,7 @@ main(void)
 	Suite *s = suite_create("sink");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tmpdir_setup, tmpdir_teardown);
 	tcase_add_test(tc, test_json_atomic);
 	tcase_add_test(tc, test_csv_quoting);
 	tcase_add_test(tc, test_console);

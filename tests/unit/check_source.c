@@ -11,15 +11,15 @@
 #include "opts.h"
 #include "source/run.h"
 #include "source/source.h"
+#include "tmpdir.h"
 
-static char dir[256];
 static char *paths[2];
 
 static void
 put(const char *name, const char *text, long mtime)
 {
 	char p[512];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
+	snprintf(p, sizeof p, "%s/%s", tmpdir, name);
 	FILE *f = fopen(p, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
@@ -32,22 +32,13 @@ put(const char *name, const char *text, long mtime)
 static void
 setup(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/st-check-source.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	paths[0] = dir;
+	tmpdir_setup();
+	paths[0] = tmpdir;
 	paths[1] = NULL;
 	put("b.json", "{\"id\":3}\n", 1600000002);
 	put("a.json", "{\"id\":1}\n{\"id\":2}\n", 1600000001);
 	put("_meta.json", "{\"id\":9}\n", 1600000000);
 	put(".tmp.json", "{\"id\":9}\n", 1600000000);
-}
-
-static void
-teardown(void)
-{
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
 }
 
 /* The file names of a range, comma-separated, without the directory. */
@@ -136,7 +127,7 @@ START_TEST(test_split_bytes)
 
 	/* emit writes exactly that range */
 	char out[300];
-	snprintf(out, sizeof out, "%s/out", dir);
+	snprintf(out, sizeof out, "%s/out", tmpdir);
 	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	st_writer w;
 	st_writer_init(&w, fd, "out", 0);
@@ -175,7 +166,7 @@ read_batches(char **fpaths, const st_file_opts *o, int64_t budget,
 	st_source *s = st_file_source_new(NULL, fpaths, o);
 	st_source_limits lim = { .max_bytes = budget };
 	char name[300];
-	snprintf(name, sizeof name, "%s/out", dir);
+	snprintf(name, sizeof name, "%s/out", tmpdir);
 	int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	ck_assert_int_ge(fd, 0);
 	st_writer w;
@@ -228,7 +219,7 @@ START_TEST(test_split_union)
 	char sub[300], fpath[320];
 	char *fpaths[2] = { fpath, NULL };
 
-	snprintf(sub, sizeof sub, "%s/split", dir);
+	snprintf(sub, sizeof sub, "%s/split", tmpdir);
 	ck_assert_int_eq(mkdir(sub, 0777), 0);
 	for (size_t k = 0; k < sizeof fmts / sizeof fmts[0]; k++) {
 		st_file_opts o = { .format = fmts[k], .delimiter = ',',
@@ -305,7 +296,7 @@ main(void)
 	Suite *s = suite_create("source");
 	TCase *tc = tcase_create("file");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, tmpdir_teardown);
 	tcase_add_test(tc, test_list_order);
 	tcase_add_test(tc, test_plan_limits_and_advance);
 	tcase_add_test(tc, test_split_bytes);
@@ -314,7 +305,7 @@ main(void)
 	/* Hundreds of batches under the sanitizers: more than the default
 	 * 4 seconds on a loaded machine. */
 	TCase *split = tcase_create("split");
-	tcase_add_checked_fixture(split, setup, teardown);
+	tcase_add_checked_fixture(split, setup, tmpdir_teardown);
 	tcase_set_timeout(split, 60);
 	tcase_add_test(split, test_split_union);
 	suite_add_tcase(s, split);
