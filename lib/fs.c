@@ -49,17 +49,27 @@ st_mkdir_parents(const char *path)
 	return rc;
 }
 
+int
+st_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
 void
 st_fsync_parent(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir = slash ? st_strndup(path, slash == path ? 1 :
 	    (size_t)(slash - path)) : st_strdup(".");
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
+	(void)st_fsync_dir(dir);
 	free(dir);
 }

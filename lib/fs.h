@@ -13,6 +13,10 @@ int st_mkdir_p(const char *dir);
  * Returns 0, or -1 with errno set. */
 int st_mkdir_parents(const char *path);
 
+/* fsyncs directory dir, so that renames in it are durable. Returns 0, or
+ * -1 with errno set. */
+int st_fsync_dir(const char *dir);
+
 /* fsyncs the directory holding path, so that a rename in it is durable.
  * Best effort: errors are ignored (some file systems refuse). */
 void st_fsync_parent(const char *path);

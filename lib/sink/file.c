@@ -60,18 +60,6 @@ remove_stale(const char *dir)
 	st_buf_release(&p);
 }
 
-static int
-fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 static void
 free_cols(file_sink *fs)
 {
@@ -215,7 +203,7 @@ file_end(st_sink *s, const st_sink_batch *b)
 		return -1;
 	}
 	current_tmp = NULL;
-	if (fsync_dir(fs->dir) < 0) {
+	if (st_fsync_dir(fs->dir) < 0) {
 		st_warn("cannot sync '%s':", fs->dir);
 		return -1;
 	}
