@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "hash.h"
 #include "time.h"
 #include "value.h"
 
@@ -1221,45 +1222,6 @@ st_value_equal(const st_value *x, const st_value *y)
 	return st_value_compare(x, y) == 0;
 }
 
-static uint64_t
-mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Hashes bytes as little-endian 64-bit words, the last one zero-padded:
- * the same value on every machine (hashes pick join buckets and
- * HyperLogLog registers). */
-static uint64_t
-hash_bytes(const char *p, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-	size_t i = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t w;
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = mix64(h ^ w);
-	}
-	w = 0;
-	if (n > i)
-		memcpy(&w, p + i, n - i);
-#else
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w = 0;
-		for (int k = 7; k >= 0; k--)
-			w = w << 8 | (unsigned char)p[i + k];
-		h = mix64(h ^ w);
-	}
-	uint64_t w = 0;
-	for (size_t k = n; k > i; k--)
-		w = w << 8 | (unsigned char)p[k - 1];
-#endif
-	return mix64(h ^ w ^ 0xff);
-}
-
 /* Numbers hash by value: an integral value as its int64, anything else as
  * the bits of its double, so equal numbers of any type collide. */
 static uint64_t
@@ -1270,10 +1232,10 @@ hash_number(const st_value *v)
 	switch (v->type) {
 	case ST_V_INT:
 	case ST_V_BIGINT:
-		return mix64((uint64_t)v->u.i ^ 0x1234);
+		return st_hash_mix((uint64_t)v->u.i ^ 0x1234);
 	case ST_V_DECIMAL:
 		if (v->u.i % pow10_tab[v->scale] == 0)
-			return mix64((uint64_t)(v->u.i / pow10_tab[v->scale]) ^
+			return st_hash_mix((uint64_t)(v->u.i / pow10_tab[v->scale]) ^
 			    0x1234);
 		d = decimal_to_double(v->u.i, v->scale);
 		break;
@@ -1281,14 +1243,14 @@ hash_number(const st_value *v)
 		d = v->u.d;
 	}
 	if (isnan(d))
-		return mix64(0x7ff8000000000000ULL);
+		return st_hash_mix(0x7ff8000000000000ULL);
 	if (d == trunc(d) && fabs(d) < 9.2e18) {
 		iv = (int64_t)d;
-		return mix64((uint64_t)iv ^ 0x1234);
+		return st_hash_mix((uint64_t)iv ^ 0x1234);
 	}
 	uint64_t bits;
 	memcpy(&bits, &d, sizeof bits);
-	return mix64(bits);
+	return st_hash_mix(bits);
 }
 
 uint64_t
@@ -1298,16 +1260,16 @@ st_value_hash(const st_value *v)
 	case 0:
 		return 0x5bd1e995;
 	case 1:
-		return mix64(0xb0 + (uint64_t)v->u.b);
+		return st_hash_mix(0xb0 + (uint64_t)v->u.b);
 	case 2:
 		return hash_number(v);
 	case 3:
-		return hash_bytes(v->u.s.p, v->u.s.n);
+		return st_hash_bytes(v->u.s.p, v->u.s.n);
 	case 4:
-		return mix64((uint64_t)(v->type == ST_V_DATE ?
+		return st_hash_mix((uint64_t)(v->type == ST_V_DATE ?
 		    v->u.i * ST_USEC_PER_DAY : v->u.i) ^ 0x7115);
 	case 5:
-		return mix64((uint64_t)v->u.i ^ 0x1e55);
+		return st_hash_mix((uint64_t)v->u.i ^ 0x1e55);
 	default: {
 		uint64_t h = 0xa11 + (uint64_t)type_class(v->type);
 		for (uint32_t i = 0; i < v->u.a.n; i++)
@@ -1320,7 +1282,7 @@ st_value_hash(const st_value *v)
 uint64_t
 st_value_hash_more(uint64_t h, const st_value *v)
 {
-	return mix64(h * 31 + st_value_hash(v));
+	return st_hash_mix(h * 31 + st_value_hash(v));
 }
 
 /* ---- copies --------------------------------------------------------- */

@@ -30,45 +30,6 @@ st_table_release(st_table *t, void (*fn)(void *, void *), void *arg)
 	t->psize = psize;
 }
 
-static inline uint64_t
-rd64(const unsigned char *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static inline uint64_t
-mix(uint64_t h)
-{
-	/* splitmix64's finalizer: every input bit reaches every output bit,
-	 * which the index and HyperLogLog both rely on. */
-	h ^= h >> 30;
-	h *= UINT64_C(0xbf58476d1ce4e5b9);
-	h ^= h >> 27;
-	h *= UINT64_C(0x94d049bb133111eb);
-	h ^= h >> 31;
-	return h;
-}
-
-uint64_t
-st_hash_bytes(const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ (n * UINT64_C(0xff51afd7ed558ccd));
-
-	while (n >= 8) {
-		h = (h ^ mix(rd64(s))) * UINT64_C(0x9fb21c651e98df25);
-		s += 8;
-		n -= 8;
-	}
-	uint64_t last = 0;
-	if (n)
-		memcpy(&last, s, n);
-	h = (h ^ mix(last ^ n)) * UINT64_C(0x9fb21c651e98df25);
-	return mix(h);
-}
-
 static void
 index_put(st_table *t, uint64_t hash, size_t pos)
 {

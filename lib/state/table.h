@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "json.h"
 
 typedef struct st_entry {
@@ -75,9 +76,6 @@ void st_table_init(st_table *t, size_t payload_size);
  * with arg, to free what the payload owns. The table is left empty. */
 void st_table_release(st_table *t, void (*fn)(void *payload, void *arg),
     void *arg);
-
-/* The 64-bit hash of a byte string used by the table (stable). */
-uint64_t st_hash_bytes(const void *p, size_t n);
 
 /* Looks key up; returns the entry (borrowed) or NULL. */
 st_entry *st_table_find(const st_table *t, const void *key, size_t klen);
