@@ -108,7 +108,25 @@ flush_if_idle(void *arg)
 		st_writer_flush(&ctx->out);
 }
 
-/* The runner's own state, beside the public context. */
+/*
+ * The runner's own state, beside the public context. st_op_run() is a loop
+ * over input lines that hands each to one of four phases:
+ *
+ *   batch_begin   a begin line (or the synthetic batch of end of input):
+ *                 state for the batch, the op's begin, the begin line out;
+ *   batch_data    a data line: validation, malformed policy, the op's
+ *                 record (a data line outside any batch opens the implicit
+ *                 batch of plain NDJSON);
+ *   batch_end     an end line: the op's end, then batch_close: state saved,
+ *                 the end line out with the op's progress, output flushed,
+ *                 the batch released;
+ *   input_end     end of input: the implicit batch ends, the op's finish
+ *                 (in one more batch of its own when the input had
+ *                 control lines and is complete).
+ *
+ * A source that produces many small batches (the continuous trigger) goes
+ * through the same phases; nothing about a batch is written twice.
+ */
 typedef struct runner {
 	st_op *op;
 	st_ctx ctx;
@@ -121,7 +139,27 @@ typedef struct runner {
 	st_buf scratch;
 	char *source;		/* owned copy of the current source tag */
 	st_fields cfields;	/* a control line's members (text path) */
+
+	st_reader rd;
+	st_record rec;
+	st_buf corrupt;		/* a _corrupt_record line (permissive) */
+	st_batch batch;		/* the batch in progress when in_batch */
+	st_ctl begin_ctl;	/* owns batch.begin */
+	int in_batch;
+	int implicit;		/* in_batch is plain NDJSON's batch -1 */
+	int stopped;		/* stopped by a signal, not end of input */
+	int64_t last_id, last_ts, last_wm;	/* the last batch ended */
 } runner;
+
+/* An end line as batch_close() writes it: either a parsed object (obj) or,
+ * for the text path, the line with the offset of its progress array's ']'
+ * and whether that array is empty. */
+typedef struct end_line {
+	json_t *obj;		/* borrowed; NULL: text */
+	const char *text;
+	size_t len, rbr;
+	int empty;
+} end_line;
 
 static void
 write_control(runner *rn, json_t *obj)
@@ -424,310 +462,376 @@ protocol_error(runner *rn, uint64_t lineno, const char *msg)
 	    (unsigned long long)lineno, msg);
 }
 
-int
-st_op_run(st_op *op, const st_common *common)
+/*
+ * Begin phase. obj is the begin object, owned by rn->begin_ctl from here to
+ * the batch's end; line/len its text as read, passed on unchanged when the
+ * op does not edit it (NULL: always serialized).
+ */
+static int
+batch_begin(runner *rn, const char *line, size_t len)
 {
-	runner rn;
-	st_reader rd;
-	st_record rec;
-	st_buf corrupt = ST_BUF_INIT;
-	st_ctl begin_ctl = { 0 };
-	st_batch batch;
-	int in_batch = 0, implicit = 0, stopped = 0, rc;
-	int64_t last_id = -1, last_ts = 0, last_wm = ST_TIME_NONE;
+	st_op *op = rn->op;
+	st_batch *b = &rn->batch;
+	json_t *obj = rn->begin_ctl.obj;
 
-	memset(&rn, 0, sizeof rn);
-	rn.op = op;
-	rn.dead_fd = -1;
-	rn.state_version = -2;
-	rn.ctx.common = common;
-	rn.ctx.input_name = "<stdin>";
+	memset(b, 0, sizeof *b);
+	b->id = rn->begin_ctl.batch;
+	b->begin = obj;
+	b->ts_ms = json_integer_value(json_object_get(obj, "ts"));
+	b->wm = ST_TIME_NONE;
+	const char *wm = json_string_value(json_object_get(obj, "wm"));
+	if (wm && st_parse_timestamp(wm, strlen(wm), &b->wm) < 0)
+		protocol_error(rn, rn->rd.lineno, "invalid watermark in begin "
+		    "line");
+	free(rn->source);
+	rn->source = NULL;
+	rn->ctx.source = NULL;
+	reset_counters(&rn->ctx);
+	rn->in_batch = 1;
+	rn->ctx.batch = b;
+	if (rn->stateful && ensure_state(rn, b->id) < 0)
+		return -1;
+	if (op->begin && op->begin(op, &rn->ctx, b) < 0)
+		return -1;
+	if (line == NULL || b->dirty || (op->flags & ST_OP_SINK)) {
+		write_control(rn, b->begin);
+	} else {
+		st_writer_write(&rn->ctx.out, line, len);
+		st_writer_putc(&rn->ctx.out, '\n');
+	}
+	return 0;
+}
+
+/* Data phase: one data line. */
+static int
+batch_data(runner *rn, const char *line, size_t len)
+{
+	st_op *op = rn->op;
+
+	if (!rn->in_batch) {
+		if (rn->ctx.controlled)
+			protocol_error(rn, rn->rd.lineno, "data line outside "
+			    "any batch");
+		rn->implicit = rn->in_batch = 1;
+		memset(&rn->batch, 0, sizeof rn->batch);
+		rn->batch.id = -1;
+		rn->batch.ts_ms = st_now_usec() / 1000;
+		rn->batch.wm = ST_TIME_NONE;
+		rn->ctx.batch = &rn->batch;
+		reset_counters(&rn->ctx);
+		if (op->begin && op->begin(op, &rn->ctx, &rn->batch) < 0)
+			return -1;
+	}
+	st_record_set_line(&rn->rec, line, len, rn->rd.lineno);
+	if (st_record_scan(&rn->rec) < 0 &&
+	    !malformed(rn, &rn->rec, &rn->corrupt))
+		return 0;
+	rn->ctx.rows_in++;
+	return op->record(op, &rn->ctx, &rn->rec);
+}
+
+/*
+ * The second half of the end phase, after the op's end callback (or, for
+ * the batch of end of input, its finish): the state saved, the end line
+ * written with the op's progress (none for the implicit batch), the output
+ * flushed and the batch released.
+ */
+static int
+batch_close(runner *rn, const end_line *e)
+{
+	st_batch *b = &rn->batch;
+
+	if (!rn->implicit) {
+		if (rn->stateful && save_state(rn, b->id) < 0)
+			return -1;
+		if (e->obj != NULL) {
+			json_array_append_new(json_object_get(e->obj,
+			    "progress"), progress_entry(rn));
+			write_control(rn, e->obj);
+		} else {
+			st_buf_reset(&rn->scratch);
+			st_buf_add(&rn->scratch, e->text, e->rbr);
+			if (!e->empty)
+				st_buf_putc(&rn->scratch, ',');
+			progress_text(rn, &rn->scratch);
+			st_buf_add(&rn->scratch, e->text + e->rbr,
+			    e->len - e->rbr);
+			st_buf_putc(&rn->scratch, '\n');
+			st_writer_write(&rn->ctx.out, rn->scratch.data,
+			    rn->scratch.len);
+		}
+		st_writer_flush(&rn->ctx.out);
+	}
+	rn->last_id = b->id;
+	rn->last_ts = b->ts_ms;
+	rn->last_wm = b->wm;
+	rn->in_batch = 0;
+	rn->ctx.batch = NULL;
+	st_ctl_release(&rn->begin_ctl);
+	return 0;
+}
+
+/* End phase: the op's end callback on the batch, then batch_close(). */
+static int
+batch_end(runner *rn, const end_line *e)
+{
+	st_op *op = rn->op;
+
+	rn->batch.end = e->obj;
+	if (op->end && op->end(op, &rn->ctx, &rn->batch) < 0)
+		return -1;
+	return batch_close(rn, e);
+}
+
+/*
+ * An end line on the text path (see end_as_text), for ops that do not read
+ * it: returns 1 when it was handled (rc in *rc), 0 when the line needs the
+ * general path.
+ */
+static int
+end_text(runner *rn, const char *line, size_t len, int *rc)
+{
+	st_op *op = rn->op;
+	end_line e = { .text = line, .len = len };
+	int64_t id = -1;
+
+	if (!rn->in_batch || (op->flags & ST_OP_SINK) ||
+	    (op->end != NULL && !(op->flags & ST_OP_END_TEXT)) ||
+	    !end_as_text(rn, line, len, &id, &e.rbr, &e.empty))
+		return 0;
+	if (id != rn->batch.id)
+		protocol_error(rn, rn->rd.lineno, "end line does not match "
+		    "the batch in progress");
+	*rc = batch_end(rn, &e);
+	return 1;
+}
+
+/* A control line. Returns 0, or -1 when a callback failed. */
+static int
+control_line(runner *rn, const char *line, size_t len)
+{
+	st_op *op = rn->op;
+	st_ctl c;
+	const char *why;
+	int rc = 0;
+
+	if (rn->implicit)
+		protocol_error(rn, rn->rd.lineno, "control line after data "
+		    "lines outside any batch");
+	if (end_text(rn, line, len, &rc))
+		return rc;
+	if (st_ctl_parse(&c, line, len, &why) < 0)
+		protocol_error(rn, rn->rd.lineno, why);
+	rn->ctx.controlled = 1;
+	switch (c.kind) {
+	case ST_CTL_BEGIN:
+		if (rn->in_batch)
+			protocol_error(rn, rn->rd.lineno, "batch began before "
+			    "the previous one ended");
+		rn->begin_ctl = c;	/* keeps c.obj to the batch's end */
+		return batch_begin(rn, line, len);
+	case ST_CTL_END:
+		if (!rn->in_batch || c.batch != rn->batch.id)
+			protocol_error(rn, rn->rd.lineno, "end line does not "
+			    "match the batch in progress");
+		if (!json_is_array(json_object_get(c.obj, "progress")))
+			json_object_set_new(c.obj, "progress", json_array());
+		rc = batch_end(rn, &(end_line){ .obj = c.obj });
+		break;
+	case ST_CTL_SOURCE:
+		free(rn->source);
+		rn->source = st_strdup(json_string_value(
+		    json_object_get(c.obj, "name")));
+		rn->ctx.source = rn->source;
+		/* passed on as it is, unless the op merges the sources into
+		 * one output */
+		if (op->flags & ST_OP_UNTAG)
+			break;
+		__attribute__((fallthrough));
+	case ST_CTL_OTHER:
+		if (!(op->flags & ST_OP_SINK)) {
+			st_writer_write(&rn->ctx.out, line, len);
+			st_writer_putc(&rn->ctx.out, '\n');
+		}
+		break;
+	}
+	st_ctl_release(&c);
+	return rc;
+}
+
+/*
+ * End-of-input phase. Plain NDJSON's batch ends here; then the op's finish.
+ * When the input had control lines and is all there is, what finish
+ * flushes travels in one more batch, so that it stays inside the protocol
+ * for the tools downstream.
+ */
+static int
+input_end(runner *rn)
+{
+	st_op *op = rn->op;
+
+	if (rn->in_batch && !rn->implicit)
+		st_die(ST_EXIT_DATA, "input ended inside batch %lld (did an "
+		    "upstream tool stop?); nothing of it was committed",
+		    (long long)rn->batch.id);
+	if (rn->implicit) {
+		if (rn->in_batch && batch_end(rn, &(end_line){ 0 }) < 0)
+			return -1;
+		return op->finish ? op->finish(op, &rn->ctx, 1) : 0;
+	}
+	if (op->finish == NULL)
+		return 0;
+	int complete = !rn->stopped && rn->ctx.ckpt == NULL;
+	if (!complete || !rn->ctx.controlled)
+		return op->finish(op, &rn->ctx, complete);
+
+	int64_t id = rn->last_id + 1;
+	rn->begin_ctl = (st_ctl){ .kind = ST_CTL_BEGIN, .batch = id,
+	    .obj = st_ctl_new_begin(id, rn->last_ts) };
+	if (rn->last_wm != ST_TIME_NONE) {
+		st_buf t = ST_BUF_INIT;
+		st_format_timestamp(&t, rn->last_wm);
+		json_object_set_new(rn->begin_ctl.obj, "wm",
+		    json_string(t.data));
+		st_buf_release(&t);
+	}
+	/* The begin callback announces the op's output mode and keys for
+	 * this batch, as for any other. */
+	if (batch_begin(rn, NULL, 0) < 0 || op->finish(op, &rn->ctx, 1) < 0)
+		return -1;
+	json_t *e = st_ctl_new_end(id);
+	int rc = batch_close(rn, &(end_line){ .obj = e });
+	json_decref(e);
+	return rc;
+}
+
+static void
+runner_init(runner *rn, st_op *op, const st_common *common)
+{
+	memset(rn, 0, sizeof *rn);
+	rn->op = op;
+	rn->dead_fd = -1;
+	rn->state_version = -2;
+	rn->last_id = -1;
+	rn->last_wm = ST_TIME_NONE;
+	rn->ctx.common = common;
+	rn->ctx.input_name = "<stdin>";
 	st_signals_init();
 	st_io_tune_pipe(0);
 	st_io_tune_pipe(1);
-	st_writer_init(&rn.ctx.out, 1, "standard output", 0);
-	st_reader_init(&rd, 0, "<stdin>");
-	rd.before_read = flush_if_idle;
-	rd.before_read_arg = &rn.ctx;
-	st_record_init(&rec);
+	st_writer_init(&rn->ctx.out, 1, "standard output", 0);
+	st_reader_init(&rn->rd, 0, "<stdin>");
+	rn->rd.before_read = flush_if_idle;
+	rn->rd.before_read_arg = &rn->ctx;
+	st_record_init(&rn->rec);
 
 	st_buf cn = ST_BUF_INIT;
 	st_buf_printf(&cn, "state/%s", op->name);
 	if (common->name)
 		st_buf_printf(&cn, ".%s", common->name);
-	rn.corner = st_buf_detach(&cn, NULL);
+	rn->corner = st_buf_detach(&cn, NULL);
 
 	if (common->dead_letter) {
-		rn.dead_fd = open(common->dead_letter,
+		rn->dead_fd = open(common->dead_letter,
 		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-		if (rn.dead_fd < 0)
+		if (rn->dead_fd < 0)
 			st_die(ST_EXIT_DATA, "cannot open '%s':",
 			    common->dead_letter);
 	}
-	if (common->checkpoint) {
-		if (st_ckpt_open(&rn.ckpt, common->checkpoint) < 0)
-			goto fail;
-		rn.ctx.ckpt = &rn.ckpt;
-		rn.stateful = op->save != NULL && op->load != NULL;
-		if (rn.stateful && check_query(&rn) < 0)
-			goto fail;
-	}
+}
 
-	for (;;) {
+static int
+runner_open_checkpoint(runner *rn)
+{
+	const st_common *common = rn->ctx.common;
+
+	if (common->checkpoint == NULL)
+		return 0;
+	if (st_ckpt_open(&rn->ckpt, common->checkpoint) < 0)
+		return -1;
+	rn->ctx.ckpt = &rn->ckpt;
+	rn->stateful = rn->op->save != NULL && rn->op->load != NULL;
+	if (rn->stateful && check_query(rn) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+runner_release(runner *rn)
+{
+	const st_common *common = rn->ctx.common;
+
+	st_ctl_release(&rn->begin_ctl);
+	st_writer_flush(&rn->ctx.out);
+	if (rn->malformed_total && common->malformed == ST_MALFORMED_DROP)
+		st_warn("dropped %llu malformed record%s%s%s%s",
+		    (unsigned long long)rn->malformed_total,
+		    rn->malformed_total == 1 ? "" : "s",
+		    common->dead_letter ? " (copied to '" : "",
+		    common->dead_letter ? common->dead_letter : "",
+		    common->dead_letter ? "')" : "");
+	if (rn->dead_fd >= 0 && close(rn->dead_fd) < 0)
+		st_die(ST_EXIT_DATA, "cannot write to '%s':",
+		    common->dead_letter);
+	st_writer_release(&rn->ctx.out);
+	st_reader_release(&rn->rd);
+	st_record_release(&rn->rec);
+	st_buf_release(&rn->corrupt);
+	st_buf_release(&rn->scratch);
+	st_fields_release(&rn->cfields);
+	free(rn->source);
+	free(rn->corner);
+	if (rn->ctx.ckpt)
+		st_ckpt_close(&rn->ckpt);
+}
+
+/* True when a stop request should end the run now: between batches, or
+ * inside plain NDJSON's batch (which has no boundary but end of input). */
+static int
+stop_now(const runner *rn)
+{
+	return stop_flag && (!rn->in_batch || rn->implicit);
+}
+
+int
+st_op_run(st_op *op, const st_common *common)
+{
+	runner rn;
+	int rc = 0;
+
+	runner_init(&rn, op, common);
+	if (runner_open_checkpoint(&rn) < 0)
+		rc = -1;
+	while (rc == 0) {
 		const char *line;
 		size_t len;
-		int got = st_reader_getline(&rd, &line, &len);
+		int got = st_reader_getline(&rn.rd, &line, &len);
 
 		if (got == -2) {
-			if (stop_flag && !in_batch) {
-				stopped = 1;
-				break;
-			}
-			/* Plain NDJSON is one batch that ends at the end of
-			 * input; a stop request ends it here instead. */
-			if (stop_flag && implicit) {
-				stopped = 1;
+			if (stop_now(&rn)) {
+				rn.stopped = 1;
 				break;
 			}
 			continue;
 		}
 		if (got < 0)
-			st_die(ST_EXIT_DATA, "cannot read %s:", rd.name);
+			st_die(ST_EXIT_DATA, "cannot read %s:", rn.rd.name);
 		if (got == 0)
 			break;
-
 		if (st_is_control(line, len)) {
-			st_ctl c;
-			const char *why;
-			if (implicit)
-				protocol_error(&rn, rd.lineno, "control line "
-				    "after data lines outside any batch");
-			int64_t eid = -1;
-			size_t rbr = 0;
-			int empty = 1;
-			if (in_batch && !(op->flags & ST_OP_SINK) &&
-			    (op->end == NULL || (op->flags & ST_OP_END_TEXT)) &&
-			    end_as_text(&rn, line, len, &eid, &rbr, &empty)) {
-				if (eid != batch.id)
-					protocol_error(&rn, rd.lineno,
-					    "end line does not match the "
-					    "batch in progress");
-				batch.end = NULL;
-				if ((op->end && op->end(op, &rn.ctx, &batch) < 0) ||
-				    (rn.stateful && save_state(&rn, batch.id) < 0))
-					goto fail;
-				st_buf_reset(&rn.scratch);
-				st_buf_add(&rn.scratch, line, rbr);
-				if (!empty)
-					st_buf_putc(&rn.scratch, ',');
-				progress_text(&rn, &rn.scratch);
-				st_buf_add(&rn.scratch, line + rbr, len - rbr);
-				st_buf_putc(&rn.scratch, '\n');
-				st_writer_write(&rn.ctx.out, rn.scratch.data,
-				    rn.scratch.len);
-				st_writer_flush(&rn.ctx.out);
-				last_id = batch.id;
-				last_ts = batch.ts_ms;
-				last_wm = batch.wm;
-				in_batch = 0;
-				rn.ctx.batch = NULL;
-				st_ctl_release(&begin_ctl);
-				if (stop_flag) {
-					stopped = 1;
-					break;
-				}
-				continue;
-			}
-			if (st_ctl_parse(&c, line, len, &why) < 0)
-				protocol_error(&rn, rd.lineno, why);
-			rn.ctx.controlled = 1;
-			switch (c.kind) {
-			case ST_CTL_BEGIN:
-				if (in_batch)
-					protocol_error(&rn, rd.lineno,
-					    "batch began before the previous "
-					    "one ended");
-				begin_ctl = c;
-				memset(&batch, 0, sizeof batch);
-				batch.id = c.batch;
-				batch.begin = c.obj;
-				batch.ts_ms = json_integer_value(
-				    json_object_get(c.obj, "ts"));
-				batch.wm = ST_TIME_NONE;
-				const char *wm = json_string_value(
-				    json_object_get(c.obj, "wm"));
-				if (wm && st_parse_timestamp(wm, strlen(wm),
-				    &batch.wm) < 0)
-					protocol_error(&rn, rd.lineno,
-					    "invalid watermark in begin line");
-				free(rn.source);
-				rn.source = NULL;
-				rn.ctx.source = NULL;
-				reset_counters(&rn.ctx);
-				in_batch = 1;
-				rn.ctx.batch = &batch;
-				if (rn.stateful &&
-				    ensure_state(&rn, batch.id) < 0)
-					goto fail;
-				if (op->begin &&
-				    op->begin(op, &rn.ctx, &batch) < 0)
-					goto fail;
-				if (batch.dirty || (op->flags & ST_OP_SINK)) {
-					write_control(&rn, batch.begin);
-				} else {
-					st_writer_write(&rn.ctx.out, line, len);
-					st_writer_putc(&rn.ctx.out, '\n');
-				}
-				continue;	/* begin_ctl keeps c.obj */
-			case ST_CTL_END:
-				if (!in_batch || c.batch != batch.id)
-					protocol_error(&rn, rd.lineno,
-					    "end line does not match the "
-					    "batch in progress");
-				json_t *prog = json_object_get(c.obj,
-				    "progress");
-				if (!json_is_array(prog)) {
-					prog = json_array();
-					json_object_set_new(c.obj, "progress",
-					    prog);
-				}
-				batch.end = c.obj;
-				if ((op->end && op->end(op, &rn.ctx, &batch) < 0) ||
-				    (rn.stateful && save_state(&rn, batch.id) < 0)) {
-					st_ctl_release(&c);
-					goto fail;
-				}
-				json_array_append_new(prog,
-				    progress_entry(&rn));
-				write_control(&rn, c.obj);
-				st_writer_flush(&rn.ctx.out);
-				last_id = batch.id;
-				last_ts = batch.ts_ms;
-				last_wm = batch.wm;
-				in_batch = 0;
-				rn.ctx.batch = NULL;
-				st_ctl_release(&begin_ctl);
-				break;
-			case ST_CTL_SOURCE:
-				free(rn.source);
-				rn.source = st_strdup(json_string_value(
-				    json_object_get(c.obj, "name")));
-				rn.ctx.source = rn.source;
-				/* passed on as it is, unless the op merges
-				 * the sources into one output */
-				if (op->flags & ST_OP_UNTAG)
-					break;
-				__attribute__((fallthrough));
-			case ST_CTL_OTHER:
-				if (!(op->flags & ST_OP_SINK)) {
-					st_writer_write(&rn.ctx.out, line, len);
-					st_writer_putc(&rn.ctx.out, '\n');
-				}
+			rc = control_line(&rn, line, len);
+			if (rc == 0 && stop_flag && !rn.in_batch) {
+				rn.stopped = 1;
 				break;
 			}
-			st_ctl_release(&c);
-			if (stop_flag && !in_batch) {
-				stopped = 1;
-				break;
-			}
-			continue;
-		}
-
-		/* A data line. */
-		if (!in_batch) {
-			if (rn.ctx.controlled)
-				protocol_error(&rn, rd.lineno,
-				    "data line outside any batch");
-			implicit = in_batch = 1;
-			memset(&batch, 0, sizeof batch);
-			batch.id = -1;
-			batch.ts_ms = st_now_usec() / 1000;
-			batch.wm = ST_TIME_NONE;
-			rn.ctx.batch = &batch;
-			reset_counters(&rn.ctx);
-			if (op->begin && op->begin(op, &rn.ctx, &batch) < 0)
-				goto fail;
-		}
-		st_record_set_line(&rec, line, len, rd.lineno);
-		if (st_record_scan(&rec) < 0 && !malformed(&rn, &rec, &corrupt))
-			continue;
-		rn.ctx.rows_in++;
-		if (op->record(op, &rn.ctx, &rec) < 0)
-			goto fail;
-	}
-
-	if (in_batch && !implicit)
-		st_die(ST_EXIT_DATA, "input ended inside batch %lld (did an "
-		    "upstream tool stop?); nothing of it was committed",
-		    (long long)batch.id);
-	if (implicit) {
-		if (op->end && op->end(op, &rn.ctx, &batch) < 0)
-			goto fail;
-		rn.ctx.batch = NULL;
-		if (op->finish && op->finish(op, &rn.ctx, 1) < 0)
-			goto fail;
-	} else if (op->finish) {
-		int complete = !stopped && rn.ctx.ckpt == NULL;
-		if (complete && rn.ctx.controlled) {
-			/* What the op flushes at the end of a complete input
-			 * travels in one more batch, so that it stays inside
-			 * the protocol for the tools downstream. */
-			json_t *b = st_ctl_new_begin(last_id + 1, last_ts);
-			memset(&batch, 0, sizeof batch);
-			batch.id = last_id + 1;
-			batch.ts_ms = last_ts;
-			batch.wm = ST_TIME_NONE;
-			batch.begin = b;
-			if (last_wm != ST_TIME_NONE)
-				st_batch_set_watermark(&batch, last_wm);
-			rn.ctx.batch = &batch;
-			reset_counters(&rn.ctx);
-			/* The begin callback announces the op's output mode
-			 * and keys for this batch, as for any other. */
-			if (op->begin && op->begin(op, &rn.ctx, &batch) < 0)
-				goto fail;
-			write_control(&rn, b);
-			if (op->finish(op, &rn.ctx, 1) < 0)
-				goto fail;
-			json_t *e = st_ctl_new_end(last_id + 1);
-			json_array_append_new(json_object_get(e, "progress"),
-			    progress_entry(&rn));
-			write_control(&rn, e);
-			json_decref(e);
-			json_decref(b);
-			rn.ctx.batch = NULL;
-		} else if (op->finish(op, &rn.ctx, complete) < 0) {
-			goto fail;
+		} else {
+			rc = batch_data(&rn, line, len);
 		}
 	}
-	rc = ST_EXIT_OK;
-	if (0) {
-fail:
-		/* A callback failed and said why. Release everything, so that
-		 * the sanitizer build reports real leaks only. */
-		st_ctl_release(&begin_ctl);
-		rc = ST_EXIT_DATA;
-	}
-	st_writer_flush(&rn.ctx.out);
-	if (rn.malformed_total && common->malformed == ST_MALFORMED_DROP)
-		st_warn("dropped %llu malformed record%s%s%s%s",
-		    (unsigned long long)rn.malformed_total,
-		    rn.malformed_total == 1 ? "" : "s",
-		    common->dead_letter ? " (copied to '" : "",
-		    common->dead_letter ? common->dead_letter : "",
-		    common->dead_letter ? "')" : "");
-	if (rn.dead_fd >= 0 && close(rn.dead_fd) < 0)
-		st_die(ST_EXIT_DATA, "cannot write to '%s':",
-		    common->dead_letter);
-	st_writer_release(&rn.ctx.out);
-	st_reader_release(&rd);
-	st_record_release(&rec);
-	st_buf_release(&corrupt);
-	st_buf_release(&rn.scratch);
-	st_fields_release(&rn.cfields);
-	free(rn.source);
-	free(rn.corner);
-	if (rn.ctx.ckpt)
-		st_ckpt_close(&rn.ckpt);
-	return rc;
+	/* On failure a callback said why; everything is released anyway,
+	 * so that the sanitizer build reports real leaks only. */
+	if (rc == 0)
+		rc = input_end(&rn);
+	runner_release(&rn);
+	return rc < 0 ? ST_EXIT_DATA : ST_EXIT_OK;
 }
