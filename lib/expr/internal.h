@@ -1,6 +1,7 @@
 /*
  * internal.h - the expression engine's private structures: syntax tree
- * nodes, the function table, and helpers shared by parse.c, eval.c,
+ * nodes, the function table, and helpers shared by the parser (lex.c,
+ * parse.c, compile.c: see parser.h), lists.c, name.c, inspect.c, eval.c,
  * func.c, pattern.c and dtfmt.c. Not for use outside lib/expr/.
  */
 #ifndef ST_EXPR_INTERNAL_H
@@ -33,7 +34,7 @@ typedef enum node_kind {
 	N_IN = ST_NODE_IN,		/* args[0] IN (args[1..]) */
 	N_BETWEEN = ST_NODE_BETWEEN,	/* args[0] BETWEEN args[1] AND args[2] */
 	N_CASE = ST_NODE_CASE,		/* [operand] WHEN..THEN.. [ELSE]: see
-					 * parse.c */
+					 * parse.c's case_expr */
 	N_CAST = ST_NODE_CAST,		/* CAST(args[0] AS type) */
 	N_CALL = ST_NODE_CALL,		/* fn(args) */
 	N_STAR = ST_NODE_STAR		/* '*' as a call argument */
@@ -174,7 +175,7 @@ dtfmt *dtfmt_compile(st_arena *a, const char *p, size_t n, char *err,
 int dtfmt_parse(const dtfmt *f, const char *s, size_t n, int64_t *usec);
 void dtfmt_format(const dtfmt *f, int64_t usec, st_buf *b);
 
-/* parse.c */
+/* lists.c */
 void list_add_schema(st_expr_list *l, st_schema *s);
 void list_add_pattern(st_expr_list *l, pattern *p);
 /* Parses a DDL type ("DECIMAL(10,2)", "ARRAY<INT>") into l's keeping.

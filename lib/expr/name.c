@@ -1,0 +1,187 @@
+/*
+ * name.c - the name Spark prints for an expression without an alias
+ * (expr.h: st_expr_default_name).
+ */
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const binop_text[] = {
+	"+", "-", "*", "/", "%", "div", "||", "&", "|", "^", "=", "!=", "<",
+	"<=", ">", ">=", "<=>", "IS DISTINCT FROM"
+};
+
+static void
+sqlname(st_buf *b, const node *n, int top)
+{
+	switch (n->kind) {
+	case N_LIT:
+		if (n->lit.type == ST_V_NULL)
+			st_buf_puts(b, "NULL");
+		else if (n->lit.type == ST_V_INTERVAL) {
+			st_buf_puts(b, "INTERVAL '");
+			st_value_write_text(b, &n->lit);
+			st_buf_putc(b, '\'');
+		} else if (n->lit.type == ST_V_TIMESTAMP) {
+			st_buf_puts(b, "TIMESTAMP '");
+			st_value_write_text(b, &n->lit);
+			st_buf_putc(b, '\'');
+		} else if (n->lit.type == ST_V_DATE) {
+			st_buf_puts(b, "DATE '");
+			st_value_write_text(b, &n->lit);
+			st_buf_putc(b, '\'');
+		} else if (n->lit.type == ST_V_BIGINT) {
+			st_value_write_text(b, &n->lit);
+			st_buf_putc(b, 'L');
+		} else {
+			st_value_write_text(b, &n->lit);
+		}
+		break;
+	case N_COL:
+		if (top && n->npath) {
+			st_buf_add(b, n->path[n->npath - 1],
+			    n->plens[n->npath - 1]);
+			break;
+		}
+		st_buf_add(b, n->name, n->nlen);
+		for (size_t i = 0; i < n->npath; i++) {
+			st_buf_putc(b, '.');
+			st_buf_add(b, n->path[i], n->plens[i]);
+		}
+		break;
+	case N_FIELD:
+		if (top) {
+			st_buf_add(b, n->name, n->nlen);
+			break;
+		}
+		sqlname(b, n->args[0], 0);
+		st_buf_putc(b, '.');
+		st_buf_add(b, n->name, n->nlen);
+		break;
+	case N_INDEX:
+		sqlname(b, n->args[0], 0);
+		st_buf_putc(b, '[');
+		sqlname(b, n->args[1], 0);
+		st_buf_putc(b, ']');
+		break;
+	case N_NEG:
+	case N_POS:
+	case N_BITNOT:
+		st_buf_puts(b, n->kind == N_NEG ? "(- " : n->kind == N_POS ?
+		    "(+ " : "~");
+		sqlname(b, n->args[0], 0);
+		if (n->kind != N_BITNOT)
+			st_buf_putc(b, ')');
+		break;
+	case N_NOT:
+		st_buf_puts(b, "(NOT ");
+		sqlname(b, n->args[0], 0);
+		st_buf_putc(b, ')');
+		break;
+	case N_BIN:
+	case N_AND:
+	case N_OR:
+		st_buf_putc(b, '(');
+		if (n->kind == N_BIN && n->op == OP_DISTINCT && n->negate)
+			st_buf_puts(b, "NOT ");
+		sqlname(b, n->args[0], 0);
+		st_buf_putc(b, ' ');
+		st_buf_puts(b, n->kind == N_AND ? "AND" : n->kind == N_OR ?
+		    "OR" : binop_text[n->op]);
+		st_buf_putc(b, ' ');
+		sqlname(b, n->args[1], 0);
+		st_buf_putc(b, ')');
+		break;
+	case N_ISNULL:
+	case N_ISBOOL:
+		st_buf_putc(b, '(');
+		sqlname(b, n->args[0], 0);
+		st_buf_puts(b, n->negate ? " IS NOT " : " IS ");
+		st_buf_puts(b, n->kind == N_ISNULL ? "NULL" : n->op ? "TRUE" :
+		    "FALSE");
+		st_buf_putc(b, ')');
+		break;
+	case N_LIKE:
+		if (n->negate)
+			st_buf_puts(b, "(NOT ");
+		sqlname(b, n->args[0], 0);
+		st_buf_puts(b, n->op == 0 ? " LIKE " : n->op == 1 ?
+		    " ILIKE " : " RLIKE ");
+		sqlname(b, n->args[1], 0);
+		if (n->negate)
+			st_buf_putc(b, ')');
+		break;
+	case N_IN:
+		st_buf_putc(b, '(');
+		sqlname(b, n->args[0], 0);
+		st_buf_puts(b, n->negate ? " NOT IN (" : " IN (");
+		for (int i = 1; i < n->nargs; i++) {
+			if (i > 1)
+				st_buf_puts(b, ", ");
+			sqlname(b, n->args[i], 0);
+		}
+		st_buf_puts(b, "))");
+		break;
+	case N_BETWEEN:
+		st_buf_putc(b, '(');
+		sqlname(b, n->args[0], 0);
+		st_buf_puts(b, n->negate ? " NOT BETWEEN " : " BETWEEN ");
+		sqlname(b, n->args[1], 0);
+		st_buf_puts(b, " AND ");
+		sqlname(b, n->args[2], 0);
+		st_buf_putc(b, ')');
+		break;
+	case N_CASE: {
+		int i = 0;
+		st_buf_puts(b, "CASE");
+		if (n->has_operand) {
+			st_buf_putc(b, ' ');
+			sqlname(b, n->args[i++], 0);
+		}
+		int end = n->nargs - (n->has_else ? 1 : 0);
+		for (; i < end; i += 2) {
+			st_buf_puts(b, " WHEN ");
+			sqlname(b, n->args[i], 0);
+			st_buf_puts(b, " THEN ");
+			sqlname(b, n->args[i + 1], 0);
+		}
+		if (n->has_else) {
+			st_buf_puts(b, " ELSE ");
+			sqlname(b, n->args[n->nargs - 1], 0);
+		}
+		st_buf_puts(b, " END");
+		break;
+	}
+	case N_CAST:
+		st_buf_puts(b, "CAST(");
+		sqlname(b, n->args[0], 0);
+		st_buf_puts(b, " AS ");
+		st_type_format(b, n->type);
+		st_buf_putc(b, ')');
+		break;
+	case N_CALL:
+		st_buf_puts(b, n->fname);
+		st_buf_putc(b, '(');
+		if (n->distinct)
+			st_buf_puts(b, "DISTINCT ");
+		if (n->star)
+			st_buf_puts(b, strcmp(n->fname, "count") == 0 ? "1" :
+			    "*");
+		for (int i = 0; i < n->nargs; i++) {
+			if (i)
+				st_buf_puts(b, ", ");
+			sqlname(b, n->args[i], 0);
+		}
+		st_buf_putc(b, ')');
+		break;
+	case N_STAR:
+		st_buf_putc(b, '*');
+		break;
+	}
+}
+
+void
+st_expr_default_name(st_buf *b, const st_expr *e)
+{
+	sqlname(b, &e->n, 1);
+}
