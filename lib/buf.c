@@ -96,6 +96,47 @@ st_buf_put_i64(st_buf *b, int64_t v)
 	st_buf_add(b, p, tmp + sizeof tmp - p);
 }
 
+size_t
+st_utf8_valid_len(const unsigned char *p, size_t n, size_t *bad)
+{
+	unsigned c = p[0];
+	size_t len, i;
+	unsigned lo = 0x80, hi = 0xbf;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		if (c == 0xe0)
+			lo = 0xa0;	/* no overlongs */
+		else if (c == 0xed)
+			hi = 0x9f;	/* no surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;	/* nothing above U+10FFFF */
+	} else {
+		*bad = 1;
+		return 0;
+	}
+	/* The maximal valid prefix is one ill-formed subsequence (Unicode
+	 * 3.9, U+FFFD substitution of maximal subparts, as Java decodes). */
+	for (i = 1; i < len; i++) {
+		unsigned char d = i < n ? p[i] : 0;
+		if (i >= n || d < lo || d > hi) {
+			*bad = i;
+			return 0;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return len;
+}
+
 void
 st_buf_put_json_string(st_buf *b, const char *s, size_t n)
 {
@@ -107,6 +148,21 @@ st_buf_put_json_string(st_buf *b, const char *s, size_t n)
 	/* Copy runs of plain bytes in one go; escape only what must be. */
 	for (i = 0; i < n; i++) {
 		unsigned char c = s[i];
+		if (c >= 0x80) {
+			size_t bad, k = st_utf8_valid_len(
+			    (const unsigned char *)s + i, n - i, &bad);
+			if (k) {
+				i += k - 1;
+				continue;
+			}
+			/* Invalid UTF-8 becomes U+FFFD: the output is
+			 * always valid JSON text. */
+			st_buf_add(b, s + run, i - run);
+			st_buf_add(b, "\xef\xbf\xbd", 3);
+			i += bad - 1;
+			run = i + 1;
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		st_buf_add(b, s + run, i - run);

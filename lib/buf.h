@@ -81,8 +81,19 @@ void st_buf_printf(st_buf *b, const char *fmt, ...)
 void st_buf_put_i64(st_buf *b, int64_t v);
 
 /* Appends s (n bytes, UTF-8) as a JSON string literal, quotes included,
- * escaping what RFC 8259 requires. */
+ * escaping what RFC 8259 requires (NUL as \u0000). Bytes that are not
+ * valid UTF-8 become U+FFFD, one per maximal ill-formed subsequence (as
+ * Java's and so Spark's decoders do): the result is always valid JSON. */
 void st_buf_put_json_string(st_buf *b, const char *s, size_t n);
+
+/*
+ * The length of the valid UTF-8 sequence at p[0..n) (n >= 1): 1 for ASCII,
+ * 2 to 4 for a valid multi-byte one; 0 when it is ill-formed, with *bad
+ * set to the length of its maximal ill-formed prefix (>= 1), the bytes one
+ * U+FFFD replaces. Overlongs, surrogates and code points beyond U+10FFFF
+ * are ill-formed.
+ */
+size_t st_utf8_valid_len(const unsigned char *p, size_t n, size_t *bad);
 
 /* Appends a double the way JSON wants it: shortest text that reads back to
  * the same value, with ".0" kept for integral values (as Spark prints a

@@ -114,3 +114,21 @@ st_ctl_serialize(json_t *obj, st_buf *b)
 	}
 	st_buf_putc(b, '}');
 }
+
+void
+st_write_data_line(st_writer *w, const char *line, size_t len)
+{
+	static int noted;
+
+	if (st_is_control(line, len)) {
+		if (!noted++)
+			st_warn("a record's first field is named '@st', which "
+			    "marks control lines (st(7)): it is written as "
+			    "\"\\u0040st\", the same name");
+		st_writer_write(w, "{\"\\u0040st\":", 12);
+		line += ST_CONTROL_PREFIX_LEN;
+		len -= ST_CONTROL_PREFIX_LEN;
+	}
+	st_writer_write(w, line, len);
+	st_writer_putc(w, '\n');
+}

@@ -21,7 +21,10 @@
  *       progress before passing the line on, so the sink sees the whole
  *       pipeline's progress for the batch.
  *
- * Data lines starting with {"@st": are therefore reserved.
+ * Data lines starting with {"@st": are therefore reserved, and no tool
+ * ever writes one: every data line goes out through st_write_data_line(),
+ * which spells a leading "@st" key of a record "\u0040st" instead (the
+ * same JSON object, which cannot read as a control line).
  */
 #ifndef ST_CONTROL_H
 #define ST_CONTROL_H
@@ -31,6 +34,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "io.h"
 
 #define ST_CONTROL_PREFIX "{\"@st\":"
 #define ST_CONTROL_PREFIX_LEN 7
@@ -73,6 +77,15 @@ json_t *st_ctl_new_end(int64_t id);
 
 /* Builds a source control object (new reference). */
 json_t *st_ctl_new_source(const char *name);
+
+/*
+ * Writes the data line line[0..len) (a JSON object) and a newline to w,
+ * never as a control line: when the line starts with the control prefix
+ * (its first key is "@st"), it is written with that key escaped as
+ * "\u0040st", and a note says so once per process. Every tool writes its
+ * records through here (st_emit, st_emit_raw, st-read's emitter).
+ */
+void st_write_data_line(st_writer *w, const char *line, size_t len);
 
 /* Appends the compact text of a control object, "@st" first, no newline. */
 void st_ctl_serialize(json_t *obj, st_buf *b);

@@ -46,6 +46,32 @@ void st_reader_release(st_reader *r);
  */
 int st_reader_getline(st_reader *r, const char **line, size_t *len);
 
+/* The UTF-8 byte order mark, which a file or stream may start with. */
+#define ST_BOM "\xef\xbb\xbf"
+
+/* Drops a byte order mark at the start of *line (call it for the first
+ * line of a file or stream only: a BOM is dropped there, as Spark's
+ * readers do, and is data anywhere else). */
+static inline void
+st_skip_bom(const char **line, size_t *len)
+{
+	if (*len >= 3 && memcmp(*line, ST_BOM, 3) == 0) {
+		*line += 3;
+		*len -= 3;
+	}
+}
+
+/* True when line[0..len) is empty or only blanks (space, tab, CR): a
+ * line every tool skips. */
+static inline int
+st_blank_line(const char *line, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return 0;
+	return 1;
+}
+
 /* True when a complete line is already buffered (no read(2) needed). */
 int st_reader_has_line(const st_reader *r);
 

@@ -207,9 +207,8 @@ scan_string(scan *s, const char *p, const char **out, int *esc)
 						    "invalid \\u escape (lone high surrogate)");
 					p += 6;
 				}
-				if (v == 0)
-					return fail(s, p - 6,
-					    "\\u0000 is not allowed in strings");
+				/* \u0000 is valid JSON (RFC 8259): a string
+				 * may hold NUL, as Spark's strings do. */
 				break;
 			}
 			default:

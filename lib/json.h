@@ -3,7 +3,7 @@
  *
  * st reads far more JSON than it builds, so reading does not build a tree:
  * the scanner validates a document (RFC 8259, UTF-8 included, as strictly
- * as jansson) and indexes the members of an object as slices of the
+ * as jansson; \u0000 in strings is accepted, as jansson's JSON_ALLOW_NUL) and indexes the members of an object as slices of the
  * original bytes. Values are decoded only when a tool asks for them. Use
  * jansson to build documents and for the rare deep work on nested ones.
  *

@@ -85,8 +85,7 @@ void
 st_emit_raw(st_ctx *ctx, const char *json, size_t len)
 {
 	ctx->rows_out++;
-	st_writer_write(&ctx->out, json, len);
-	st_writer_putc(&ctx->out, '\n');
+	st_write_data_line(&ctx->out, json, len);
 }
 
 /*
@@ -818,6 +817,13 @@ st_op_run(st_op *op, const st_common *common)
 			st_die(ST_EXIT_DATA, "cannot read %s:", rn.rd.name);
 		if (got == 0)
 			break;
+		/* A BOM opening the stream and blank lines are no records
+		 * (st(7)): every tool skips them, as st-read does. */
+		if (rn.rd.lineno == 1)
+			st_skip_bom(&line, &len);
+		if (st_blank_line(line, len))
+			continue;
+
 		if (st_is_control(line, len)) {
 			rc = control_line(&rn, line, len);
 			if (rc == 0 && stop_flag && !rn.in_batch) {

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control.h"
 #include "err.h"
 #include "record.h"
 
@@ -220,15 +221,13 @@ void
 st_record_write(st_record *r, st_writer *w)
 {
 	if (r->nedits == 0) {
-		st_writer_write(w, r->line, r->len);
-		st_writer_putc(w, '\n');
+		st_write_data_line(w, r->line, r->len);
 		return;
 	}
 	/* A buffer kept in the record: no allocation per edited record. */
 	st_buf_reset(&r->wbuf);
 	st_record_serialize(r, &r->wbuf);
-	st_buf_putc(&r->wbuf, '\n');
-	st_writer_write(w, r->wbuf.data, r->wbuf.len);
+	st_write_data_line(w, r->wbuf.data, r->wbuf.len);
 }
 
 int

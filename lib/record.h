@@ -98,7 +98,8 @@ st_record_edited(const st_record *r)
 /* Appends the record's JSON text, without newline, to b. */
 void st_record_serialize(st_record *r, st_buf *b);
 
-/* Writes the record and a newline to w: its original bytes when unedited. */
+/* Writes the record and a newline to w: its original bytes when unedited,
+ * never as a control line (see st_write_data_line() in control.h). */
 void st_record_write(st_record *r, st_writer *w);
 
 /*

@@ -437,6 +437,12 @@ st_jtable_refresh(st_jtable *t, int *reloaded)
 			st_warn("cannot open '%s':", t->path);
 			rc = -1;
 		} else {
+			/* A byte order mark opening the file is no data. */
+			if (data.len >= 3 && memcmp(data.data, ST_BOM, 3) == 0) {
+				memmove(data.data, data.data + 3,
+				    data.len - 3 + 1);
+				data.len -= 3;
+			}
 			st_jtable_format f = t->format;
 			if (f == ST_JTABLE_AUTO) {
 				const char *p = data.data ? data.data : "";

@@ -149,6 +149,58 @@ cell_text(st_buf *b, const char *v, size_t n)
 	}
 }
 
+/*
+ * Makes text[off..] safe for a terminal: the control characters of data
+ * (an ESC would start an escape sequence) are shown escaped. Spark's show()
+ * writes \n, \r, \t, \f, \b, \v and \a as such (escapeMetaCharacters);
+ * the other C0 controls, DEL and the C1 controls (U+0080..U+009F, which
+ * some terminals obey too) are written \uXXXX.
+ */
+static void
+escape_controls(st_buf *text, size_t off)
+{
+	size_t i, n = text->len - off;
+	const unsigned char *s = (const unsigned char *)text->data + off;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] == 0x7f ||
+		    (s[i] == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 &&
+		    s[i + 1] <= 0x9f))
+			break;
+	if (i == n)
+		return;
+	st_buf t = ST_BUF_INIT;
+	st_buf_add(&t, (const char *)s, n);
+	text->len = off;
+	for (i = 0; i < t.len; i++) {
+		unsigned c = (unsigned char)t.data[i];
+		const char *e = NULL;
+		switch (c) {
+		case '\n': e = "\\n"; break;
+		case '\r': e = "\\r"; break;
+		case '\t': e = "\\t"; break;
+		case '\f': e = "\\f"; break;
+		case '\b': e = "\\b"; break;
+		case '\v': e = "\\v"; break;
+		case '\a': e = "\\a"; break;
+		}
+		if (e) {
+			st_buf_puts(text, e);
+		} else if (c < 0x20 || c == 0x7f) {
+			st_buf_printf(text, "\\u%04x", c);
+		} else if (c == 0xc2 && i + 1 < t.len &&
+		    (unsigned char)t.data[i + 1] >= 0x80 &&
+		    (unsigned char)t.data[i + 1] <= 0x9f) {
+			st_buf_printf(text, "\\u%04x",
+			    (unsigned char)t.data[++i]);
+		} else {
+			st_buf_putc(text, (char)c);
+		}
+	}
+	text->data[text->len] = '\0';
+	st_buf_release(&t);
+}
+
 /* Characters (UTF-8 code points) in s[0..n). */
 static size_t
 width(const char *s, size_t n)
@@ -282,6 +334,7 @@ console_end(st_sink *s, const st_sink_batch *b)
 				else
 					cell_text(&text, v->val, v->vlen);
 			}
+			escape_controls(&text, ce->off);
 			ce->len = text.len - ce->off;
 			size_t wd = width(text.data + ce->off, ce->len);
 			if (cs->truncate > 0 && wd > (size_t)cs->truncate) {

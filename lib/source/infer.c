@@ -142,9 +142,17 @@ read_file(infer *in, const char *path)
 	csv_set_quote(&p, in->o->quote ? in->o->quote : '"');
 	in->header_pending = in->o->header;
 	in->field = 0;
-	size_t got;
-	while (in->records < in->max && (got = fread(buf, 1, sizeof buf, f)) > 0)
-		csv_parse(&p, buf, got, on_field, on_record, in);
+	size_t got, first = 1;
+	while (in->records < in->max && (got = fread(buf, 1, sizeof buf, f)) > 0) {
+		const char *q = buf;
+		if (first) {	/* a byte order mark opening the file */
+			size_t n = got;
+			st_skip_bom(&q, &n);
+			got = n;
+			first = 0;
+		}
+		csv_parse(&p, q, got, on_field, on_record, in);
+	}
 	csv_fini(&p, on_field, on_record, in);
 	csv_free(&p);
 	fclose(f);

@@ -13,8 +13,7 @@ void
 st_emitter_write(st_emitter *em, const char *obj, size_t len)
 {
 	em->rows++;
-	st_writer_write(em->out, obj, len);
-	st_writer_putc(em->out, '\n');
+	st_write_data_line(em->out, obj, len);
 }
 
 void
@@ -304,6 +303,7 @@ st_parser_header(st_parser *p, const char *line, size_t len)
 {
 	uint64_t l = p->lineno;
 
+	st_skip_bom(&line, &len);
 	p->header_mode = 1;
 	p->lineno = 1;
 	csv_feed(p, line, len);
@@ -320,22 +320,13 @@ st_parser_header(st_parser *p, const char *line, size_t len)
 	return 0;
 }
 
-static int
-blank_line(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return 0;
-	return 1;
-}
-
 static void
 json_line(st_parser *p, const char *line, size_t len)
 {
 	st_emitter *em = p->em;
 	st_json_err je;
 
-	if (blank_line(line, len))
+	if (st_blank_line(line, len))
 		return;
 	if (st_is_control(line, len)) {
 		st_emitter_bad(em, line, len, NULL, 0, "%s:%llu: malformed "
@@ -371,6 +362,8 @@ json_line(st_parser *p, const char *line, size_t len)
 void
 st_parser_line(st_parser *p, const char *line, size_t len)
 {
+	if (p->lineno == 1)
+		st_skip_bom(&line, &len);
 	switch (p->o->format) {
 	case ST_FMT_JSON:
 		json_line(p, line, len);
