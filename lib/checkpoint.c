@@ -19,8 +19,6 @@
 #include "io.h"
 #include "time.h"
 
-static char query_id[64];
-
 const char *
 st_ckpt_path(st_ckpt *c, const char *path, st_buf *b)
 {
@@ -38,13 +36,14 @@ st_ckpt_open(st_ckpt *c, const char *dir)
 
 	c->dir = st_strdup(dir);
 	c->lockfd = -1;
+	c->query[0] = '\0';
 	if (st_mkdir_p(dir) < 0) {
 		st_warn("cannot create checkpoint directory '%s':", dir);
 		return -1;
 	}
 	/* Several tools of one pipeline open the checkpoint at once; the
 	 * first to create "metadata" wins and all read its id back. */
-	for (int tries = 0; st_ckpt_read(c, "metadata", &b) < 0; tries++) {
+	for (int tries = 0; st_ckpt_read(c, ST_CKPT_METADATA, &b) < 0; tries++) {
 		if (errno != ENOENT || tries == 3) {
 			st_warn("cannot read '%s/metadata':", dir);
 			st_buf_release(&b);
@@ -56,14 +55,14 @@ st_ckpt_open(st_ckpt *c, const char *dir)
 		    (uint64_t)getpid();
 		uint64_t z = a ^ ((uint64_t)(uintptr_t)&b << 17) ^
 		    (uint64_t)st_mono_usec();
-		snprintf(query_id, sizeof query_id,
+		snprintf(c->query, sizeof c->query,
 		    "%08x-%04x-4%03x-a%03x-%012llx", (unsigned)(a >> 32),
 		    (unsigned)(a >> 16) & 0xffff, (unsigned)a & 0xfff,
 		    (unsigned)(z >> 52) & 0xfff,
 		    (unsigned long long)(z & 0xffffffffffffull));
 		st_buf_reset(&b);
-		st_buf_printf(&b, "{\"id\":\"%s\"}\n", query_id);
-		if (st_ckpt_write_new(c, "metadata", b.data, b.len) < 0) {
+		st_buf_printf(&b, "{\"id\":\"%s\"}\n", c->query);
+		if (st_ckpt_write_new(c, ST_CKPT_METADATA, b.data, b.len) < 0) {
 			st_warn("cannot write '%s/metadata':", dir);
 			st_buf_release(&b);
 			return -1;
@@ -78,7 +77,7 @@ st_ckpt_open(st_ckpt *c, const char *dir)
 		st_buf_release(&b);
 		return -1;
 	}
-	snprintf(query_id, sizeof query_id, "%s", id);
+	snprintf(c->query, sizeof c->query, "%s", id);
 	json_decref(m);
 	st_buf_release(&b);
 	return 0;
@@ -97,8 +96,7 @@ st_ckpt_close(st_ckpt *c)
 const char *
 st_ckpt_query_id(st_ckpt *c)
 {
-	(void)c;
-	return query_id;
+	return c->query;
 }
 
 FILE *
@@ -321,7 +319,7 @@ int
 st_ckpt_lock(st_ckpt *c, int wait)
 {
 	st_buf b = ST_BUF_INIT;
-	int fd = open(st_ckpt_path(c, "lock", &b), O_RDWR | O_CREAT | O_CLOEXEC,
+	int fd = open(st_ckpt_path(c, ST_CKPT_LOCK, &b), O_RDWR | O_CREAT | O_CLOEXEC,
 	    0666);
 
 	st_buf_release(&b);
@@ -335,4 +333,159 @@ st_ckpt_lock(st_ckpt *c, int wait)
 	}
 	c->lockfd = fd;
 	return 0;
+}
+
+const char *
+st_ckpt_offsets_path(st_buf *b, int64_t id)
+{
+	st_buf_reset(b);
+	st_buf_printf(b, ST_CKPT_OFFSETS "/%lld", (long long)id);
+	return b->data;
+}
+
+const char *
+st_ckpt_commit_path(st_buf *b, int64_t id)
+{
+	st_buf_reset(b);
+	st_buf_printf(b, ST_CKPT_COMMITS "/%lld", (long long)id);
+	return b->data;
+}
+
+const char *
+st_ckpt_progress_path(st_buf *b, int64_t id)
+{
+	st_buf_reset(b);
+	st_buf_printf(b, ST_CKPT_PROGRESS "/%lld", (long long)id);
+	return b->data;
+}
+
+const char *
+st_ckpt_seen_path(st_buf *b, const char *key)
+{
+	st_buf_reset(b);
+	st_buf_printf(b, "sources/%s/seen", key);
+	return b->data;
+}
+
+const char *
+st_ckpt_state_dir(st_buf *b, const char *tool, const char *name)
+{
+	st_buf_reset(b);
+	st_buf_printf(b, ST_CKPT_STATE "/%s", tool);
+	if (name)
+		st_buf_printf(b, ".%s", name);
+	return b->data;
+}
+
+const char *
+st_ckpt_state_path(st_buf *b, const char *corner, int64_t id)
+{
+	st_buf_reset(b);
+	st_buf_printf(b, "%s/%lld", corner, (long long)id);
+	return b->data;
+}
+
+const char *
+st_ckpt_query_path(st_buf *b, const char *corner)
+{
+	st_buf_reset(b);
+	st_buf_printf(b, "%s/query", corner);
+	return b->data;
+}
+
+int
+st_ckpt_committed(st_ckpt *c, int64_t id)
+{
+	st_buf p = ST_BUF_INIT;
+	int rc = id >= 0 && st_ckpt_exists(c, st_ckpt_commit_path(&p, id));
+
+	st_buf_release(&p);
+	return rc;
+}
+
+int64_t
+st_ckpt_last_commit(st_ckpt *c)
+{
+	errno = 0;
+	return st_ckpt_latest(c, ST_CKPT_COMMITS);
+}
+
+int64_t
+st_ckpt_last_offsets(st_ckpt *c)
+{
+	errno = 0;
+	return st_ckpt_latest(c, ST_CKPT_OFFSETS);
+}
+
+int
+st_ckpt_sink_announced(st_ckpt *c)
+{
+	return st_ckpt_exists(c, ST_CKPT_SINK);
+}
+
+int
+st_ckpt_prune(st_ckpt *c, const char *dir, int64_t limit)
+{
+	int64_t *v;
+	size_t n;
+	int removed = 0;
+	st_buf p = ST_BUF_INIT;
+
+	if (st_ckpt_versions(c, dir, &v, &n) < 0)
+		return -1;
+	for (size_t i = 0; i < n && v[i] < limit; i++) {
+		st_buf_reset(&p);
+		st_buf_printf(&p, "%s/%lld", dir, (long long)v[i]);
+		if (st_ckpt_remove(c, p.data) == 0)
+			removed++;
+	}
+	st_buf_release(&p);
+	free(v);
+	return removed;
+}
+
+int
+st_ckpt_write_json(st_ckpt *c, const char *path, json_t *v)
+{
+	char *t = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY);
+	st_buf b = ST_BUF_INIT;
+	int rc = -1;
+
+	if (t) {
+		st_buf_puts(&b, t);
+		st_buf_putc(&b, '\n');
+		free(t);
+		rc = st_ckpt_write(c, path, b.data, b.len);
+	} else {
+		errno = ENOMEM;
+	}
+	if (rc < 0)
+		st_warn("cannot write '%s/%s':", c->dir, path);
+	st_buf_release(&b);
+	return rc;
+}
+
+int
+st_ckpt_read_json(st_ckpt *c, const char *path, json_t **out)
+{
+	st_buf b = ST_BUF_INIT;
+	json_error_t je;
+
+	*out = NULL;
+	if (st_ckpt_read(c, path, &b) < 0) {
+		st_buf_release(&b);
+		if (errno == ENOENT)
+			return 0;
+		st_warn("cannot read '%s/%s':", c->dir, path);
+		return -1;
+	}
+	*out = json_loadb(b.data, b.len, JSON_DECODE_ANY, &je);
+	st_buf_release(&b);
+	if (*out == NULL) {
+		st_warn("corrupt checkpoint file '%s/%s': %s", c->dir, path,
+		    je.text);
+		return -1;
+	}
+	return 1;
 }

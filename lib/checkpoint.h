@@ -19,12 +19,85 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 
 typedef struct st_ckpt {
 	char *dir;		/* owned copy of the directory path */
 	int lockfd;		/* -1 unless st_ckpt_lock() succeeded */
+	char query[64];		/* the query id from "metadata" */
 } st_ckpt;
+
+/*
+ * The layout: every name of the checkpoint, in one place. Tools never
+ * spell a path of the checkpoint themselves; they use these names and
+ * path builders (st(7) describes each file).
+ *
+ *     metadata                  the query id
+ *     lock                      the pipeline lock (st-read)
+ *     offsets/N                 the source's log: batch N's input ranges
+ *     sources/KEY/seen          a source's compacted positions
+ *     sources/done              the last batch done (--commit-on-emit)
+ *     sources/schema            the inferred schema (--infer-schema)
+ *     state/TOOL[.NAME]/query   the query a stateful tool was started with
+ *     state/TOOL[.NAME]/N       its state after batch N
+ *     sink                      written by a committing sink at start
+ *     commits/N                 batch N is durable in the sink
+ *     progress/N                batch N's progress entries
+ *
+ * The builders write the path into b (reset first) and return b->data.
+ */
+#define ST_CKPT_METADATA	"metadata"
+#define ST_CKPT_LOCK		"lock"
+#define ST_CKPT_OFFSETS		"offsets"
+#define ST_CKPT_COMMITS		"commits"
+#define ST_CKPT_PROGRESS	"progress"
+#define ST_CKPT_SINK		"sink"
+#define ST_CKPT_DONE		"sources/done"
+#define ST_CKPT_SCHEMA		"sources/schema"
+#define ST_CKPT_STATE		"state"
+
+const char *st_ckpt_offsets_path(st_buf *b, int64_t id);
+const char *st_ckpt_commit_path(st_buf *b, int64_t id);
+const char *st_ckpt_progress_path(st_buf *b, int64_t id);
+/* "sources/KEY/seen" for the source keyed key ("default" when unnamed). */
+const char *st_ckpt_seen_path(st_buf *b, const char *key);
+/* A stateful tool's corner: "state/TOOL" or, with a name, "state/TOOL.NAME". */
+const char *st_ckpt_state_dir(st_buf *b, const char *tool, const char *name);
+/* "CORNER/N", the state after batch id, and "CORNER/query". */
+const char *st_ckpt_state_path(st_buf *b, const char *corner, int64_t id);
+const char *st_ckpt_query_path(st_buf *b, const char *corner);
+
+/*
+ * Named accessors of the layout.
+ *
+ * st_ckpt_committed: 1 when commits/ID exists (batch id is durable in the
+ * sink), else 0. st_ckpt_last_commit / st_ckpt_last_offsets: the highest
+ * committed / logged batch id, -1 when there is none (or when the directory
+ * cannot be read: errno is then set, 0 otherwise). st_ckpt_sink_announced:
+ * 1 when a committing sink has written "sink".
+ */
+int st_ckpt_committed(st_ckpt *c, int64_t id);
+int64_t st_ckpt_last_commit(st_ckpt *c);
+int64_t st_ckpt_last_offsets(st_ckpt *c);
+int st_ckpt_sink_announced(st_ckpt *c);
+
+/* Removes the numbered files dir/N with N < limit (the one prune of the
+ * toolkit: offsets, commits, progress and state versions). Returns the
+ * number removed, or -1 when dir cannot be listed. */
+int st_ckpt_prune(st_ckpt *c, const char *dir, int64_t limit);
+
+/*
+ * JSON files. st_ckpt_write_json writes v (borrowed) as one line of
+ * compact JSON (members in order, doubles with 17 digits) atomically;
+ * returns 0, or -1 after warning "cannot write 'DIR/PATH': why".
+ * st_ckpt_read_json reads path into *out (new reference): returns 1, 0
+ * when path is absent (*out NULL, nothing said), -1 after warning why
+ * (naming the file) when it cannot be read or is not JSON.
+ */
+int st_ckpt_write_json(st_ckpt *c, const char *path, json_t *v);
+int st_ckpt_read_json(st_ckpt *c, const char *path, json_t **out);
 
 /* Opens (creating when needed) the checkpoint directory dir. On the first
  * open it writes "metadata" with a new query id (kept across restarts).
@@ -32,7 +105,9 @@ typedef struct st_ckpt {
 int st_ckpt_open(st_ckpt *c, const char *dir);
 void st_ckpt_close(st_ckpt *c);
 
-/* The query id from "metadata" (a UUID-like string); borrowed. */
+/* The query id from "metadata" (a UUID-like string); borrowed. Every tool
+ * of a pipeline gets the same one: the first to create "metadata" wins
+ * and the others read its id back (st_ckpt_open). */
 const char *st_ckpt_query_id(st_ckpt *c);
 
 /* Atomically writes n bytes of data as path. Returns 0 or -1 (errno set). */

@@ -176,42 +176,27 @@ check_query(runner *rn)
 {
 	if (rn->op->describe == NULL)
 		return 0;
-	json_t *now = rn->op->describe(rn->op);
-	st_buf path = ST_BUF_INIT, old = ST_BUF_INIT;
-	int rc = 0;
+	json_t *now = rn->op->describe(rn->op), *was;
+	st_buf path = ST_BUF_INIT;
+	int rc = st_ckpt_read_json(&rn->ckpt,
+	    st_ckpt_query_path(&path, rn->corner), &was);
 
-	st_buf_printf(&path, "%s/query", rn->corner);
-	if (st_ckpt_read(&rn->ckpt, path.data, &old) == 0) {
-		json_t *was = json_loadb(old.data, old.len, 0, NULL);
-		if (!json_equal(was, now)) {
-			char *a = json_dumps(was, JSON_COMPACT | JSON_SORT_KEYS);
-			char *b = json_dumps(now, JSON_COMPACT | JSON_SORT_KEYS);
-			st_warn("checkpoint '%s' holds state of a different "
-			    "query: it was started with %s, now %s; use a new "
-			    "checkpoint directory", rn->ckpt.dir,
-			    a ? a : "?", b ? b : "?");
-			free(a);
-			free(b);
-			rc = -1;
-		}
-		json_decref(was);
-	} else {
-		char *t = json_dumps(now, JSON_COMPACT | JSON_SORT_KEYS);
-		st_buf_reset(&old);
-		st_buf_puts(&old, t);
-		st_buf_putc(&old, '\n');
-		free(t);
-		if (st_ckpt_write(&rn->ckpt, path.data, old.data,
-		    old.len) < 0) {
-			st_warn("cannot write '%s/%s':", rn->ckpt.dir,
-			    path.data);
-			rc = -1;
-		}
+	if (rc > 0 && !json_equal(was, now)) {
+		char *a = json_dumps(was, JSON_COMPACT | JSON_SORT_KEYS);
+		char *b = json_dumps(now, JSON_COMPACT | JSON_SORT_KEYS);
+		st_warn("checkpoint '%s' holds state of a different query: it "
+		    "was started with %s, now %s; use a new checkpoint "
+		    "directory", rn->ckpt.dir, a ? a : "?", b ? b : "?");
+		free(a);
+		free(b);
+		rc = -1;
+	} else if (rc == 0) {
+		rc = st_ckpt_write_json(&rn->ckpt, path.data, now);
 	}
+	json_decref(was);
 	json_decref(now);
 	st_buf_release(&path);
-	st_buf_release(&old);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 /* Makes the op hold the state after batch id-1. */
@@ -225,7 +210,7 @@ ensure_state(runner *rn, int64_t id)
 		return rn->op->load(rn->op, NULL);
 	}
 	st_buf path = ST_BUF_INIT;
-	st_buf_printf(&path, "%s/%lld", rn->corner, (long long)(id - 1));
+	st_ckpt_state_path(&path, rn->corner, id - 1);
 	FILE *f = st_ckpt_open_read(&rn->ckpt, path.data);
 	if (f == NULL) {
 		st_warn("no saved state for batch %lld in '%s/%s' (was this "
@@ -252,23 +237,12 @@ prune_state(runner *rn, int64_t id)
 	 * the versions the user asked to keep. Without a checkpointing sink
 	 * the count alone decides. */
 	int64_t limit = id + 1 - rn->ctx.common->keep_versions;
-	if (st_ckpt_exists(&rn->ckpt, "sink")) {
-		int64_t committed = st_ckpt_latest(&rn->ckpt, "commits");
+	if (st_ckpt_sink_announced(&rn->ckpt)) {
+		int64_t committed = st_ckpt_last_commit(&rn->ckpt);
 		if (committed < limit)
 			limit = committed;
 	}
-	int64_t *v;
-	size_t n;
-	if (st_ckpt_versions(&rn->ckpt, rn->corner, &v, &n) < 0)
-		return;
-	st_buf path = ST_BUF_INIT;
-	for (size_t i = 0; i < n && v[i] < limit; i++) {
-		st_buf_reset(&path);
-		st_buf_printf(&path, "%s/%lld", rn->corner, (long long)v[i]);
-		(void)st_ckpt_remove(&rn->ckpt, path.data);
-	}
-	st_buf_release(&path);
-	free(v);
+	(void)st_ckpt_prune(&rn->ckpt, rn->corner, limit);
 }
 
 static int
@@ -277,7 +251,7 @@ save_state(runner *rn, int64_t id)
 	st_buf path = ST_BUF_INIT;
 	st_ckpt_tx tx;
 
-	st_buf_printf(&path, "%s/%lld", rn->corner, (long long)id);
+	st_ckpt_state_path(&path, rn->corner, id);
 	FILE *f = st_ckpt_begin(&rn->ckpt, path.data, &tx);
 	if (f == NULL) {
 		st_warn("cannot write '%s/%s':", rn->ckpt.dir, path.data);
@@ -725,9 +699,7 @@ runner_init(runner *rn, st_op *op, const st_common *common)
 	st_record_init(&rn->rec);
 
 	st_buf cn = ST_BUF_INIT;
-	st_buf_printf(&cn, "state/%s", op->name);
-	if (common->name)
-		st_buf_printf(&cn, ".%s", common->name);
+	st_ckpt_state_dir(&cn, op->name, common->name);
 	rn->corner = st_buf_detach(&cn, NULL);
 
 	if (common->dead_letter) {

@@ -17,8 +17,6 @@ typedef struct sink_op {
 	st_sink *sink;
 	st_sink_batch sb;
 	char **keys;		/* this batch's key columns */
-	char *query;		/* the checkpoint's query id, read at the
-				 * first batch */
 	int skip;		/* a replay of a committed batch: 1 when
 				 * DIR/commits has it, 2 when only the sink */
 	uint64_t rows;
@@ -35,39 +33,13 @@ free_keys(sink_op *so)
 	so->keys = NULL;
 }
 
-/*
- * The query id, read from DIR/metadata when the first batch arrives rather
- * than when the tools start: the tools of a new pipeline race to create
- * the file, and by the first batch every one has (st-read before it plans
- * a batch, the others before they pass one on).
- */
-static char *
-query_id(st_ckpt *c)
-{
-	st_buf b = ST_BUF_INIT;
-	char *id = NULL;
-
-	if (st_ckpt_read(c, "metadata", &b) == 0) {
-		json_t *m = json_loadb(b.data, b.len, 0, NULL);
-		const char *s = json_string_value(json_object_get(m, "id"));
-		if (s)
-			id = st_strdup(s);
-		json_decref(m);
-	}
-	st_buf_release(&b);
-	return id ? id : st_strdup(st_ckpt_query_id(c));
-}
-
 /* 1: in DIR/commits; 2: only in the sink; 0: not committed; -1: error. */
 static int
 committed(st_ctx *ctx, sink_op *so, int64_t id)
 {
-	char p[64];
-
 	if (ctx->ckpt == NULL || id < 0)
 		return 0;
-	snprintf(p, sizeof p, "commits/%lld", (long long)id);
-	if (st_ckpt_exists(ctx->ckpt, p))
+	if (st_ckpt_committed(ctx->ckpt, id))
 		return 1;
 	if (so->sink->vt->has_batch == NULL)
 		return 0;
@@ -94,9 +66,9 @@ sink_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	so->sb.mode = json_is_string(m) ? json_string_value(m) : "append";
 	so->sb.keys = so->keys;
 	so->sb.out = &ctx->out;
-	if (ctx->ckpt && so->query == NULL)
-		so->query = query_id(ctx->ckpt);
-	so->sb.query = so->query;
+	/* The query id every tool of the pipeline shares: st_ckpt_open
+	 * read back the id of whichever tool created "metadata" first. */
+	so->sb.query = ctx->ckpt ? st_ckpt_query_id(ctx->ckpt) : NULL;
 	so->rows = 0;
 	so->skip = committed(ctx, so, b->id);
 	if (so->skip < 0)
@@ -118,45 +90,11 @@ sink_record(st_op *op, st_ctx *ctx, st_record *r)
 	return so->sink->vt->write(so->sink, r);
 }
 
-/* Drops commits/ and progress/ files older than the ones kept. */
-static void
-prune(st_ckpt *c, const char *dir, int64_t limit)
-{
-	int64_t *v;
-	size_t n;
-	char p[64];
-
-	if (st_ckpt_versions(c, dir, &v, &n) < 0)
-		return;
-	for (size_t i = 0; i < n && v[i] < limit; i++) {
-		snprintf(p, sizeof p, "%s/%lld", dir, (long long)v[i]);
-		(void)st_ckpt_remove(c, p);
-	}
-	free(v);
-}
-
-static int
-write_json(st_ckpt *c, const char *path, json_t *v)
-{
-	char *t = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER |
-	    JSON_REAL_PRECISION(17));
-	st_buf b = ST_BUF_INIT;
-
-	st_buf_puts(&b, t);
-	st_buf_putc(&b, '\n');
-	free(t);
-	int rc = st_ckpt_write(c, path, b.data, b.len);
-	if (rc < 0)
-		st_warn("cannot write '%s/%s':", c->dir, path);
-	st_buf_release(&b);
-	return rc;
-}
-
 static int
 sink_end(st_op *op, st_ctx *ctx, st_batch *b)
 {
 	sink_op *so = op->self;
-	char p[64];
+	st_buf p = ST_BUF_INIT;
 
 	if (so->skip == 1)
 		return 0;
@@ -180,17 +118,20 @@ sink_end(st_op *op, st_ctx *ctx, st_batch *b)
 	json_t *cv = json_pack("{sIsI}", "batch", (json_int_t)b->id, "ts",
 	    (json_int_t)b->ts_ms);
 	st_buf_release(&ts);
-	snprintf(p, sizeof p, "progress/%lld", (long long)b->id);
-	int rc = write_json(ctx->ckpt, p, pv);
+	int rc = st_ckpt_write_json(ctx->ckpt,
+	    st_ckpt_progress_path(&p, b->id), pv);
 	/* The commit goes last: once it is there, the batch is done. */
-	snprintf(p, sizeof p, "commits/%lld", (long long)b->id);
 	if (rc == 0)
-		rc = write_json(ctx->ckpt, p, cv);
+		rc = st_ckpt_write_json(ctx->ckpt,
+		    st_ckpt_commit_path(&p, b->id), cv);
 	json_decref(pv);
 	json_decref(cv);
+	st_buf_release(&p);
 	if (rc == 0) {
-		prune(ctx->ckpt, "commits", b->id + 1 - KEEP_COMMITS);
-		prune(ctx->ckpt, "progress", b->id + 1 - KEEP_COMMITS);
+		(void)st_ckpt_prune(ctx->ckpt, ST_CKPT_COMMITS,
+		    b->id + 1 - KEEP_COMMITS);
+		(void)st_ckpt_prune(ctx->ckpt, ST_CKPT_PROGRESS,
+		    b->id + 1 - KEEP_COMMITS);
 	}
 	return rc;
 }
@@ -239,7 +180,7 @@ st_sink_run(const st_sink_opts *o, const st_common *c)
 			json_object_set_new(v, "table",
 			    json_string(o->table));
 		int rc = st_ckpt_open(&ck, c->checkpoint) < 0 ||
-		    write_json(&ck, "sink", v) < 0 ? -1 : 0;
+		    st_ckpt_write_json(&ck, ST_CKPT_SINK, v) < 0 ? -1 : 0;
 		json_decref(v);
 		st_ckpt_close(&ck);
 		if (rc < 0)
@@ -250,7 +191,6 @@ st_sink_run(const st_sink_opts *o, const st_common *c)
 		return ST_EXIT_DATA;
 	int rc = st_op_run(&op, c);
 	free_keys(&so);
-	free(so.query);
 	st_sink_free(so.sink);
 	return rc;
 }

@@ -189,7 +189,7 @@ st_csv_infer_schema(char *const *const *lists, size_t nlists,
 	if (ckpt_dir) {
 		if (st_ckpt_open(&ck, ckpt_dir) < 0)
 			return NULL;
-		if (st_ckpt_read(&ck, "sources/schema", &kept) == 0) {
+		if (st_ckpt_read(&ck, ST_CKPT_SCHEMA, &kept) == 0) {
 			st_ckpt_close(&ck);
 			while (kept.len && kept.data[kept.len - 1] == '\n')
 				kept.data[--kept.len] = '\0';
@@ -220,10 +220,10 @@ st_csv_infer_schema(char *const *const *lists, size_t nlists,
 		st_buf_reset(&kept);
 		st_buf_puts(&kept, ddl);
 		st_buf_putc(&kept, '\n');
-		int rc = st_ckpt_write_new(&ck, "sources/schema", kept.data,
+		int rc = st_ckpt_write_new(&ck, ST_CKPT_SCHEMA, kept.data,
 		    kept.len);
 		if (rc < 0) {
-			st_warn("cannot write '%s/sources/schema':", ckpt_dir);
+			st_warn("cannot write '%s/" ST_CKPT_SCHEMA "':", ckpt_dir);
 			free(ddl);
 			ddl = NULL;
 		}

@@ -88,7 +88,7 @@ nap(int64_t usec)
 static int
 sink_announced(loop *l)
 {
-	return l->has_ckpt && st_ckpt_exists(&l->ckpt, "sink");
+	return l->has_ckpt && st_ckpt_sink_announced(&l->ckpt);
 }
 
 /*
@@ -111,7 +111,7 @@ done_batch(loop *l)
 {
 	if (!l->has_ckpt || done_on_emit(l))
 		return l->emitted;
-	return st_ckpt_latest(&l->ckpt, "commits");
+	return st_ckpt_last_commit(&l->ckpt);
 }
 
 static void
@@ -126,51 +126,31 @@ write_ctl(loop *l, json_t *obj)
 static void
 ckpt_write_json(loop *l, const char *path, json_t *v)
 {
-	char *t = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	st_buf b = ST_BUF_INIT;
-
-	st_buf_puts(&b, t);
-	st_buf_putc(&b, '\n');
-	free(t);
-	if (st_ckpt_write(&l->ckpt, path, b.data, b.len) < 0)
-		st_die(ST_EXIT_DATA, "cannot write '%s/%s':", l->ckpt.dir,
-		    path);
-	st_buf_release(&b);
+	if (st_ckpt_write_json(&l->ckpt, path, v) < 0)
+		exit(ST_EXIT_DATA);
 }
 
 /* Reads a JSON file of the checkpoint: new reference, NULL when absent. */
 static json_t *
 ckpt_read_json(loop *l, const char *path)
 {
-	st_buf b = ST_BUF_INIT;
-	json_error_t je;
+	json_t *v;
 
-	if (st_ckpt_read(&l->ckpt, path, &b) < 0) {
-		if (errno == ENOENT) {
-			st_buf_release(&b);
-			return NULL;
-		}
-		st_die(ST_EXIT_DATA, "cannot read '%s/%s':", l->ckpt.dir,
-		    path);
-	}
-	json_t *v = json_loadb(b.data, b.len, JSON_DECODE_ANY, &je);
-	if (v == NULL)
-		st_die(ST_EXIT_DATA, "corrupt checkpoint file '%s/%s': %s",
-		    l->ckpt.dir, path, je.text);
-	st_buf_release(&b);
+	if (st_ckpt_read_json(&l->ckpt, path, &v) < 0)
+		exit(ST_EXIT_DATA);
 	return v;
 }
 
 static json_t *
 read_offsets(loop *l, int64_t id)
 {
-	char p[64];
+	st_buf p = ST_BUF_INIT;
+	json_t *v = ckpt_read_json(l, st_ckpt_offsets_path(&p, id));
 
-	snprintf(p, sizeof p, "offsets/%lld", (long long)id);
-	json_t *v = ckpt_read_json(l, p);
 	if (v == NULL)
 		st_die(ST_EXIT_DATA, "checkpoint '%s' lacks '%s' (was it "
-		    "edited by hand?)", l->ckpt.dir, p);
+		    "edited by hand?)", l->ckpt.dir, p.data);
+	st_buf_release(&p);
 	return v;
 }
 
@@ -219,7 +199,7 @@ static void
 compact(loop *l)
 {
 	int64_t through = l->next_id - 1;
-	char p[512];
+	st_buf p = ST_BUF_INIT;
 
 	if (!l->has_ckpt || through < 0 || through == l->through)
 		return;
@@ -228,23 +208,15 @@ compact(loop *l)
 		json_t *pos = s->vt->save(s);
 		json_t *v = json_pack("{sIso}", "through", (json_int_t)through,
 		    "position", pos);
-		snprintf(p, sizeof p, "sources/%s/seen", skey(s));
-		ckpt_write_json(l, p, v);
+		ckpt_write_json(l, st_ckpt_seen_path(&p, skey(s)), v);
 		json_decref(v);
 	}
+	st_buf_release(&p);
 	l->through = through;
 	int64_t limit = done_batch(l) - KEEP_OFFSETS;
 	if (limit > through)
 		limit = through;
-	int64_t *v;
-	size_t n;
-	if (st_ckpt_versions(&l->ckpt, "offsets", &v, &n) < 0)
-		return;
-	for (size_t i = 0; i < n && v[i] < limit; i++) {
-		snprintf(p, sizeof p, "offsets/%lld", (long long)v[i]);
-		(void)st_ckpt_remove(&l->ckpt, p);
-	}
-	free(v);
+	(void)st_ckpt_prune(&l->ckpt, ST_CKPT_OFFSETS, limit);
 }
 
 static json_t *
@@ -288,12 +260,12 @@ emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
 			data = 1;
 	}
 	if (l->has_ckpt && !replay) {
-		char p[64];
+		st_buf p = ST_BUF_INIT;
 		json_t *v = json_pack("{sIsIsbsO}", "batch", (json_int_t)id,
 		    "ts", (json_int_t)ts, "data", data, "sources", sources);
-		snprintf(p, sizeof p, "offsets/%lld", (long long)id);
-		ckpt_write_json(l, p, v);
+		ckpt_write_json(l, st_ckpt_offsets_path(&p, id), v);
 		json_decref(v);
+		st_buf_release(&p);
 	}
 	if (!replay)
 		for (size_t i = 0; i < l->o->nsources; i++) {
@@ -347,11 +319,9 @@ emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
 	l->emitted = id;
 	l->last_had_data = data;
 	if (l->has_ckpt && done_on_emit(l)) {
-		char t[32];
-		int n = snprintf(t, sizeof t, "%lld\n", (long long)id);
-		if (st_ckpt_write(&l->ckpt, "sources/done", t, (size_t)n) < 0)
-			st_die(ST_EXIT_DATA, "cannot write '%s/sources/done':",
-			    l->ckpt.dir);
+		json_t *v = json_integer(id);
+		ckpt_write_json(l, ST_CKPT_DONE, v);
+		json_decref(v);
 	}
 	add_pending(l, id, sources);
 	clean_done(l);
@@ -391,16 +361,16 @@ new_batch(loop *l, json_t *ranges)
 static void
 restart(loop *l)
 {
-	int64_t last = st_ckpt_latest(&l->ckpt, "offsets");
+	int64_t last = st_ckpt_last_offsets(&l->ckpt);
 	int64_t done, through = last;
-	char p[512];
+	st_buf p = ST_BUF_INIT;
 
 	if (done_on_emit(l)) {
-		json_t *d = ckpt_read_json(l, "sources/done");
+		json_t *d = ckpt_read_json(l, ST_CKPT_DONE);
 		done = d ? json_integer_value(d) : -1;
 		json_decref(d);
 	} else {
-		done = st_ckpt_latest(&l->ckpt, "commits");
+		done = st_ckpt_last_commit(&l->ckpt);
 	}
 	if (done > last)
 		done = last;
@@ -408,13 +378,12 @@ restart(loop *l)
 	int64_t *from = st_calloc(l->o->nsources + 1, sizeof *from);
 	for (size_t i = 0; i < l->o->nsources; i++) {
 		st_source *s = l->o->sources[i];
-		snprintf(p, sizeof p, "sources/%s/seen", skey(s));
-		json_t *v = ckpt_read_json(l, p);
+		json_t *v = ckpt_read_json(l, st_ckpt_seen_path(&p, skey(s)));
 		from[i] = 0;
 		if (v) {
 			if (s->vt->load(s, json_object_get(v, "position")) < 0)
 				st_die(ST_EXIT_DATA, "corrupt checkpoint file "
-				    "'%s/%s'", l->ckpt.dir, p);
+				    "'%s/%s'", l->ckpt.dir, p.data);
 			from[i] = json_integer_value(json_object_get(v,
 			    "through")) + 1;
 			if (from[i] - 1 < through)
@@ -441,11 +410,12 @@ restart(loop *l)
 		json_decref(v);
 	}
 	free(from);
+	st_buf_release(&p);
 	/* Clean what earlier runs committed but had no time to clean. */
 	if (l->o->clean) {
 		int64_t *v;
 		size_t n;
-		if (st_ckpt_versions(&l->ckpt, "offsets", &v, &n) == 0) {
+		if (st_ckpt_versions(&l->ckpt, ST_CKPT_OFFSETS, &v, &n) == 0) {
 			for (size_t i = 0; i < n && v[i] <= done; i++) {
 				json_t *o = read_offsets(l, v[i]);
 				add_pending(l, v[i], json_object_get(o,

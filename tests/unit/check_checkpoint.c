@@ -183,6 +183,56 @@ START_TEST(test_lock)
 }
 END_TEST
 
+START_TEST(test_layout)
+{
+	st_ckpt c;
+	st_buf p = ST_BUF_INIT;
+	json_t *v;
+
+	ck_assert_int_eq(st_ckpt_open(&c, tmpdir), 0);
+	ck_assert_str_eq(st_ckpt_offsets_path(&p, 12), "offsets/12");
+	ck_assert_str_eq(st_ckpt_commit_path(&p, 3), "commits/3");
+	ck_assert_str_eq(st_ckpt_progress_path(&p, 0), "progress/0");
+	ck_assert_str_eq(st_ckpt_seen_path(&p, "default"),
+	    "sources/default/seen");
+	ck_assert_str_eq(st_ckpt_state_dir(&p, "st-window", NULL),
+	    "state/st-window");
+	ck_assert_str_eq(st_ckpt_state_dir(&p, "st-window", "a"),
+	    "state/st-window.a");
+	ck_assert_str_eq(st_ckpt_state_path(&p, "state/st-window", 7),
+	    "state/st-window/7");
+	ck_assert_str_eq(st_ckpt_query_path(&p, "state/st-dedup"),
+	    "state/st-dedup/query");
+	ck_assert_int_eq(st_ckpt_last_commit(&c), -1);
+	ck_assert_int_eq(st_ckpt_last_offsets(&c), -1);
+	ck_assert(!st_ckpt_sink_announced(&c));
+	ck_assert(!st_ckpt_committed(&c, 0));
+	for (int i = 0; i < 5; i++) {
+		v = json_pack("{sisf}", "batch", i, "x", 0.1);
+		ck_assert_int_eq(st_ckpt_write_json(&c,
+		    st_ckpt_commit_path(&p, i), v), 0);
+		json_decref(v);
+	}
+	ck_assert(st_ckpt_committed(&c, 4));
+	ck_assert(!st_ckpt_committed(&c, -1));
+	ck_assert_int_eq(st_ckpt_last_commit(&c), 4);
+	ck_assert_int_eq(st_ckpt_read_json(&c, "commits/2", &v), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(v, "batch")), 2);
+	ck_assert(json_real_value(json_object_get(v, "x")) == 0.1);
+	json_decref(v);
+	ck_assert_int_eq(st_ckpt_read_json(&c, "commits/9", &v), 0);
+	ck_assert_ptr_null(v);
+	/* The one prune: everything below the limit goes. */
+	ck_assert_int_eq(st_ckpt_prune(&c, ST_CKPT_COMMITS, 3), 3);
+	ck_assert(!st_ckpt_committed(&c, 2));
+	ck_assert(st_ckpt_committed(&c, 3));
+	ck_assert_int_eq(st_ckpt_prune(&c, ST_CKPT_COMMITS, 3), 0);
+	ck_assert_int_eq(st_ckpt_prune(&c, "nowhere", 3), 0);
+	st_buf_release(&p);
+	st_ckpt_close(&c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -196,6 +246,7 @@ main(void)
 	tcase_add_test(tc, test_versions);
 	tcase_add_test(tc, test_lock);
 	tcase_add_test(tc, test_write_new);
+	tcase_add_test(tc, test_layout);
 	tcase_add_loop_test(tc, test_racing_open, 0, 20);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
