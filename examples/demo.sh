@@ -22,7 +22,7 @@ mkdir in
 BUY="sum(case when Type = 'BUY' then Amount else 0 end) AS TotalBuy"
 SELL="sum(case when Type = 'SELL' then Amount else 0 end) AS TotalSell"
 
-# The query of the lecture (seeds/004): trades in 15-minute windows with a
+# The query of the lecture: trades in 15-minute windows with a
 # 30-minute watermark, in update mode, printed batch by batch.
 query() {
 	st-read --checkpoint ck --trigger available-now --max-files-per-trigger 1 in/ |
