@@ -5,6 +5,7 @@
 #   make bench      run the benchmark suite (see bench/README)
 #   make install    install tools, man pages and completions (PREFIX, DESTDIR)
 #   make demo       run the demo pipeline of the README
+#   make demo-chart a live chart page (and its screenshot, with chromium)
 #
 # Sources are found by pattern: a new lib/**/*.c joins the library and a new
 # bin/st-*.c becomes a tool, with no edit here.
@@ -39,7 +40,7 @@ UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 # intermediates and rebuild them every time).
 .SECONDARY:
 
-.PHONY: all check unit e2e asan bench install uninstall clean demo deps lint
+.PHONY: all check unit e2e asan bench install uninstall clean demo demo-chart deps lint
 all: $(TOOLS)
 
 build/obj/%.o: %.c
@@ -92,6 +93,10 @@ bench: all
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh examples/demo.sh
+
+demo-chart: deps
+	@$(MAKE) --no-print-directory all
+	@sh examples/chart.sh st-chart
 
 lint:
 	@for m in man/*.[0-9]; do mandoc -T lint -W warning "$$m" || exit 1; done

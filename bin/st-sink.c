@@ -15,12 +15,16 @@ static const char usage_text[] =
 "       st-sink [options] --format json|csv --path dir\n"
 "       st-sink [options] --format sqlite --path file [--table name]\n"
 "       st-sink [options] --format console [--num-rows n] [--truncate n]\n"
+"       st-sink [options] --format chart --path page.html --x col --y col\n"
+"       [--series col]\n"
 "\n"
 "  -f, --format FMT        json or csv (files in --path), sqlite (a table\n"
-"                          of the database --path), console;\n"
+"                          of the database --path), console, chart (a\n"
+"                          live HTML chart in --path);\n"
 "                          default: NDJSON on standard output\n"
 "  -p, --path PATH         output directory of the json and csv formats;\n"
-"                          database file of the sqlite format\n"
+"                          database file of the sqlite format; page of\n"
+"                          the chart format\n"
 "      --table NAME        sqlite: the table (default st_output)\n"
 "      --header            csv: write a header line first (default)\n"
 "      --no-header         csv: no header line\n"
@@ -28,6 +32,9 @@ static const char usage_text[] =
 "      --truncate N        console: cut cells to N characters (default 20;\n"
 "                          0: never)\n"
 "      --raw               standard output: keep the control lines\n"
+"      --x COL             chart: the column along the x axis\n"
+"      --y COL             chart: the numeric column drawn\n"
+"      --series COL        chart: one line per value of COL\n"
 ST_COMMON_HELP;
 
 enum {
@@ -35,7 +42,10 @@ enum {
 	OPT_NO_HEADER,
 	OPT_TRUNCATE,
 	OPT_RAW,
-	OPT_TABLE
+	OPT_TABLE,
+	OPT_X,
+	OPT_Y,
+	OPT_SERIES
 };
 
 static const struct option longopts[] = {
@@ -47,6 +57,9 @@ static const struct option longopts[] = {
 	{ "truncate", required_argument, NULL, OPT_TRUNCATE },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "table", required_argument, NULL, OPT_TABLE },
+	{ "x", required_argument, NULL, OPT_X },
+	{ "y", required_argument, NULL, OPT_Y },
+	{ "series", required_argument, NULL, OPT_SERIES },
 	ST_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -68,9 +81,10 @@ main(int argc, char **argv)
 			    strcasecmp(optarg, "csv") != 0 &&
 			    strcasecmp(optarg, "sqlite") != 0 &&
 			    strcasecmp(optarg, "console") != 0 &&
+			    strcasecmp(optarg, "chart") != 0 &&
 			    strcasecmp(optarg, "stdout") != 0)
 				st_usage_error("invalid format '%s' for "
-				    "--format (json, csv, sqlite, console)",
+				    "--format (json, csv, sqlite, console, chart)",
 				    optarg);
 			o.format = optarg;
 			for (char *p = optarg; *p; p++)
@@ -98,19 +112,33 @@ main(int argc, char **argv)
 		case OPT_TABLE:
 			o.table = optarg;
 			break;
+		case OPT_X:
+			o.x = optarg;
+			break;
+		case OPT_Y:
+			o.y = optarg;
+			break;
+		case OPT_SERIES:
+			o.series = optarg;
+			break;
 		default:
 			st_usage_error("unknown option");
 		}
 	}
 	st_opt_no_operands(argc, argv);
 	int sqlite = o.format && strcmp(o.format, "sqlite") == 0;
+	int chart = o.format && strcmp(o.format, "chart") == 0;
 	int files = o.format && (strcmp(o.format, "json") == 0 ||
-	    strcmp(o.format, "csv") == 0);
+	    strcmp(o.format, "csv") == 0 || chart);
 	if ((files || sqlite) && o.path == NULL)
 		st_usage_error("--format %s needs --path %s", o.format,
-		    sqlite ? "FILE" : "DIR");
+		    sqlite || chart ? "FILE" : "DIR");
 	if (!files && !sqlite && o.path)
-		st_usage_error("--path needs --format json, csv or sqlite");
+		st_usage_error("--path needs --format json, csv, sqlite or chart");
+	if (chart && (o.x == NULL || o.y == NULL))
+		st_usage_error("--format chart needs --x COL and --y COL");
+	if (!chart && (o.x || o.y || o.series))
+		st_usage_error("--x, --y and --series need --format chart");
 	if (o.table && !sqlite)
 		st_usage_error("--table needs --format sqlite");
 	if (o.table && (*o.table == '\0' ||

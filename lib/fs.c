@@ -1,6 +1,7 @@
 /* fs.c - see fs.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -72,4 +73,46 @@ st_fsync_parent(const char *path)
 
 	(void)st_fsync_dir(dir);
 	free(dir);
+}
+
+int
+st_write_file_atomic(const char *path, const void *data, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dlen = slash ? (size_t)(slash - path + 1) : 0;
+	size_t len = strlen(path) + 16;
+	char *tmp = st_malloc(len);
+	int e = 0;
+
+	snprintf(tmp, len, "%.*s.%s.tmp", (int)dlen, path, path + dlen);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		e = errno;
+		goto out;
+	}
+	for (const char *p = data; n > 0;) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			e = errno;
+			break;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	if (e == 0 && fsync(fd) < 0)
+		e = errno;
+	if (close(fd) < 0 && e == 0)
+		e = errno;
+	if (e == 0 && rename(tmp, path) < 0)
+		e = errno;
+	if (e)
+		unlink(tmp);
+	else
+		st_fsync_parent(path);
+out:
+	free(tmp);
+	errno = e;
+	return e ? -1 : 0;
 }

@@ -5,11 +5,12 @@
 #
 # Build: gcc, make, pkg-config, jansson, libcsv, SQLite, Check.
 # Tests: jq (comparing JSON), mandoc (man page lint), bash, zsh and fish
-# (completion syntax checks), sqlite3 (reading what the SQLite sink wrote);
+# (completion syntax checks), sqlite3 (reading what the SQLite sink wrote),
+# xmllint from libxml2-utils (parsing the chart sink's XHTML);
 # python3 is not needed.
 # Benchmarks (make bench) also use miller and hyperfine when present.
 
-need="gcc make pkg-config libjansson-dev libcsv-dev libsqlite3-dev check jq mandoc sqlite3 bash zsh fish"
+need="gcc make pkg-config libjansson-dev libcsv-dev libsqlite3-dev check jq mandoc sqlite3 bash zsh fish libxml2-utils"
 [ "${1:-}" = bench ] && need="$need miller valgrind"
 
 missing=

@@ -1,6 +1,6 @@
 # fish completion for st-sink
 complete -c st-sink -f
-complete -c st-sink -s f -l format -x -a 'json csv sqlite console' -d 'output format'
+complete -c st-sink -s f -l format -x -a 'json csv sqlite console chart' -d 'output format'
 complete -c st-sink -s p -l path -r -F -d 'output directory or database file'
 complete -c st-sink -l table -x -d 'sqlite: the table written'
 complete -c st-sink -l header -d 'csv: write a header line'
@@ -15,3 +15,6 @@ complete -c st-sink -l dead-letter -r -F -d 'file for malformed lines'
 complete -c st-sink -l keep-versions -x -d 'state versions kept'
 complete -c st-sink -l help -d 'print help'
 complete -c st-sink -l version -d 'print version'
+complete -c st-sink -l x -x -d 'chart: the column along the x axis'
+complete -c st-sink -l y -x -d 'chart: the numeric column drawn'
+complete -c st-sink -l series -x -d 'chart: one line per value of the column'

@@ -147,6 +147,8 @@ make_sink(const st_sink_opts *o)
 		return st_sink_file_new(o->path, 1, o->header);
 	if (strcmp(o->format, "console") == 0)
 		return st_sink_console_new(o->num_rows, o->truncate);
+	if (strcmp(o->format, "chart") == 0)
+		return st_sink_chart_new(o->path, o->x, o->y, o->series);
 	if (strcmp(o->format, "sqlite") == 0)
 		return st_sink_sqlite_new(o->path, o->table ? o->table :
 		    "st_output");

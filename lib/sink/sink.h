@@ -133,6 +133,23 @@ st_sink *st_sink_console_new(int64_t num_rows, int64_t truncate);
  */
 st_sink *st_sink_sqlite_new(const char *path, const char *table);
 
+/*
+ * The live chart (a notebook's display() of a streaming aggregate): the
+ * result table drawn as a line chart of column y over column x, one line
+ * per value of column series (NULL: one line), into the XHTML page path
+ * with an inline SVG, rewritten atomically after every batch and reloading
+ * itself every two seconds in a browser, with no server. Columns may be
+ * dotted paths (window.start). x may be numbers, timestamps or text (then
+ * placed evenly, sorted); y must be a number (other rows are counted and
+ * skipped). Complete mode replaces the drawn table each batch; update and
+ * append rows replace the point of their series and x. The points are kept
+ * in the page itself, so that a restarted sink resumes its chart. When
+ * standard output is a terminal, a sparkline per series is redrawn there
+ * too. Returns a new sink.
+ */
+st_sink *st_sink_chart_new(const char *path, const char *x, const char *y,
+    const char *series);
+
 /* ---- st-sink (run.c) ---------------------------------------------- */
 
 typedef struct st_sink_opts {
@@ -144,6 +161,8 @@ typedef struct st_sink_opts {
 	int64_t truncate;	/* console */
 	int header;		/* csv */
 	int raw;		/* stdout: keep the control lines */
+	const char *x, *y;	/* chart: the columns drawn */
+	const char *series;	/* chart: one line per value (or NULL) */
 } st_sink_opts;
 
 /*
