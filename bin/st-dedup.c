@@ -56,7 +56,7 @@ main(int argc, char **argv)
 			o.within = 1;
 			break;
 		case OPT_DELAY:
-			o.delay = st_opt_duration("--delay", optarg);
+			o.delay = st_opt_delay("--delay", optarg);
 			break;
 		case OPT_MAX:
 			o.max_keys = st_opt_count("--max-keys", optarg);

@@ -35,7 +35,7 @@ main(int argc, char **argv)
 {
 	st_common common;
 	st_watermark_opts o = { { NULL, ST_USEC_PER_SEC }, 0, NULL, 0 };
-	int c;
+	int c, have_delay = 0;
 
 	st_common_init(&common, argv[0]);
 	opterr = 0;
@@ -45,7 +45,8 @@ main(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'd':
-			o.delay = st_opt_duration("--delay", optarg);
+			o.delay = st_opt_delay("--delay", optarg);
+			have_delay = 1;
 			break;
 		case OPT_SOURCE:
 			o.source = optarg;
@@ -66,7 +67,7 @@ main(int argc, char **argv)
 	st_opt_no_operands(argc, argv);
 	if (o.time.col == NULL)
 		st_usage_error("--time is required");
-	if (o.delay == 0)
+	if (!have_delay)
 		st_usage_error("--delay is required");
 	c = st_watermark_run(&o, &common);
 	st_evtime_release(&o.time);

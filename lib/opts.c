@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdnoreturn.h>
 #include <strings.h>
 
 #include "buf.h"
@@ -142,15 +143,55 @@ st_opt_count(const char *opt, const char *s)
 	return v;
 }
 
+/* Dies with a usage error about an interval option, the text under it
+ * and a caret at pos, as expressions do. */
+static noreturn void
+interval_error(const char *opt, const char *s, size_t pos, const char *msg)
+{
+	st_warn("invalid duration '%s' for %s: %s", s, opt, msg);
+	fprintf(stderr, "  %s\n  %*s^\n", s, (int)pos, "");
+	fprintf(stderr, "try '%s --help' for more information\n",
+	    st_progname());
+	exit(ST_EXIT_USAGE);
+}
+
+/* Parses s as an interval (time.h), months counting days_per_month days
+ * (0: refused), at least min microseconds. */
+static int64_t
+opt_interval(const char *opt, const char *s, int days_per_month,
+    int64_t min)
+{
+	st_interval iv;
+	char msg[200];
+	size_t pos;
+	int64_t us;
+
+	if (st_parse_interval(s, strlen(s), &iv, msg, sizeof msg, &pos) < 0)
+		interval_error(opt, s, pos, msg);
+	if (iv.months && !days_per_month)
+		interval_error(opt, s, 0, "months and years have no fixed "
+		    "length (Spark refuses them here too; use days)");
+	if (st_interval_usec(&iv, days_per_month, &us) < 0)
+		interval_error(opt, s, 0, "interval out of range");
+	if (us < min)
+		interval_error(opt, s, 0, min > 0 ? "must be positive" :
+		    "must not be negative");
+	return us;
+}
+
 int64_t
 st_opt_duration(const char *opt, const char *s)
 {
-	int64_t us;
+	return opt_interval(opt, s, 0, 1);
+}
 
-	if (st_parse_duration(s, &us) < 0 || us <= 0)
-		st_usage_error("invalid duration '%s' for %s "
-		    "(try '15 minutes' or 15m)", s, opt);
-	return us;
+int64_t
+st_opt_delay(const char *opt, const char *s)
+{
+	/* A month is 31 days, as Spark's EventTimeWatermark.getDelayMs
+	 * (IntervalUtils.getDuration), so that no event is dropped before
+	 * the end of any month. */
+	return opt_interval(opt, s, 31, 0);
 }
 
 int64_t

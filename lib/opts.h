@@ -4,7 +4,9 @@
  * Numbers, durations and sizes from the command line go through these
  * checked parsers; bad text is a usage error (exit 2) that quotes it:
  *
- *     st-window: invalid duration '15 minuts' for --size
+ *     st-window: invalid duration '15 minuts' for --size: unknown unit 'minuts' (did you mean 'minutes'?)
+ *       15 minuts
+ *          ^
  *
  * The common options (st_common in op.h) are parsed by st_common_option()
  * from a getopt_long loop; ST_COMMON_LONGOPTS adds them to a tool's table.
@@ -115,7 +117,12 @@ void st_opt_no_operands(int argc, char **argv);
 
 /* Checked parsers: each dies with a usage error naming the option. */
 int64_t st_opt_count(const char *opt, const char *s);	/* integer >= 0 */
-int64_t st_opt_duration(const char *opt, const char *s);	/* usec > 0 */
+/* An interval without months (windows, slides, gaps, polls): usec > 0.
+ * Every spelling of st_parse_interval() (time.h). */
+int64_t st_opt_duration(const char *opt, const char *s);
+/* A watermark delay: usec >= 0 ("0 seconds" is a delay), a month counting
+ * 31 days as in Spark ("2 years 5 months"). */
+int64_t st_opt_delay(const char *opt, const char *s);
 int64_t st_opt_size(const char *opt, const char *s);	/* bytes: 10k, 5MB */
 
 /* Splits a comma-separated list ("a, b,c") into a new NULL-terminated

@@ -27,12 +27,50 @@
 #define ST_TIME_NONE INT64_MIN
 
 /*
- * Parses a duration: a number followed by a unit, optionally repeated
- * ("1 hour 30 minutes"). Units: us/usec/microsecond(s), ms/msec/
- * millisecond(s), s/sec/second(s), m/min/minute(s), h/hour(s), d/day(s),
- * w/week(s); "15m", "15 minutes", "15 minute", "1.5h" are all accepted, and
- * so is an "INTERVAL '15' MINUTE" style prefix-free form "'15' minute".
- * Case-insensitive. Returns 0 and sets *usec, or -1 on bad text.
+ * An interval as Spark's CalendarInterval: months, days and microseconds,
+ * kept apart because a month has no fixed length.
+ */
+typedef struct st_interval {
+	int64_t months;
+	int64_t days;
+	int64_t usec;
+} st_interval;
+
+/*
+ * Parses an interval in every spelling Spark accepts for a watermark
+ * delay, a window duration or an INTERVAL literal (IntervalUtils), plus
+ * st's short units:
+ *
+ *     10 seconds   1 hour 30 minutes   2 years 5 months   0 seconds
+ *     interval 10 seconds   '15' minute   INTERVAL '1 day 2 hours'
+ *     '3:30' minute to second   '1-2' year to month
+ *     '1 10:00:00' day to second   -1 day   15m   1.5h   500ms
+ *
+ * Units (case-insensitive, singular or plural): year, month, week, day,
+ * hour, minute, second, millisecond, microsecond, and us/usec, ms/msec,
+ * s/sec, m/min, h/hr, d, w. A value may carry a sign, may be quoted, and
+ * may have a fraction (not for months and years). The ANSI form 'text'
+ * FROM TO takes YEAR TO MONTH, DAY/HOUR/MINUTE TO HOUR/MINUTE/SECOND.
+ * s[0..n) need not be NUL-terminated. Returns 0 and fills *iv, or -1 with
+ * a message in err (may be NULL) and *errpos (may be NULL) the 0-based
+ * byte offset of the problem.
+ */
+int st_parse_interval(const char *s, size_t n, st_interval *iv, char *err,
+    size_t errlen, size_t *errpos);
+
+/*
+ * The length of an interval in microseconds, a month counting
+ * days_per_month days (31 for watermark delays, as Spark's
+ * IntervalUtils.getDuration; 0 where months are refused). Returns 0, or
+ * -1 on overflow.
+ */
+int st_interval_usec(const st_interval *iv, int days_per_month,
+    int64_t *usec);
+
+/*
+ * Parses a non-negative duration without months or years (see
+ * st_parse_interval for the spellings). Returns 0 and sets *usec, or -1
+ * on bad text.
  */
 int st_parse_duration(const char *s, int64_t *usec);
 

@@ -1031,8 +1031,13 @@ st_value_cast(st_arena *a, const st_value *in, const st_type *t,
 			*out = *in;
 			return 0;
 		case ST_V_STRING: {
-			char *s = st_arena_strndup(a, in->u.s.p, in->u.s.n);
-			if (st_parse_duration(s, &iv) < 0)
+			/* Spark's spellings ('1 day', '-10 seconds',
+			 * 'interval 2 hours'); a year-month interval has no
+			 * value here and casts to NULL. */
+			st_interval ci;
+			if (st_parse_interval(in->u.s.p, in->u.s.n, &ci, NULL,
+			    0, NULL) < 0 || ci.months ||
+			    st_interval_usec(&ci, 0, &iv) < 0)
 				break;
 			*out = st_v_interval(iv);
 			return 0;

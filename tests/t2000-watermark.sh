@@ -113,7 +113,7 @@ test_expect_success 'usage errors exit 2 and say why' '
 	echo "st-watermark: --time is required" >expect &&
 	head -n 1 err >actual && test_cmp expect actual &&
 	test_expect_code 2 st-watermark -t t -d "15 minuts" </dev/null 2>err &&
-	echo "st-watermark: invalid duration '"'"'15 minuts'"'"' for --delay (try '"'"'15 minutes'"'"' or 15m)" >expect &&
+	echo "st-watermark: invalid duration '"'"'15 minuts'"'"' for --delay: unknown unit '"'"'minuts'"'"' (did you mean '"'"'minutes'"'"'?)" >expect &&
 	head -n 1 err >actual && test_cmp expect actual &&
 	test_expect_code 2 st-watermark -t t -d 1m --policy avg </dev/null 2>err &&
 	grep "invalid policy .avg." err &&

@@ -311,70 +311,75 @@ is_unit(P *p)
 	return 0;
 }
 
-/* interval -> INTERVAL { ['-'] ( NUM | STR ) [ unit ] }
- * (INTERVAL already consumed) */
+/*
+ * interval -> INTERVAL part { part }
+ * part     -> [ '-' | '+' ] ( NUM | STR ) [ unit [ TO unit ] ]
+ * (INTERVAL already consumed.) The text of the parts goes to
+ * st_parse_interval (time.h), which knows Spark's spellings: INTERVAL 1
+ * HOUR 30 MINUTES, INTERVAL '15' MINUTE, INTERVAL '1 day 2 hours',
+ * INTERVAL '3:30' MINUTE TO SECOND, INTERVAL '1 10:00:00' DAY TO SECOND.
+ * A value is a day-time interval in microseconds: year-month intervals
+ * are refused.
+ */
 static node *
 interval(P *p)
 {
 	size_t pos = p->prev.pos;
-	st_buf b = ST_BUF_INIT;
 	node *n = mk(p, N_LIT, pos);
+	size_t start = p->cur.pos, end = start;
 	int parts = 0;
-	while (p->cur.t == T_NUM || p->cur.t == T_STR ||
-	    lx_isop(p, O_MINUS)) {
-		if (lx_isop(p, O_MINUS)) {
-			st_buf_putc(&b, '-');
+
+	for (;;) {
+		if (lx_isop(p, O_MINUS) || lx_isop(p, O_PLUS)) {
+			/* A sign belongs to the interval only before a
+			 * value: INTERVAL 1 DAY - x is a subtraction. */
+			P save = *p;
 			lx_next(p);
-			continue;
+			if (p->cur.t != T_NUM && p->cur.t != T_STR) {
+				*p = save;
+				break;
+			}
 		}
-		if (p->cur.t == T_NUM)
-			st_buf_add(&b, p->s + p->cur.pos, p->cur.len);
-		else
-			st_buf_add(&b, p->cur.str, p->cur.slen);
+		if (p->cur.t != T_NUM && p->cur.t != T_STR)
+			break;
 		lx_next(p);
 		parts++;
 		if (is_unit(p)) {
-			st_buf_putc(&b, ' ');
-			st_buf_add(&b, p->s + p->cur.pos, p->cur.len);
-			if (strncasecmp(p->s + p->cur.pos, "MONTH", 5) == 0 ||
-			    strncasecmp(p->s + p->cur.pos, "YEAR", 4) == 0) {
-				lx_err(p, p->cur.pos, "year-month intervals are "
-				    "not supported (use days)");
-				st_buf_release(&b);
-				return n;
-			}
 			lx_next(p);
+			if (p->cur.t == T_ID && p->cur.len == 2 &&
+			    strncasecmp(p->s + p->cur.pos, "TO", 2) == 0) {
+				lx_next(p);
+				if (p->cur.t == T_ID)
+					lx_next(p);
+			}
 		}
-		st_buf_putc(&b, ' ');
+		end = p->prev.pos + p->prev.len;
 	}
 	if (!parts) {
 		lx_err(p, p->cur.pos, "expected a number or a string after "
 		    "INTERVAL, found %s", lx_show(p, &p->cur));
-		st_buf_release(&b);
 		return n;
 	}
+	st_interval iv;
+	char msg[200];
+	size_t epos;
 	int64_t us;
-	if (st_parse_duration(b.data, &us) < 0) {
-		/* A leading '-' makes a negative interval. */
-		const char *t = b.data;
-		int neg = 0;
-		while (*t == '-' || *t == ' ') {
-			neg ^= *t == '-';
-			t++;
-		}
-		if (st_parse_duration(t, &us) < 0) {
-			while (b.len && b.data[b.len - 1] == ' ')
-				b.data[--b.len] = '\0';
-			lx_err(p, pos, "invalid interval '%s'", b.data);
-			st_buf_release(&b);
-			return n;
-		}
-		if (neg)
-			us = -us;
+	if (st_parse_interval(p->s + start, end - start, &iv, msg,
+	    sizeof msg, &epos) < 0) {
+		lx_err(p, start + epos, "invalid interval: %s", msg);
+		return n;
 	}
-	st_buf_release(&b);
+	if (iv.months) {
+		lx_err(p, start, "year-month intervals are not supported in "
+		    "expressions (use days)");
+		return n;
+	}
+	if (st_interval_usec(&iv, 0, &us) < 0) {
+		lx_err(p, start, "interval out of range");
+		return n;
+	}
 	n->lit = st_v_interval(us);
-	n->end = p->prev.pos + p->prev.len;
+	n->end = end;
 	return n;
 }
 

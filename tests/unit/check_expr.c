@@ -188,9 +188,18 @@ static const struct { const char *in; size_t col; const char *msg; }
 	    "input" },
 	{ "INTERVAL", 9, "expected a number or a string after INTERVAL, "
 	    "found end of input" },
-	{ "INTERVAL 1 MONTH", 12, "year-month intervals are not supported "
-	    "(use days)" },
-	{ "INTERVAL 'soon'", 1, "invalid interval 'soon'" },
+	{ "INTERVAL 1 MONTH", 10, "year-month intervals are not supported "
+	    "in expressions (use days)" },
+	{ "INTERVAL '1-2' YEAR TO MONTH", 10, "year-month intervals are not "
+	    "supported in expressions (use days)" },
+	{ "INTERVAL 'soon'", 11, "invalid interval: expected a number, found "
+	    "'soon'" },
+	{ "INTERVAL '3:60' MINUTE TO SECOND", 13, "invalid interval: SECOND "
+	    "60 outside range [0, 59] in '3:60'" },
+	{ "INTERVAL '3:30' MINUTES TO SECOND", 17, "invalid interval: expected "
+	    "YEAR, DAY, HOUR or MINUTE before TO, found 'MINUTES'" },
+	{ "INTERVAL '1 10' HOUR TO SECOND", 12, "invalid interval: '1 10' does "
+	    "not match HOUR TO SECOND ('[+|-]h:m:s.n')" },
 	{ "TIMESTAMP 'noon'", 11, "invalid TIMESTAMP literal 'noon'" },
 	{ "*", 1, "'*' is only allowed as a select item or in count(*) and "
 	    "struct(*)" },

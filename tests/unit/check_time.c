@@ -33,7 +33,58 @@ static const struct {
 	{ "-5 s", -1 },
 	{ "5 s x", -1 },
 	{ "'15 minute", -1 },
+	/* Spark's spellings (IntervalUtils.stringToInterval and the SQL
+	 * interval literal; ExpressionParserSuite "intervals"). */
+	{ "0 seconds", 0 },
+	{ "interval 10 seconds", 10 * ST_USEC_PER_SEC },
+	{ "INTERVAL '10' SECONDS", 10 * ST_USEC_PER_SEC },
+	{ "'1 day 2 hours'", 26 * ST_USEC_PER_HOUR },
+	{ "interval '3:30' minute to second", 210 * ST_USEC_PER_SEC },
+	{ "interval '1 10:00:00' day to second", 34 * ST_USEC_PER_HOUR },
+	{ "'1 10:00:00.5' day to second", 34 * ST_USEC_PER_HOUR + 500000 },
+	{ "'10:30' hour to minute", 630 * ST_USEC_PER_MIN },
+	{ "'2 3' day to hour", 51 * ST_USEC_PER_HOUR },
+	{ "1 day -1 hour", 23 * ST_USEC_PER_HOUR },
+	{ "2 years 5 months", -1 },	/* months: st_parse_interval only */
+	{ "interval", -1 },
+	{ "10 seconds and", -1 },
+	{ "'3:60' minute to second", -1 },
+	{ "'3:30' second to minute", -1 },
+	{ "'1-2' year to month", -1 },
 };
+
+/* Year-month intervals and the 31-day month of watermark delays
+ * (EventTimeWatermarkSuite "delay in months and years handled
+ * correctly"; IntervalUtils.getDuration). */
+START_TEST(test_interval_months)
+{
+	st_interval iv;
+	char err[200];
+	size_t pos;
+	int64_t us;
+
+	ck_assert_int_eq(st_parse_interval("2 years 5 months", 16, &iv, err,
+	    sizeof err, &pos), 0);
+	ck_assert_int_eq(iv.months, 29);
+	ck_assert_int_eq(st_interval_usec(&iv, 31, &us), 0);
+	ck_assert_int_eq(us, 29 * 31 * ST_USEC_PER_DAY);
+	ck_assert_int_eq(st_parse_interval("INTERVAL '1-2' YEAR TO MONTH", 28,
+	    &iv, err, sizeof err, &pos), 0);
+	ck_assert_int_eq(iv.months, 14);
+	ck_assert_int_eq(st_parse_interval("-'1-2' year to month", 20, &iv,
+	    err, sizeof err, &pos), 0);
+	ck_assert_int_eq(iv.months, -14);
+	ck_assert_int_eq(st_parse_interval("'1-12' year to month", 20, &iv,
+	    err, sizeof err, &pos), -1);
+	ck_assert_str_eq(err, "MONTH 12 outside range [0, 11] in '1-12'");
+	ck_assert_int_eq(pos, 3);
+	ck_assert_int_eq(st_parse_interval("15 minuts", 9, &iv, err,
+	    sizeof err, &pos), -1);
+	ck_assert_str_eq(err, "unknown unit 'minuts' (did you mean "
+	    "'minutes'?)");
+	ck_assert_int_eq(pos, 3);
+}
+END_TEST
 
 START_TEST(test_duration)
 {
@@ -145,6 +196,7 @@ main(void)
 	tcase_add_loop_test(tc, test_duration, 0,
 	    sizeof durations / sizeof durations[0]);
 	tcase_add_test(tc, test_format_duration);
+	tcase_add_test(tc, test_interval_months);
 	tcase_add_loop_test(tc, test_timestamp, 0,
 	    sizeof stamps / sizeof stamps[0]);
 	tcase_add_test(tc, test_civil_roundtrip);
