@@ -831,8 +831,115 @@ floor_ceil(st_eval *ev, st_value *v, st_value *out, int up)
 	*out = fabs(d) < 9.2e18 ? st_v_bigint((int64_t)d) : st_v_null();
 }
 
-IMPL(f_floor) { UNUSED; floor_ceil(ev, &args[0], out, 0); }
-IMPL(f_ceil) { UNUSED; floor_ceil(ev, &args[0], out, 1); }
+/* v as a decimal: *m unscaled, *s its scale. A DOUBLE goes through its
+ * shortest decimal text, as Spark casts it to DECIMAL before rounding.
+ * Returns 0, or -1 when v is no number or does not fit 18 digits. */
+static int
+as_decimal(st_eval *ev, st_value *v, int64_t *m, int *s)
+{
+	if (v->type == ST_V_STRING)
+		eval_cast(ev, v, ST_V_DOUBLE, v);
+	switch (v->type) {
+	case ST_V_INT:
+	case ST_V_BIGINT:
+		*m = v->u.i;
+		*s = 0;
+		return 0;
+	case ST_V_DECIMAL:
+		*m = v->u.i;
+		*s = v->scale;
+		return 0;
+	case ST_V_DOUBLE: {
+		if (!isfinite(v->u.d))
+			return -1;
+		st_buf b = ST_BUF_INIT;
+		st_buf_put_double(&b, v->u.d);
+		int rc = -1, neg = 0, scale = -1, digits = 0;
+		int64_t acc = 0;
+		for (size_t i = 0; i < b.len; i++) {
+			char c = b.data[i];
+			if (c == '-' && i == 0) {
+				neg = 1;
+			} else if (c == '.' && scale < 0) {
+				scale = 0;
+			} else if (c >= '0' && c <= '9') {
+				if (++digits > 18)
+					goto done;
+				acc = acc * 10 + (c - '0');
+				if (scale >= 0)
+					scale++;
+			} else {
+				goto done;	/* 1e+20: too big for 18 digits */
+			}
+		}
+		*m = neg ? -acc : acc;
+		*s = scale < 0 ? 0 : scale;
+		rc = 0;
+done:
+		st_buf_release(&b);
+		return rc;
+	}
+	default:
+		return -1;
+	}
+}
+
+/* floor(x, d) and ceil(x, d): Spark's RoundFloor and RoundCeil, a
+ * DECIMAL rounded down (up) to d decimals; d < 0 rounds to tens,
+ * hundreds: ceil(3.1411, 3) is 3.142, ceil(3.1411, -3) is 1000,
+ * floor(3.1411, -3) is 0. */
+static void
+floor_ceil_scale(st_eval *ev, st_value *v, st_value *dv, st_value *out,
+    int up)
+{
+	int64_t d, m;
+	int s;
+	*out = st_v_null();
+	if (!iarg(ev, dv, &d) || as_decimal(ev, v, &m, &s) < 0)
+		return;
+	if (d >= s) {
+		*out = st_v_decimal(m, 18, s);
+		return;
+	}
+	int64_t k = s - d;	/* digits to drop */
+	int64_t q;
+	if (k > 18) {
+		q = up && m > 0 ? 1 : !up && m < 0 ? -1 : 0;
+	} else {
+		int64_t r = m % p10[k];
+		q = m / p10[k];
+		if (up && r > 0)
+			q++;
+		if (!up && r < 0)
+			q--;
+	}
+	if (d >= 0) {
+		*out = st_v_decimal(q, 18, (int)d);
+		return;
+	}
+	if (-d > 18 || (q && (q > INT64_MAX / p10[-d] ||
+	    q < INT64_MIN / p10[-d])))
+		return;
+	*out = st_v_decimal(q * p10[-d], 18, 0);
+}
+
+IMPL(f_floor)
+{
+	UNUSED;
+	if (nargs > 1)
+		floor_ceil_scale(ev, &args[0], &args[1], out, 0);
+	else
+		floor_ceil(ev, &args[0], out, 0);
+}
+
+IMPL(f_ceil)
+{
+	UNUSED;
+	if (nargs > 1)
+		floor_ceil_scale(ev, &args[0], &args[1], out, 1);
+	else
+		floor_ceil(ev, &args[0], out, 1);
+}
 
 static void
 math1(st_eval *ev, st_value *v, st_value *out, double (*fn)(double),
@@ -1637,8 +1744,8 @@ static const st_func funcs[] = {
 	{ "bigint", 1, 1, 0, f_castfn, prep_castfn },
 	{ "boolean", 1, 1, 0, f_castfn, prep_castfn },
 	{ "cardinality", 1, 1, 0, f_size, NULL },
-	{ "ceil", 1, 1, 0, f_ceil, NULL },
-	{ "ceiling", 1, 1, 0, f_ceil, NULL },
+	{ "ceil", 1, 2, 0, f_ceil, NULL },
+	{ "ceiling", 1, 2, 0, f_ceil, NULL },
 	{ "char_length", 1, 1, 0, f_length, NULL },
 	{ "coalesce", 1, N, F_LAZY, f_coalesce, NULL },
 	{ "concat", 0, N, 0, f_concat, NULL },
@@ -1664,7 +1771,7 @@ static const st_func funcs[] = {
 	{ "explode", 1, 1, F_GEN, f_explode, NULL },
 	{ "explode_outer", 1, 1, F_GEN | F_OUTER, f_explode, NULL },
 	{ "float", 1, 1, 0, f_castfn, prep_castfn },
-	{ "floor", 1, 1, 0, f_floor, NULL },
+	{ "floor", 1, 2, 0, f_floor, NULL },
 	{ "from_csv", 2, 2, 0, f_from_csv, prep_schema },
 	{ "from_json", 2, 2, 0, f_from_json, prep_schema },
 	{ "from_unixtime", 1, 2, 0, f_from_unixtime, prep_fmt },

@@ -582,6 +582,46 @@ fail:
 	return NULL;
 }
 
+/*
+ * likecall -> ( LIKE | ILIKE | RLIKE | REGEXP | REGEXP_LIKE )
+ *             '(' expr ',' expr [ ',' STR ] ')'
+ * The function forms of the operators, as Spark's like(str, pattern[,
+ * escape]), ilike(...), rlike(str, regexp), regexp(...), regexp_like(...)
+ * (name already read, at '('). op: 0 like, 1 ilike, 2 rlike.
+ */
+static node *
+like_call(P *p, const tok *name, int op)
+{
+	tok open = p->cur;
+	node *v[2];
+	lx_next(p);	/* ( */
+	for (int i = 0; i < 2; i++) {
+		if (i && !expect_op(p, O_COMMA, ",", NULL))
+			return NULL;
+		if (!(v[i] = expect_expr(p, 0)))
+			return NULL;
+	}
+	node *n = mk(p, N_LIKE, name->pos);
+	setargs(p, n, v, 2);
+	n->op = (uint8_t)op;
+	n->esc = '\\';
+	if (op != 2 && lx_accept_op(p, O_COMMA)) {
+		if (p->cur.t != T_STR || p->cur.slen != 1) {
+			lx_err(p, p->cur.pos, "expected a one-character string "
+			    "as the escape of %.*s(), found %s",
+			    (int)name->len, p->s + name->pos,
+			    lx_show(p, &p->cur));
+			return NULL;
+		}
+		n->esc = p->cur.str[0];
+		lx_next(p);
+	}
+	if (!expect_op(p, O_RP, ")", &open))
+		return NULL;
+	n->end = p->prev.pos + p->prev.len;
+	return n;
+}
+
 /* column -> QID   (a `quoted name`) */
 static node *
 column(P *p)
@@ -604,7 +644,7 @@ column(P *p)
  * primary -> simple { '.' name | '[' expr ']' }
  * simple  -> number | string | column | name | '(' expr ')'
  *          | NULL | TRUE | FALSE | TIMESTAMP STR | DATE STR
- *          | interval | cast | case | call
+ *          | interval | cast | case | call | likecall
  *          | CURRENT_TIMESTAMP | CURRENT_DATE
  */
 static node *
@@ -692,6 +732,11 @@ primary(P *p)
 				}
 				break;
 			}
+			if (lx_isop(p, O_LP) && t.len == 11 &&
+			    strncasecmp(p->s + t.pos, "regexp_like", 11) == 0) {
+				n = like_call(p, &t, 2);
+				break;
+			}
 			if (lx_isop(p, O_LP)) {
 				n = call(p, &t);
 				break;
@@ -717,6 +762,21 @@ primary(P *p)
 			n->end = t.pos + t.len;
 			break;
 		}
+		case K_LIKE:
+		case K_ILIKE:
+		case K_RLIKE:
+		case K_REGEXP: {
+			/* like(a, b) and friends: the operator as a call. */
+			P save = *p;
+			lx_next(p);
+			if (lx_isop(p, O_LP)) {
+				n = like_call(p, &t, t.kw == K_LIKE ? 0 :
+				    t.kw == K_ILIKE ? 1 : 2);
+				break;
+			}
+			*p = save;
+		}
+		/* FALLTHROUGH */
 		default:
 			lx_err(p, t.pos, p->prev.len ? "expected an expression "
 			    "after '%s', found %s" :
