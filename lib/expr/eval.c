@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "column.h"
 #include "suggest.h"
 #include "err.h"
 #include "internal.h"
@@ -82,17 +83,7 @@ eval_now(st_eval *ev)
 static const st_field *
 record_field(st_eval *ev, const char *name, size_t len)
 {
-	st_record *r = ev->record;
-	const st_field *f = st_record_get(r, name, len);
-	if (f || st_record_scan(r) < 0)
-		return f;
-	for (uint32_t i = 0; i < r->fields.n; i++) {
-		const st_field *g = &r->fields.v[i];
-		if (!g->kesc && g->klen == len &&
-		    strncasecmp(g->key, name, len) == 0)
-			return st_record_get(r, g->key, g->klen);
-	}
-	return NULL;
+	return st_record_column(ev->record, name, len);
 }
 
 /* A member of a raw JSON object, exact then case-insensitive. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "column.h"
 #include "err.h"
 #include "join/cond.h"
 #include "join/key.h"
@@ -132,20 +133,18 @@ st_jcond_release(st_jcond *c)
 	memset(c, 0, sizeof *c);
 }
 
-/* The last field named name of a scanned object, or NULL. */
+/* The field named name of a scanned object, resolved as every column
+ * (column.h: exact, else ignoring case; an ambiguity is fatal), or NULL. */
 static const st_field *
 lookup(const st_fields *f, const char *name)
 {
 	size_t len = strlen(name);
+	const st_field *a, *b;
+	const st_field *x = st_fields_column(f, name, len, &a, &b);
 
-	for (uint32_t j = f->n; j-- > 0;) {
-		const st_field *x = &f->v[j];
-		/* A key without escapes is its name: compare in place. */
-		if (x->kesc ? st_json_key_eq(x, name, len) : x->klen == len &&
-		    memcmp(x->key, name, len) == 0)
-			return x;
-	}
-	return NULL;
+	if (a)
+		st_column_ambiguous(name, len, a, b, 0);
+	return x;
 }
 
 void

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "column.h"
 #include "join/key.h"
 
 int
@@ -112,13 +113,13 @@ st_jkey_from_fields(st_arena *a, const st_fields *f, char *const *names,
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(names[i]);
 		out[i] = st_v_null();
-		/* The last duplicate wins, as st_record_get() decides. */
-		for (uint32_t j = f->n; j-- > 0;) {
-			if (st_json_key_eq(&f->v[j], names[i], len)) {
-				if (st_value_from_field(a, &f->v[j], &out[i]) < 0)
-					out[i] = st_v_null();
-				break;
-			}
-		}
+		/* Spark's resolution (column.h): exact, else ignoring
+		 * case; the last duplicate wins, as st_record_get(). */
+		const st_field *c1, *c2;
+		const st_field *g = st_fields_column(f, names[i], len, &c1, &c2);
+		if (c1)
+			st_column_ambiguous(names[i], len, c1, c2, 0);
+		if (g && st_value_from_field(a, g, &out[i]) < 0)
+			out[i] = st_v_null();
 	}
 }

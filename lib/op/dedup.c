@@ -1,7 +1,9 @@
 /* dedup.c - st-dedup; see dedup.h. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "column.h"
 #include "err.h"
 #include "op/dedup.h"
 #include "op/late.h"
@@ -24,6 +26,7 @@ typedef struct dedup {
 	int64_t wm, delay, swept_wm;
 	uint64_t m_new, m_removed, m_dups, m_limit;
 	int warned_limit;
+	st_colcheck cc;		/* --keys columns seen */
 } dedup;
 
 static void
@@ -121,9 +124,14 @@ dd_record(st_op *op, st_ctx *ctx, st_record *r)
 			st_key_add(&d->key, &r->fields.v[i]);
 		}
 	} else {
-		for (size_t i = 0; i < d->nkeys; i++)
-			st_key_add(&d->key, st_record_get(r, o->keys[i],
-			    strlen(o->keys[i])));
+		st_colcheck_row(&d->cc, r);
+		for (size_t i = 0; i < d->nkeys; i++) {
+			const st_field *f = st_record_column(r, o->keys[i],
+			    strlen(o->keys[i]));
+			if (f)
+				st_colcheck_found(&d->cc, i);
+			st_key_add(&d->key, f);
+		}
 	}
 	st_entry *e = st_table_upsert(&d->t, d->key.data, d->key.len,
 	    &created);
@@ -149,6 +157,7 @@ dd_end(st_op *op, st_ctx *ctx, st_batch *b)
 
 	(void)ctx;
 	(void)b;
+	st_colcheck_end(&d->cc);
 	if (d->o->time.col && d->wm != ST_TIME_NONE && d->wm > d->swept_wm) {
 		st_table_sweep(&d->t, keep_unexpired, NULL, d);
 		d->swept_wm = d->wm;
@@ -270,6 +279,10 @@ dd_metrics(st_op *op, json_t *obj)
 	if (d->o->max_keys)
 		json_object_set_new(obj, "stateRowsEvictedByLimit",
 		    json_integer(d->m_limit));
+	if (d->cc.missing)
+		json_object_set_new(obj, "numMissingColumns",
+		    json_integer((json_int_t)d->cc.missing));
+	d->cc.missing = 0;	/* reported once per batch */
 }
 
 void
@@ -283,7 +296,7 @@ st_dedup_check(st_dedup_opts *o)
 	if (o->time.col && !o->within) {
 		int found = 0;
 		for (size_t i = 0; o->keys && o->keys[i]; i++)
-			found |= strcmp(o->keys[i], o->time.col) == 0;
+			found |= strcasecmp(o->keys[i], o->time.col) == 0;
 		if (!found)
 			st_usage_error("the event time column '%s' must be "
 			    "one of --keys (dropDuplicates forgets a key when "
@@ -303,6 +316,8 @@ st_dedup_run(const st_dedup_opts *o, st_common *common)
 	for (d.nkeys = 0; o->keys && o->keys[d.nkeys]; d.nkeys++)
 		;
 	st_table_init(&d.t, sizeof(int64_t));
+	st_colcheck_init(&d.cc, "--keys", (const char *const *)o->keys,
+	    d.nkeys);
 	st_late_open(&d.late, o->late_output);
 	st_op op = {
 		.name = "st-dedup",
@@ -320,5 +335,6 @@ st_dedup_run(const st_dedup_opts *o, st_common *common)
 	st_table_release(&d.t, NULL, NULL);
 	st_buf_release(&d.key);
 	st_buf_release(&d.out);
+	st_colcheck_release(&d.cc);
 	return rc;
 }

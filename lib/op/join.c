@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "err.h"
 #include "join/cols.h"
@@ -13,6 +14,7 @@
 #include "join/table.h"
 #include "op/join.h"
 #include "op/late.h"
+#include "suggest.h"
 #include "time.h"
 
 enum { L = 0, R = 1 };
@@ -284,6 +286,34 @@ static_columns(join *j)
 		    j->table.cols.lens[i]);
 }
 
+/* A static table without a join column can never match: as Spark's
+ * UNRESOLVED_COLUMN, an error naming the column with the nearest one. The
+ * names resolve as everywhere (column.h). */
+static void
+static_check_keys(join *j)
+{
+	const st_jcols *c = &j->table.cols;
+	if (j->table.rows.count == 0)
+		return;
+	for (size_t i = 0; i < j->cond.nkeys; i++) {
+		const char *k = j->cond.keys[R][i];
+		int found = 0;
+		for (size_t n = 0; n < c->n && !found; n++)
+			found = c->lens[n] == strlen(k) &&
+			    strncasecmp(c->names[n], k, c->lens[n]) == 0;
+		if (found)
+			continue;
+		const char *sug = st_suggest(k, strlen(k),
+		    (const char *const *)c->names, c->n);
+		if (sug)
+			st_die(ST_EXIT_DATA, "--static '%s' has no column '%s' "
+			    "to join on (did you mean '%s'?)",
+			    j->o->static_spec, k, sug);
+		st_die(ST_EXIT_DATA, "--static '%s' has no column '%s' to join "
+		    "on", j->o->static_spec, k);
+	}
+}
+
 static int
 static_begin(st_op *op, st_ctx *ctx, st_batch *b)
 {
@@ -293,8 +323,10 @@ static_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	(void)ctx, (void)b;
 	if (st_jtable_refresh(&j->table, &reloaded) < 0)
 		return -1;
-	if (reloaded)
+	if (reloaded) {
 		static_columns(j);
+		static_check_keys(j);
+	}
 	return 0;
 }
 
@@ -846,6 +878,7 @@ st_join_run(const st_join_opts *o, const st_common *common)
 			goto out;
 		}
 		static_columns(&j);
+		static_check_keys(&j);
 		op.begin = static_begin;
 		op.record = static_record;
 		op.metrics = static_metrics;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "column.h"
 #include "err.h"
 #include "op/running.h"
 #include "state/agg.h"
@@ -56,7 +57,7 @@ run_record(st_op *op, st_ctx *ctx, st_record *r)
 
 	st_buf_reset(&s->key);
 	for (size_t i = 0; i < s->nby; i++)
-		st_key_add(&s->key, st_record_get(r, s->o->by[i],
+		st_key_add(&s->key, st_record_column(r, s->o->by[i],
 		    strlen(s->o->by[i])));
 	st_entry *e = st_table_upsert(&s->t, s->key.data, s->key.len,
 	    &created);

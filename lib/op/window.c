@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "column.h"
 #include "err.h"
 #include "op/late.h"
 #include "op/window.h"
@@ -95,6 +96,7 @@ typedef struct win {
 	/* per-batch metrics */
 	uint64_t m_updated, m_removed, m_no_time;
 	int warned_no_time;
+	st_colcheck cc;		/* --by/--cube/--rollup columns seen */
 	uint64_t nsess;		/* sessions in state */
 } win;
 
@@ -284,14 +286,15 @@ win_record(st_op *op, st_ctx *ctx, st_record *r)
 		w->m_no_time++;
 		if (!w->warned_no_time) {
 			w->warned_no_time = 1;
-			st_warn("%s:%llu: no event time in '%s'; records "
-			    "without one are skipped", ctx->input_name,
-			    (unsigned long long)r->lineno, o->time.col);
+			st_evtime_warn_missing(&o->time, r, ctx->input_name);
 		}
 		return 0;
 	}
+	st_colcheck_row(&w->cc, r);
 	for (size_t i = 0; i < w->nby; i++)
-		w->kf[i] = st_record_get(r, o->by[i], strlen(o->by[i]));
+		if ((w->kf[i] = st_record_column(r, o->by[i],
+		    strlen(o->by[i]))))
+			st_colcheck_found(&w->cc, i);
 	st_aggs_eval(&w->aggs, r, w->vals);
 
 	int used = 0;
@@ -614,6 +617,7 @@ win_end(st_op *op, st_ctx *ctx, st_batch *b)
 	win *w = op->self;
 
 	(void)b;
+	st_colcheck_end(&w->cc);
 	for (size_t i = 0; i < w->nupdated; i++) {
 		st_entry *e = w->updated[i];
 		if (w->o->gap) {
@@ -895,6 +899,10 @@ win_metrics(st_op *op, json_t *obj)
 	if (w->m_no_time)
 		json_object_set_new(obj, "numRowsWithoutEventTime",
 		    json_integer(w->m_no_time));
+	if (w->cc.missing)
+		json_object_set_new(obj, "numMissingColumns",
+		    json_integer((json_int_t)w->cc.missing));
+	w->cc.missing = 0;	/* reported once per batch */
 }
 
 void
@@ -959,6 +967,9 @@ st_window_run(const st_window_opts *o, st_common *common)
 	w.nkey = w.nby + (o->grouping != ST_GROUP_BY);
 	make_sets(&w);
 	w.kf = st_calloc(w.nby ? w.nby : 1, sizeof *w.kf);
+	st_colcheck_init(&w.cc, o->grouping == ST_GROUP_CUBE ? "--cube" :
+	    o->grouping == ST_GROUP_ROLLUP ? "--rollup" : "--by",
+	    (const char *const *)o->by, w.nby);
 	for (size_t i = 0; i < w.aggs.n; i++) {
 		st_agg_fn fn = w.aggs.v[i].fn;
 		if (fn == ST_AGG_MIN || fn == ST_AGG_MAX || fn == ST_AGG_FIRST ||
@@ -1009,6 +1020,7 @@ st_window_run(const st_window_opts *o, st_common *common)
 	free(w.rows);
 	free(w.sets);
 	free(w.kf);
+	st_colcheck_release(&w.cc);
 	free(keys);
 	free(err);
 	return rc;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "column.h"
 #include "err.h"
 #include "fs.h"
 #include "sink.h"
@@ -151,7 +152,7 @@ csv_write(file_sink *fs, st_record *r)
 	for (size_t i = 0; i < fs->ncols; i++) {
 		if (i)
 			st_buf_putc(&line, ',');
-		const st_field *f = st_record_get(r, fs->cols[i],
+		const st_field *f = st_record_column(r, fs->cols[i],
 		    strlen(fs->cols[i]));
 		if (f == NULL || f->type == ST_J_NULL)
 			continue;

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "column.h"
 #include "err.h"
 #include "expr/expr.h"
 #include "state/evtime.h"
+#include "suggest.h"
 #include "time.h"
 
 void
@@ -126,7 +128,7 @@ st_evtime_get(const st_evtime *t, st_record *r, int64_t *us)
 	if (t->x)
 		return eval_time(t, r, us);
 
-	const st_field *f = st_record_get(r, t->col, strlen(t->col));
+	const st_field *f = st_record_column(r, t->col, strlen(t->col));
 	int64_t iv;
 	double dv;
 
@@ -145,4 +147,32 @@ st_evtime_get(const st_evtime *t, st_record *r, int64_t *us)
 	default:
 		return -1;
 	}
+}
+
+void
+st_evtime_warn_missing(const st_evtime *t, st_record *r, const char *input)
+{
+	const char *sug = NULL;
+	const char **names = NULL;
+	size_t n = 0;
+
+	if (!t->x && !st_record_column(r, t->col, strlen(t->col)) &&
+	    st_record_scan(r) == 0) {
+		names = st_calloc(r->fields.n ? r->fields.n : 1, sizeof *names);
+		for (uint32_t i = 0; i < r->fields.n; i++)
+			names[n++] = st_strndup(r->fields.v[i].key,
+			    r->fields.v[i].klen);
+		sug = st_suggest(t->col, strlen(t->col), names, n);
+	}
+	if (sug)
+		st_warn("%s:%llu: no event time in '%s' (did you mean '%s'?); "
+		    "records without one are skipped", input,
+		    (unsigned long long)r->lineno, t->col, sug);
+	else
+		st_warn("%s:%llu: no event time in '%s'; records without one "
+		    "are skipped", input, (unsigned long long)r->lineno,
+		    t->col);
+	for (size_t i = 0; i < n; i++)
+		free((void *)names[i]);
+	free(names);
 }

@@ -53,4 +53,10 @@ void st_evtime_unit(st_evtime *t, const char *arg);
  * missing, null or not a time. */
 int st_evtime_get(const st_evtime *t, st_record *r, int64_t *us);
 
+/* Warns that r (line r->lineno of input) has no event time: "no event
+ * time in 'col'; records without one are skipped", with the nearest field
+ * name when the column is a plain name absent from r. */
+void st_evtime_warn_missing(const st_evtime *t, st_record *r,
+    const char *input);
+
 #endif
