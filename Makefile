@@ -21,7 +21,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 STD_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-Wall -Wextra -Werror -Wno-missing-field-initializers -iquote lib -MMD -MP
-LDLIBS = -ljansson -lcsv -lsqlite3 -lm -lpthread
+LDLIBS = -ljansson -lcsv -lsqlite3 -lrdkafka -lm -lpthread
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
@@ -71,7 +71,14 @@ build/asan/unit/%: build/asan/obj/tests/unit/%.o build/asan/libst.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
-asan: $(ASAN_TOOLS)
+# Programs the tests run (tests/*.c): the Kafka mock broker.
+TEST_HELPERS := build/tests/kafka-mock
+
+build/tests/%: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lrdkafka
+
+asan: $(ASAN_TOOLS) $(TEST_HELPERS)
 
 # make check: what CI runs. deps.sh installs missing packages (or says how).
 check: deps

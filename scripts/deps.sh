@@ -3,14 +3,15 @@
 # are installed: installs the missing ones with apt-get when run as root,
 # otherwise prints the exact command and fails.
 #
-# Build: gcc, make, pkg-config, jansson, libcsv, SQLite, Check.
+# Build: gcc, make, pkg-config, jansson, libcsv, SQLite, librdkafka, Check.
 # Tests: jq (comparing JSON), mandoc (man page lint), bash, zsh and fish
 # (completion syntax checks), sqlite3 (reading what the SQLite sink wrote),
-# xmllint from libxml2-utils (parsing the chart sink's XHTML);
+# xmllint from libxml2-utils (parsing the chart sink's XHTML), kcat (the
+# independent Kafka client of the Kafka tests);
 # python3 is not needed.
 # Benchmarks (make bench) also use miller and hyperfine when present.
 
-need="gcc make pkg-config libjansson-dev libcsv-dev libsqlite3-dev check jq mandoc sqlite3 bash zsh fish libxml2-utils"
+need="gcc make pkg-config libjansson-dev libcsv-dev libsqlite3-dev librdkafka-dev check jq mandoc sqlite3 bash zsh fish libxml2-utils kcat"
 [ "${1:-}" = bench ] && need="$need miller valgrind"
 
 missing=

@@ -15,10 +15,10 @@
  *           byte ranges per file, split at record boundaries, so
  *           --max-bytes-per-trigger can cut a big file into several batches
  *   stdin   {"lines":[1,500]} (informative only: stdin is not replayable)
- *   kafka   (later) {"topic":"t","partitions":{"0":[1200,1350],"1":[...]}}
+ *   kafka   {"topics":{"t":{"0":[1200,1350],"1":[...]}}}
  *           partition offsets [from, to): plan() asks the broker for the
  *           latest offsets, advance() moves the committed position, emit()
- *           fetches exactly [from, to) again on a replay.
+ *           fetches exactly [from, to) again on a replay (kafka.c).
  *
  * Lifecycle, as the run loop drives it:
  *
@@ -45,6 +45,7 @@
 
 #include "buf.h"
 #include "io.h"
+#include "kafka.h"
 #include "op.h"
 #include "schema.h"
 
@@ -209,6 +210,42 @@ char **st_file_source_list(char *const *paths);
  */
 st_source *st_stdin_source_new(const char *name, const st_file_opts *opts,
     int until_eof);
+
+/* ---- the Kafka source (kafka.c) ------------------------------------ */
+
+typedef enum st_kafka_binary {
+	ST_KAFKA_BINARY_TEXT,	/* UTF-8 payloads as strings, others malformed */
+	ST_KAFKA_BINARY_BASE64	/* every payload as base64 text */
+} st_kafka_binary;
+
+typedef struct st_kafka_source_opts {
+	st_kafka_conf conf;	/* bootstrap.servers and the -X properties */
+	char **subscribe;	/* topics, NULL-terminated; or: */
+	const char *pattern;	/* a POSIX extended regex of topics; or: */
+	json_t *assign;		/* {"t":[0,1]}: fixed partitions */
+	const char *starting;	/* "earliest", "latest" or Spark's JSON */
+	const char *ending;	/* NULL (unbounded), "latest" or JSON */
+	int fail_on_data_loss;	/* 1: exit 1 when offsets are gone */
+	int include_headers;	/* add the "headers" column */
+	st_kafka_binary binary;
+	const char *group_id;	/* commit offsets there (monitoring only) */
+	const char *ckpt;	/* the checkpoint directory, or NULL */
+} st_kafka_source_opts;
+
+/*
+ * Kafka partitions as a replayable source, on librdkafka. Each record has
+ * Spark's Kafka columns, in order: key, value (strings, or null), topic,
+ * partition, offset, timestamp (a TIMESTAMP string), timestampType (0
+ * CreateTime, 1 LogAppendTime) and, with include_headers, headers (an
+ * array of {"key":K,"value":V}). With ST_KAFKA_BINARY_TEXT a payload that
+ * is not valid UTF-8 is a malformed record (the reader's --malformed
+ * mode; its raw text is the payload's base64); with ST_KAFKA_BINARY_BASE64
+ * every key, value and header value is base64 text (unbase64() in
+ * expressions). o is borrowed and must outlive the source. Returns a new
+ * source; dies with a message when the client cannot be made.
+ */
+st_source *st_kafka_source_new(const char *name,
+    const st_kafka_source_opts *o);
 
 /* ---- shared by the formats ---------------------------------------- */
 

@@ -1,0 +1,125 @@
+/*
+ * kafka-mock - a Kafka-protocol broker for the tests: librdkafka's mock
+ * cluster (rdkafka_mock.h) in a process of its own.
+ *
+ *     kafka-mock [-b BROKERS] [TOPIC:PARTITIONS ...]
+ *
+ * Creates the cluster (BROKERS brokers, default 1) listening on 127.0.0.1
+ * on ports the kernel picks (so never one another test uses), creates the
+ * topics, prints the bootstrap address ("127.0.0.1:PORT,...") on a line of
+ * its own to standard output, flushes it, and then reads commands on
+ * standard input, one a line, answering each with "ok" or "error: ...":
+ *
+ *     create TOPIC PARTITIONS
+ *
+ * It runs until SIGTERM or SIGINT (standard input at its end does not stop
+ * it, so `kafka-mock t:3 </dev/null >addr &` works). Tests start it with
+ * start_kafka_mock and stop it with stop_kafka_mock (tests/lib-kafka.sh).
+ *
+ * What librdkafka 2.0.2's mock cluster does not do, and so the tests cannot
+ * exercise: deleting topics, adding partitions to an existing topic,
+ * transaction markers (aborted transactional records are visible to
+ * read_committed consumers). See tests/lib-kafka.sh.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int
+create(rd_kafka_mock_cluster_t *mc, const char *spec)
+{
+	char topic[512];
+	const char *colon = strrchr(spec, ':');
+	int n = colon ? atoi(colon + 1) : 1;
+	size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+
+	if (len == 0 || len >= sizeof topic || n < 1) {
+		fprintf(stderr, "kafka-mock: invalid topic '%s' "
+		    "(TOPIC:PARTITIONS)\n", spec);
+		return -1;
+	}
+	memcpy(topic, spec, len);
+	topic[len] = '\0';
+	rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(mc, topic, n, 1);
+	if (err) {
+		fprintf(stderr, "kafka-mock: cannot create '%s': %s\n", topic,
+		    rd_kafka_err2str(err));
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	char errstr[512];
+	int brokers = 1, i = 1;
+
+	if (argc > 2 && strcmp(argv[1], "-b") == 0) {
+		brokers = atoi(argv[2]);
+		i = 3;
+	}
+	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+	/* The handle only hosts the cluster; keep it quiet. */
+	rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof errstr);
+	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr,
+	    sizeof errstr);
+	if (rk == NULL) {
+		fprintf(stderr, "kafka-mock: %s\n", errstr);
+		return 1;
+	}
+	rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(rk, brokers);
+	if (mc == NULL) {
+		fprintf(stderr, "kafka-mock: cannot create the cluster\n");
+		return 1;
+	}
+	for (; i < argc; i++)
+		if (create(mc, argv[i]) < 0)
+			return 1;
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	printf("%s\n", rd_kafka_mock_cluster_bootstraps(mc));
+	fflush(stdout);
+
+	char line[1024];
+	while (!stop && fgets(line, sizeof line, stdin)) {
+		char topic[512];
+		int n;
+		if (sscanf(line, "create %511s %d", topic, &n) == 2) {
+			rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(mc,
+			    topic, n, 1);
+			if (err)
+				printf("error: %s\n", rd_kafka_err2str(err));
+			else
+				printf("ok\n");
+		} else {
+			printf("error: unknown command\n");
+		}
+		fflush(stdout);
+	}
+	while (!stop)
+		pause();
+	rd_kafka_mock_cluster_destroy(mc);
+	rd_kafka_destroy(rk);
+	return 0;
+}
