@@ -247,23 +247,14 @@ initial(kafka_source *ks, part *v, size_t n)
 	int has_ckpt = ks->o->ckpt && st_ckpt_open(&c, ks->o->ckpt) == 0;
 
 	ckpt_path(ks, p, sizeof p);
-	if (has_ckpt) {
-		st_buf b = ST_BUF_INIT;
-		if (st_ckpt_read(&c, p, &b) == 0)
-			ks->initial = json_loadb(b.data, b.len, 0, NULL);
-		st_buf_release(&b);
-	}
+	if (has_ckpt && st_ckpt_read_json(&c, p, &ks->initial) < 0)
+		st_die(ST_EXIT_DATA, "corrupt checkpoint file '%s/%s'",
+		    ks->o->ckpt, p);
 	if (ks->initial == NULL) {
 		ks->initial = resolve_offsets(ks->o->starting,
 		    "--starting-offsets", v, n);
-		if (has_ckpt) {
-			char *t = json_dumps(ks->initial, JSON_COMPACT |
-			    JSON_SORT_KEYS);
-			if (st_ckpt_write(&c, p, t, strlen(t)) < 0)
-				st_die(ST_EXIT_DATA, "cannot write '%s/%s':",
-				    ks->o->ckpt, p);
-			free(t);
-		}
+		if (has_ckpt && st_ckpt_write_json(&c, p, ks->initial) < 0)
+			exit(ST_EXIT_DATA);
 	}
 	if (has_ckpt)
 		st_ckpt_close(&c);
