@@ -35,6 +35,7 @@ static const char usage_text[] =
 "      --x COL             chart: the column along the x axis\n"
 "      --y COL             chart: the numeric column drawn\n"
 "      --series COL        chart: one line per value of COL\n"
+"      --query-name NAME   the query's name in its progress (queryName)\n"
 ST_COMMON_HELP;
 
 enum {
@@ -45,7 +46,8 @@ enum {
 	OPT_TABLE,
 	OPT_X,
 	OPT_Y,
-	OPT_SERIES
+	OPT_SERIES,
+	OPT_QUERY_NAME
 };
 
 static const struct option longopts[] = {
@@ -60,6 +62,7 @@ static const struct option longopts[] = {
 	{ "x", required_argument, NULL, OPT_X },
 	{ "y", required_argument, NULL, OPT_Y },
 	{ "series", required_argument, NULL, OPT_SERIES },
+	{ "query-name", required_argument, NULL, OPT_QUERY_NAME },
 	ST_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -120,6 +123,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_SERIES:
 			o.series = optarg;
+			break;
+		case OPT_QUERY_NAME:
+			o.query_name = optarg;
 			break;
 		default:
 			st_usage_error("unknown option");

@@ -6,6 +6,7 @@
 
 #include "checkpoint.h"
 #include "err.h"
+#include "progress.h"
 #include "sink.h"
 #include "time.h"
 
@@ -20,6 +21,9 @@ typedef struct sink_op {
 	int skip;		/* a replay of a committed batch: 1 when
 				 * DIR/commits has it, 2 when only the sink */
 	uint64_t rows;
+	int64_t begin_us;	/* when the sink began the batch */
+	char run_id[40];	/* this run's id (Spark's runId) */
+	json_t *prev;		/* the last progress record written */
 } sink_op;
 
 static void
@@ -70,6 +74,7 @@ sink_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	 * read back the id of whichever tool created "metadata" first. */
 	so->sb.query = ctx->ckpt ? st_ckpt_query_id(ctx->ckpt) : NULL;
 	so->rows = 0;
+	so->begin_us = st_mono_usec();
 	so->skip = committed(ctx, so, b->id);
 	if (so->skip < 0)
 		return -1;
@@ -102,29 +107,45 @@ sink_end(st_op *op, st_ctx *ctx, st_batch *b)
 		return -1;
 	if (ctx->ckpt == NULL || b->id < 0)
 		return 0;
-	st_buf ts = ST_BUF_INIT;
-	st_format_timestamp(&ts, b->ts_ms * 1000);
 	json_t *prog = json_deep_copy(json_object_get(b->end, "progress"));
 	if (!json_is_array(prog)) {
 		json_decref(prog);
 		prog = json_array();
 	}
+	const char *desc = so->sink->vt->describe(so->sink);
 	json_array_append_new(prog, json_pack("{sssIs{ss}}", "name",
 	    "st-sink", "numOutputRows", (json_int_t)so->rows, "sink",
-	    "description", so->sink->vt->describe(so->sink)));
-	json_t *pv = json_pack("{sIsssIso}", "batchId", (json_int_t)b->id,
-	    "timestamp", ts.data, "batchTimestampMs", (json_int_t)b->ts_ms,
-	    "progress", prog);
+	    "description", desc));
+	if (so->prev == NULL) {
+		st_buf pp = ST_BUF_INIT;
+		(void)st_ckpt_read_json(ctx->ckpt,
+		    st_ckpt_progress_path(&pp, b->id - 1), &so->prev);
+		st_buf_release(&pp);
+	}
+	st_progress_info pi = {
+		.id = st_ckpt_query_id(ctx->ckpt),
+		.run_id = so->run_id,
+		.name = so->o->query_name,
+		.batch_id = b->id,
+		.ts_ms = b->ts_ms,
+		.now_ms = st_now_usec() / 1000,
+		.add_batch_ms = (st_mono_usec() - so->begin_us) / 1000,
+		.sink_rows = (int64_t)so->rows,
+		.sink_desc = desc,
+		.prev = so->prev,
+	};
+	json_t *pv = st_progress_build(&pi, prog);
+	json_decref(prog);
 	json_t *cv = json_pack("{sIsI}", "batch", (json_int_t)b->id, "ts",
 	    (json_int_t)b->ts_ms);
-	st_buf_release(&ts);
 	int rc = st_ckpt_write_json(ctx->ckpt,
 	    st_ckpt_progress_path(&p, b->id), pv);
 	/* The commit goes last: once it is there, the batch is done. */
 	if (rc == 0)
 		rc = st_ckpt_write_json(ctx->ckpt,
 		    st_ckpt_commit_path(&p, b->id), cv);
-	json_decref(pv);
+	json_decref(so->prev);
+	so->prev = pv;
 	json_decref(cv);
 	st_buf_release(&p);
 	if (rc == 0) {
@@ -191,7 +212,9 @@ st_sink_run(const st_sink_opts *o, const st_common *c)
 	so.sink = make_sink(o);
 	if (so.sink == NULL)
 		return ST_EXIT_DATA;
+	st_progress_run_id(so.run_id);
 	int rc = st_op_run(&op, c);
+	json_decref(so.prev);
 	free_keys(&so);
 	st_sink_free(so.sink);
 	return rc;

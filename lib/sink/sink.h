@@ -163,6 +163,7 @@ typedef struct st_sink_opts {
 	int raw;		/* stdout: keep the control lines */
 	const char *x, *y;	/* chart: the columns drawn */
 	const char *series;	/* chart: one line per value (or NULL) */
+	const char *query_name;	/* Spark's queryName, in progress (or NULL) */
 } st_sink_opts;
 
 /*
