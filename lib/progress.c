@@ -137,6 +137,7 @@ st_progress_build(const st_progress_info *pi, json_t *tools)
 			json_object_set(s, "startOffset", start ? start : json_null());
 			copy(s, "endOffset", e, "endOffset");
 			copy(s, "latestOffset", e, "latestOffset");
+			copy(s, "backlog", e, "backlog");
 			copy(s, "numInputRows", e, "numInputRows");
 			copy(s, "inputRowsPerSecond", read, "inputRowsPerSecond");
 			copy(s, "processedRowsPerSecond", read,

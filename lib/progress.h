@@ -16,7 +16,8 @@
  *          "numRowsUpdated", "numRowsRemoved", "numRowsDroppedByWatermark",
  *          "memoryUsedBytes"}, ...],
  *      "sources": [{"description", "startOffset", "endOffset",
- *          "numInputRows", "inputRowsPerSecond", "processedRowsPerSecond"}],
+ *          "numInputRows", "inputRowsPerSecond", "processedRowsPerSecond",
+ *          "backlog": {"files", "bytes"} (what is left to read: the lag)}],
  *      "sink": {"description", "numOutputRows"},
  *      "progress": [the tools' own entries, in pipeline order]}
  *

@@ -41,6 +41,7 @@ typedef struct file_source {
 	int is_frozen;
 	st_parser *parser;
 	char *desc;
+	int64_t backlog_files, backlog_bytes;	/* after the last plan */
 } file_source;
 
 static uint64_t
@@ -403,6 +404,16 @@ file_plan(st_source *s, const st_source_limits *lim)
 	} else {
 		list_paths(fs->paths, &v, &n);
 	}
+	/* Everything unread, less what this batch plans, is the backlog. */
+	int64_t unread_files = 0, unread_bytes = 0, whole = 0;
+	for (size_t i = 0; i < n; i++) {
+		seen_file *e = seen_get(fs, v[i].path);
+		int64_t start = e ? e->end : 0, size = e ? e->size : v[i].size;
+		if (start < size) {
+			unread_files++;
+			unread_bytes += size - start;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		seen_file *e = seen_get(fs, v[i].path);
 		int64_t start = e ? e->end : 0;
@@ -438,12 +449,15 @@ file_plan(st_source *s, const st_source_limits *lim)
 			    json_integer(line + lines));
 		json_array_append_new(files, f);
 		nfiles++;
+		whole += end == size;
 		bytes += end - start;
 		if (lim->max_bytes && bytes >= lim->max_bytes)
 			break;
 	}
 	if (!fs->is_frozen)
 		cands_free(v, n);
+	fs->backlog_files = unread_files - whole;
+	fs->backlog_bytes = unread_bytes - bytes;
 	if (json_array_size(files) == 0) {
 		json_decref(files);
 		return NULL;
@@ -655,6 +669,15 @@ file_load(st_source *s, json_t *pos)
 	return 0;
 }
 
+static void
+file_backlog(st_source *s, int64_t *files, int64_t *bytes)
+{
+	file_source *fs = s->self;
+
+	*files = fs->backlog_files;
+	*bytes = fs->backlog_bytes;
+}
+
 static const char *
 file_describe(st_source *s)
 {
@@ -703,6 +726,7 @@ static const st_source_vt file_vt = {
 	.save = file_save,
 	.load = file_load,
 	.describe = file_describe,
+	.backlog = file_backlog,
 	.free = file_free,
 };
 

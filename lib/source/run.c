@@ -42,6 +42,10 @@ typedef struct loop {
 	uint64_t malformed;	/* malformed records, all batches */
 	pending *pend;		/* emitted batches not yet cleaned */
 	size_t npend, pcap;
+	int64_t bar_t0;		/* progress bar: when it started (mono) */
+	int64_t bar_max;	/* the largest backlog seen, in bytes */
+	int bar_open;		/* a bar line is on stderr, unterminated */
+	int bar_done;		/* it reached 100% and ended its line */
 } loop;
 
 int
@@ -219,6 +223,63 @@ compact(loop *l)
 	(void)st_ckpt_prune(&l->ckpt, ST_CKPT_OFFSETS, limit);
 }
 
+/* Appends n bytes in a short human form ("3.1 MB"). */
+static void
+put_bytes(st_buf *b, int64_t n)
+{
+	if (n < 1024)
+		st_buf_printf(b, "%lld B", (long long)n);
+	else if (n < 1024 * 1024)
+		st_buf_printf(b, "%.1f kB", n / 1024.0);
+	else if (n < 1024LL * 1024 * 1024)
+		st_buf_printf(b, "%.1f MB", n / (1024.0 * 1024));
+	else
+		st_buf_printf(b, "%.1f GB", n / (1024.0 * 1024 * 1024));
+}
+
+/*
+ * The catch-up progress bar of an available-now run, on standard error
+ * when it is a terminal only: the share of the input read, what is left,
+ * the rate and the time left, redrawn in place after every batch.
+ */
+static void
+progress_bar(loop *l, int64_t id, int64_t files, int64_t bytes)
+{
+	if (l->o->trigger != ST_TRIGGER_AVAILABLE_NOW || l->bar_done ||
+	    !isatty(STDERR_FILENO))
+		return;
+	int64_t now = st_mono_usec();
+	if (l->bar_t0 == 0)
+		l->bar_t0 = now;
+	if (bytes > l->bar_max)
+		l->bar_max = bytes;
+	double done = l->bar_max > 0 ? 1.0 - (double)bytes / l->bar_max : 1.0;
+	double secs = (now - l->bar_t0) / 1e6;
+	double rate = secs > 0 ? (l->bar_max - bytes) / secs : 0;
+	st_buf b = ST_BUF_INIT;
+	int width = 20, fill = (int)(done * width + 0.5);
+
+	st_buf_printf(&b, "\r%s: batch %lld [", st_progname(), (long long)id);
+	for (int i = 0; i < width; i++)
+		st_buf_putc(&b, i < fill ? '#' : '.');
+	st_buf_printf(&b, "] %3d%%  %lld files, ", (int)(done * 100 + 0.5),
+	    (long long)files);
+	put_bytes(&b, bytes);
+	st_buf_puts(&b, " to go");
+	if (rate > 0) {
+		st_buf_puts(&b, ", ");
+		put_bytes(&b, (int64_t)rate);
+		st_buf_printf(&b, "/s, ETA %.0f s", bytes / rate);
+	}
+	st_buf_puts(&b, "\033[K");
+	if (files == 0)
+		st_buf_putc(&b, '\n');
+	l->bar_open = files != 0;
+	l->bar_done = files == 0;
+	(void)!write(STDERR_FILENO, b.data, b.len);
+	st_buf_release(&b);
+}
+
 static json_t *
 progress(loop *l, int64_t id, uint64_t rows, int64_t t0, int64_t t1,
     json_t *per_source)
@@ -281,6 +342,7 @@ emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
 	json_decref(b);
 	l->em.rows = l->em.malformed = 0;
 	json_t *per = json_array();
+	int64_t backlog_files = 0, backlog_bytes = 0;
 	for (size_t i = 0; i < l->o->nsources; i++) {
 		st_source *s = l->o->sources[i];
 		json_t *r = json_object_get(sources, skey(s));
@@ -305,6 +367,15 @@ emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
 		    json_integer(l->em.rows - before));
 		if (r)
 			json_object_set(e, "endOffset", r);
+		if (s->vt->backlog) {
+			int64_t files = 0, bytes = -1;
+			s->vt->backlog(s, &files, &bytes);
+			json_object_set_new(e, "backlog", json_pack("{sIsI}",
+			    "files", (json_int_t)files, "bytes",
+			    (json_int_t)bytes));
+			backlog_files += files;
+			backlog_bytes += bytes > 0 ? bytes : 0;
+		}
 		json_array_append_new(per, e);
 	}
 	int64_t t1 = st_mono_usec();
@@ -315,6 +386,7 @@ emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
 	json_decref(e);
 	st_writer_flush(&l->out);
 	l->malformed += l->em.malformed;
+	progress_bar(l, id, backlog_files, backlog_bytes);
 	l->prev_start = t0;
 	l->emitted = id;
 	l->last_had_data = data;
@@ -611,6 +683,8 @@ st_read_run(const st_read_opts *o)
 	await_commit(&l);
 	compact(&l);
 	st_writer_flush(&l.out);
+	if (l.bar_open)
+		(void)!write(STDERR_FILENO, "\n", 1);
 	if (l.malformed && c->malformed == ST_MALFORMED_DROP)
 		st_warn("dropped %llu malformed record%s%s%s%s",
 		    (unsigned long long)l.malformed,

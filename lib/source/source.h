@@ -125,6 +125,10 @@ typedef struct st_source_vt {
 	int (*load)(st_source *s, json_t *pos);
 	/* A description for progress ("FileSource[in]"), borrowed. */
 	const char *(*describe)(st_source *s);
+	/* What the last plan() left for later batches: the number of files
+	 * (or partitions, ...) with data not yet planned, and its bytes (-1:
+	 * unknown). The lag that st-status shows. Optional. */
+	void (*backlog)(st_source *s, int64_t *files, int64_t *bytes);
 	void (*free)(st_source *s);
 } st_source_vt;
 
