@@ -36,6 +36,10 @@ static const char usage_text[] =
 "      --y COL             chart: the numeric column drawn\n"
 "      --series COL        chart: one line per value of COL\n"
 "      --query-name NAME   the query's name in its progress (queryName)\n"
+"      --metrics-file F    Prometheus metrics in F, rewritten per batch\n"
+"      --on-progress CMD   run CMD with each batch's progress on stdin\n"
+"      --on-failure CMD    run CMD with the failure on stdin\n"
+"      --hook-timeout DUR  kill a hook running longer (default 10s)\n"
 ST_COMMON_HELP;
 
 enum {
@@ -47,7 +51,11 @@ enum {
 	OPT_X,
 	OPT_Y,
 	OPT_SERIES,
-	OPT_QUERY_NAME
+	OPT_QUERY_NAME,
+	OPT_METRICS_FILE,
+	OPT_ON_PROGRESS,
+	OPT_ON_FAILURE,
+	OPT_HOOK_TIMEOUT
 };
 
 static const struct option longopts[] = {
@@ -63,6 +71,10 @@ static const struct option longopts[] = {
 	{ "y", required_argument, NULL, OPT_Y },
 	{ "series", required_argument, NULL, OPT_SERIES },
 	{ "query-name", required_argument, NULL, OPT_QUERY_NAME },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "on-progress", required_argument, NULL, OPT_ON_PROGRESS },
+	{ "on-failure", required_argument, NULL, OPT_ON_FAILURE },
+	{ "hook-timeout", required_argument, NULL, OPT_HOOK_TIMEOUT },
 	ST_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -127,6 +139,18 @@ main(int argc, char **argv)
 		case OPT_QUERY_NAME:
 			o.query_name = optarg;
 			break;
+		case OPT_METRICS_FILE:
+			o.metrics_file = optarg;
+			break;
+		case OPT_ON_PROGRESS:
+			o.on_progress = optarg;
+			break;
+		case OPT_ON_FAILURE:
+			o.on_failure = optarg;
+			break;
+		case OPT_HOOK_TIMEOUT:
+			o.hook_timeout = st_opt_duration("--hook-timeout", optarg);
+			break;
 		default:
 			st_usage_error("unknown option");
 		}
@@ -152,6 +176,9 @@ main(int argc, char **argv)
 		st_usage_error("invalid table name '%s' for --table", o.table);
 	if (sqlite && o.table == NULL)
 		o.table = "st_output";
+	if ((o.metrics_file || o.on_progress) && common.checkpoint == NULL)
+		st_usage_error("--metrics-file and --on-progress need "
+		    "--checkpoint (progress is kept per committed batch)");
 	if (o.raw && o.format && strcmp(o.format, "stdout") != 0)
 		st_usage_error("--raw is for standard output only");
 	return st_sink_run(&o, &common);

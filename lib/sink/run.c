@@ -6,7 +6,10 @@
 
 #include "checkpoint.h"
 #include "err.h"
+#include "fs.h"
+#include "hook.h"
 #include "progress.h"
+#include "status.h"
 #include "sink.h"
 #include "time.h"
 
@@ -24,7 +27,46 @@ typedef struct sink_op {
 	int64_t begin_us;	/* when the sink began the batch */
 	char run_id[40];	/* this run's id (Spark's runId) */
 	json_t *prev;		/* the last progress record written */
+	st_hooks hooks;		/* --on-progress, --on-failure */
+	const char *ckpt_dir;
 } sink_op;
+
+/* After batch b is committed: the metrics file and the progress hook. */
+static void
+after_commit(sink_op *so, json_t *pv, int64_t id)
+{
+	const st_sink_opts *o = so->o;
+
+	if (o->metrics_file) {
+		st_buf m = ST_BUF_INIT;
+		const char *name = json_string_value(json_object_get(pv, "name"));
+		st_metrics_query q = {
+			.query = name ? name : json_string_value(
+			    json_object_get(pv, "id")),
+			.checkpoint = so->ckpt_dir,
+			.running = 1,
+			.last_commit = id,
+			.progress = pv,
+		};
+		st_metrics_prometheus(&m, &q, 1);
+		if (st_write_file_atomic(o->metrics_file, m.data, m.len) < 0)
+			st_warn("cannot write '%s':", o->metrics_file);
+		st_buf_release(&m);
+	}
+	if (o->on_progress) {
+		char *t = json_dumps(pv, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		char idv[48], ck[4096];
+		snprintf(idv, sizeof idv, "ST_BATCH_ID=%lld", (long long)id);
+		snprintf(ck, sizeof ck, "ST_CHECKPOINT=%s", so->ckpt_dir);
+		char *env[] = { idv, ck, NULL };
+		st_buf line = ST_BUF_INIT;
+		st_buf_printf(&line, "%s\n", t ? t : "{}");
+		st_hook_fire(&so->hooks, "--on-progress", o->on_progress,
+		    line.data, line.len, env);
+		st_buf_release(&line);
+		free(t);
+	}
+}
 
 static void
 free_keys(sink_op *so)
@@ -148,6 +190,8 @@ sink_end(st_op *op, st_ctx *ctx, st_batch *b)
 	so->prev = pv;
 	json_decref(cv);
 	st_buf_release(&p);
+	if (rc == 0)
+		after_commit(so, pv, b->id);
 	if (rc == 0) {
 		(void)st_ckpt_prune(ctx->ckpt, ST_CKPT_COMMITS,
 		    b->id + 1 - KEEP_COMMITS);
@@ -213,7 +257,10 @@ st_sink_run(const st_sink_opts *o, const st_common *c)
 	if (so.sink == NULL)
 		return ST_EXIT_DATA;
 	st_progress_run_id(so.run_id);
+	st_hooks_init(&so.hooks, o->hook_timeout);
+	so.ckpt_dir = c->checkpoint;
 	int rc = st_op_run(&op, c);
+	st_hooks_release(&so.hooks);
 	json_decref(so.prev);
 	free_keys(&so);
 	st_sink_free(so.sink);

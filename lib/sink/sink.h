@@ -164,6 +164,10 @@ typedef struct st_sink_opts {
 	const char *x, *y;	/* chart: the columns drawn */
 	const char *series;	/* chart: one line per value (or NULL) */
 	const char *query_name;	/* Spark's queryName, in progress (or NULL) */
+	const char *metrics_file; /* Prometheus text, rewritten per batch */
+	const char *on_progress; /* hook: progress JSON on its stdin */
+	const char *on_failure;	/* hook: the failure JSON on its stdin */
+	int64_t hook_timeout;	/* usec a hook may run (0: 10 s) */
 } st_sink_opts;
 
 /*
