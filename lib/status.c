@@ -503,9 +503,14 @@ check_json_dir(st_ckpt *c, const char *dir, st_buf *out, int64_t **ids,
 		st_buf_release(&raw);
 	}
 	for (size_t i = 1; i < *n; i++)
-		if ((*ids)[i] != (*ids)[i - 1] + 1) {
+		if ((*ids)[i] == (*ids)[i - 1] + 2) {
+			st_buf_printf(out, "%s/%s/%lld: missing (a gap)\n",
+			    c->dir, dir, (long long)(*ids)[i - 1] + 1);
+			bad++;
+		} else if ((*ids)[i] != (*ids)[i - 1] + 1) {
 			st_buf_printf(out, "%s/%s: batches %lld to %lld are "
-			    "missing\n", c->dir, dir, (long long)(*ids)[i - 1] + 1,
+			    "missing (a gap)\n", c->dir, dir,
+			    (long long)(*ids)[i - 1] + 1,
 			    (long long)(*ids)[i] - 1);
 			bad++;
 		}

@@ -42,6 +42,7 @@ typedef struct file_source {
 	st_parser *parser;
 	char *desc;
 	int64_t backlog_files, backlog_bytes;	/* after the last plan */
+	int64_t planned_bytes;			/* by the last plan */
 } file_source;
 
 static uint64_t
@@ -458,6 +459,7 @@ file_plan(st_source *s, const st_source_limits *lim)
 		cands_free(v, n);
 	fs->backlog_files = unread_files - whole;
 	fs->backlog_bytes = unread_bytes - bytes;
+	fs->planned_bytes = bytes;
 	if (json_array_size(files) == 0) {
 		json_decref(files);
 		return NULL;
@@ -670,12 +672,14 @@ file_load(st_source *s, json_t *pos)
 }
 
 static void
-file_backlog(st_source *s, int64_t *files, int64_t *bytes)
+file_backlog(st_source *s, int64_t *files, int64_t *bytes,
+    int64_t *planned)
 {
 	file_source *fs = s->self;
 
 	*files = fs->backlog_files;
 	*bytes = fs->backlog_bytes;
+	*planned = fs->planned_bytes;
 }
 
 static const char *

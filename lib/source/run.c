@@ -243,14 +243,18 @@ put_bytes(st_buf *b, int64_t n)
  * the rate and the time left, redrawn in place after every batch.
  */
 static void
-progress_bar(loop *l, int64_t id, int64_t files, int64_t bytes)
+progress_bar(loop *l, int64_t id, int64_t files, int64_t bytes,
+    int64_t planned)
 {
 	if (l->o->trigger != ST_TRIGGER_AVAILABLE_NOW || l->bar_done ||
 	    !isatty(STDERR_FILENO))
 		return;
 	int64_t now = st_mono_usec();
-	if (l->bar_t0 == 0)
+	/* The run's input: what the first batch took and what it left. */
+	if (l->bar_t0 == 0) {
 		l->bar_t0 = now;
+		l->bar_max = bytes + planned;
+	}
 	if (bytes > l->bar_max)
 		l->bar_max = bytes;
 	double done = l->bar_max > 0 ? 1.0 - (double)bytes / l->bar_max : 1.0;
@@ -342,7 +346,7 @@ emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
 	json_decref(b);
 	l->em.rows = l->em.malformed = 0;
 	json_t *per = json_array();
-	int64_t backlog_files = 0, backlog_bytes = 0;
+	int64_t backlog_files = 0, backlog_bytes = 0, planned_bytes = 0;
 	for (size_t i = 0; i < l->o->nsources; i++) {
 		st_source *s = l->o->sources[i];
 		json_t *r = json_object_get(sources, skey(s));
@@ -368,8 +372,9 @@ emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
 		if (r)
 			json_object_set(e, "endOffset", r);
 		if (s->vt->backlog) {
-			int64_t files = 0, bytes = -1;
-			s->vt->backlog(s, &files, &bytes);
+			int64_t files = 0, bytes = -1, planned = 0;
+			s->vt->backlog(s, &files, &bytes, &planned);
+			planned_bytes += planned > 0 ? planned : 0;
 			json_object_set_new(e, "backlog", json_pack("{sIsI}",
 			    "files", (json_int_t)files, "bytes",
 			    (json_int_t)bytes));
@@ -386,7 +391,7 @@ emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
 	json_decref(e);
 	st_writer_flush(&l->out);
 	l->malformed += l->em.malformed;
-	progress_bar(l, id, backlog_files, backlog_bytes);
+	progress_bar(l, id, backlog_files, backlog_bytes, planned_bytes);
 	l->prev_start = t0;
 	l->emitted = id;
 	l->last_had_data = data;
