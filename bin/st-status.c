@@ -8,7 +8,7 @@
 #include "time.h"
 
 static const char usage_text[] =
-"usage: st-status [--json | --prometheus] [--recent n] [--watch [interval]]\n"
+"usage: st-status [--json | --prometheus] [--recent n] [--watch[=interval]]\n"
 "       dir ...\n"
 "       st-status --check dir ...\n"
 "\n"

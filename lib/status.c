@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,7 +358,7 @@ sample(st_buf *b, const char *name, const st_metrics_query *q,
 		st_buf_printf(b, "\"} %.17g\n", v);
 }
 
-/* Event-time max minus the watermark, in seconds (-1: unknown). */
+/* Event-time max minus the watermark, in seconds (NAN: unknown). */
 static double
 watermark_delay(json_t *p)
 {
@@ -369,7 +370,7 @@ watermark_delay(json_t *p)
 	if (max == NULL || wm == NULL ||
 	    st_parse_timestamp(max, strlen(max), &a) < 0 ||
 	    st_parse_timestamp(wm, strlen(wm), &b) < 0)
-		return -1;
+		return NAN;
 	return (a - b) / 1e6;
 }
 
@@ -421,7 +422,7 @@ st_metrics_prometheus(st_buf *b, const st_metrics_query *q, size_t n)
 	family(b, "st_watermark_delay_seconds", "gauge",
 	    "the latest event time seen minus the watermark");
 	for (size_t i = 0; i < n; i++)
-		if (q[i].progress && watermark_delay(q[i].progress) >= 0)
+		if (q[i].progress && !isnan(watermark_delay(q[i].progress)))
 			sample(b, "st_watermark_delay_seconds", &q[i], NULL,
 			    watermark_delay(q[i].progress));
 

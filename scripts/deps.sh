@@ -7,11 +7,12 @@
 # Tests: jq (comparing JSON), mandoc (man page lint), bash, zsh and fish
 # (completion syntax checks), sqlite3 (reading what the SQLite sink wrote),
 # xmllint from libxml2-utils (parsing the chart sink's XHTML), kcat (the
-# independent Kafka client of the Kafka tests);
+# independent Kafka client of the Kafka tests), promtool from prometheus
+# (checking the metrics st-status and st-sink write);
 # python3 is not needed.
 # Benchmarks (make bench) also use miller and hyperfine when present.
 
-need="gcc make pkg-config libjansson-dev libcsv-dev libsqlite3-dev librdkafka-dev check jq mandoc sqlite3 bash zsh fish libxml2-utils kcat"
+need="gcc make pkg-config libjansson-dev libcsv-dev libsqlite3-dev librdkafka-dev check jq mandoc sqlite3 bash zsh fish libxml2-utils kcat prometheus"
 [ "${1:-}" = bench ] && need="$need miller valgrind"
 
 missing=
