@@ -20,8 +20,10 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 CC ?= cc
 CFLAGS ?= -O2 -g
 STD_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-Wall -Wextra -Werror -Wno-missing-field-initializers -iquote lib -MMD -MP
-LDLIBS = -ljansson -lcsv -lsqlite3 -lrdkafka -lm -lpthread
+	-Wall -Wextra -Werror -Wno-missing-field-initializers -iquote lib -MMD -MP \
+	$(PG_CFLAGS)
+PG_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+LDLIBS = -ljansson -lcsv -lsqlite3 -lrdkafka -lpq -lm -lpthread
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)

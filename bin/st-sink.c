@@ -14,23 +14,33 @@ static const char usage_text[] =
 "usage: st-sink [options]\n"
 "       st-sink [options] --format json|csv --path dir\n"
 "       st-sink [options] --format sqlite --path file [--table name]\n"
+"       st-sink [options] --format postgres --dsn dsn [--table name]\n"
 "       st-sink [options] --format console [--num-rows n] [--truncate n]\n"
 "       st-sink [options] --format chart --path page.html --x col --y col\n"
 "       [--series col]\n"
+"       st-sink [options] --format exec --command cmd\n"
 "\n"
 "  -f, --format FMT        json or csv (files in --path), sqlite (a table\n"
-"                          of the database --path), console, chart (a\n"
-"                          live HTML chart in --path);\n"
+"                          of the database --path), postgres (a table of\n"
+"                          the database --dsn), console, chart (a live\n"
+"                          HTML chart in --path), exec (a command per\n"
+"                          batch);\n"
 "                          default: NDJSON on standard output\n"
 "  -p, --path PATH         output directory of the json and csv formats;\n"
 "                          database file of the sqlite format; page of\n"
 "                          the chart format\n"
-"      --table NAME        sqlite: the table (default st_output)\n"
+"      --table NAME        sqlite, postgres: the table (default st_output)\n"
+"      --dsn DSN           postgres: the libpq connection string, without\n"
+"                          a password (passfile, PGPASSFILE, PGPASSWORD)\n"
 "      --header            csv: write a header line first (default)\n"
 "      --no-header         csv: no header line\n"
 "  -n, --num-rows N        console: rows shown per batch (default 20)\n"
 "      --truncate N        console: cut cells to N characters (default 20;\n"
 "                          0: never)\n"
+"  -c, --command CMD       exec: the sh command run once per batch, the\n"
+"                          records as NDJSON on its standard input,\n"
+"                          ST_BATCH_ID, ST_MODE, ST_KEYS, ST_CHECKPOINT in\n"
+"                          its environment; exit 0 commits the batch\n"
 "      --raw               standard output: keep the control lines\n"
 "      --x COL             chart: the column along the x axis\n"
 "      --y COL             chart: the numeric column drawn\n"
@@ -53,7 +63,8 @@ enum {
 	OPT_QUERY_NAME,
 	OPT_METRICS_FILE,
 	OPT_ON_PROGRESS,
-	OPT_HOOK_TIMEOUT
+	OPT_HOOK_TIMEOUT,
+	OPT_DSN
 };
 
 static const struct option longopts[] = {
@@ -72,6 +83,8 @@ static const struct option longopts[] = {
 	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "on-progress", required_argument, NULL, OPT_ON_PROGRESS },
 	{ "hook-timeout", required_argument, NULL, OPT_HOOK_TIMEOUT },
+	{ "command", required_argument, NULL, 'c' },
+	{ "dsn", required_argument, NULL, OPT_DSN },
 	ST_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -84,7 +97,7 @@ main(int argc, char **argv)
 	int ch;
 
 	st_common_init(&common, argv[0]);
-	while ((ch = getopt_long(argc, argv, "f:p:n:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:p:n:c:", longopts, NULL)) != -1) {
 		if (st_common_option(&common, ch, optarg, usage_text))
 			continue;
 		switch (ch) {
@@ -94,9 +107,12 @@ main(int argc, char **argv)
 			    strcasecmp(optarg, "sqlite") != 0 &&
 			    strcasecmp(optarg, "console") != 0 &&
 			    strcasecmp(optarg, "chart") != 0 &&
+			    strcasecmp(optarg, "exec") != 0 &&
+			    strcasecmp(optarg, "postgres") != 0 &&
 			    strcasecmp(optarg, "stdout") != 0)
 				st_usage_error("invalid format '%s' for "
-				    "--format (json, csv, sqlite, console, chart)",
+				    "--format (json, csv, sqlite, postgres, "
+				    "console, chart, exec)",
 				    optarg);
 			o.format = optarg;
 			for (char *p = optarg; *p; p++)
@@ -145,6 +161,12 @@ main(int argc, char **argv)
 		case OPT_HOOK_TIMEOUT:
 			o.hook_timeout = st_opt_duration("--hook-timeout", optarg);
 			break;
+		case 'c':
+			o.command = optarg;
+			break;
+		case OPT_DSN:
+			o.dsn = optarg;
+			break;
 		default:
 			st_usage_error("unknown option");
 		}
@@ -163,16 +185,26 @@ main(int argc, char **argv)
 		st_usage_error("--format chart needs --x COL and --y COL");
 	if (!chart && (o.x || o.y || o.series))
 		st_usage_error("--x, --y and --series need --format chart");
-	if (o.table && !sqlite)
-		st_usage_error("--table needs --format sqlite");
+	int pg = o.format && strcmp(o.format, "postgres") == 0;
+	if (pg && o.dsn == NULL)
+		st_usage_error("--format postgres needs --dsn DSN");
+	if (o.dsn && !pg)
+		st_usage_error("--dsn needs --format postgres");
+	if (o.table && !sqlite && !pg)
+		st_usage_error("--table needs --format sqlite or postgres");
 	if (o.table && (*o.table == '\0' ||
 	    strcasecmp(o.table, "_st_batches") == 0))
 		st_usage_error("invalid table name '%s' for --table", o.table);
-	if (sqlite && o.table == NULL)
+	if ((sqlite || pg) && o.table == NULL)
 		o.table = "st_output";
 	if ((o.metrics_file || o.on_progress) && common.checkpoint == NULL)
 		st_usage_error("--metrics-file and --on-progress need "
 		    "--checkpoint (progress is kept per committed batch)");
+	int exec = o.format && strcmp(o.format, "exec") == 0;
+	if (exec && (o.command == NULL || *o.command == '\0'))
+		st_usage_error("--format exec needs --command CMD");
+	if (o.command && !exec)
+		st_usage_error("--command needs --format exec");
 	if (o.raw && o.format && strcmp(o.format, "stdout") != 0)
 		st_usage_error("--raw is for standard output only");
 	return st_sink_run(&o, &common);

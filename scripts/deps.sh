@@ -3,16 +3,18 @@
 # are installed: installs the missing ones with apt-get when run as root,
 # otherwise prints the exact command and fails.
 #
-# Build: gcc, make, pkg-config, jansson, libcsv, SQLite, librdkafka, Check.
+# Build: gcc, make, pkg-config, jansson, libcsv, SQLite, librdkafka, libpq,
+# Check.
 # Tests: jq (comparing JSON), mandoc (man page lint), bash, zsh and fish
 # (completion syntax checks), sqlite3 (reading what the SQLite sink wrote),
 # xmllint from libxml2-utils (parsing the chart sink's XHTML), kcat (the
 # independent Kafka client of the Kafka tests), promtool from prometheus
-# (checking the metrics st-status and st-sink write);
+# (checking the metrics st-status and st-sink write), postgresql (a
+# throwaway server for the PostgreSQL sink, tests/lib-pg.sh);
 # python3 is not needed.
 # Benchmarks (make bench) also use miller and hyperfine when present.
 
-need="gcc make pkg-config libjansson-dev libcsv-dev libsqlite3-dev librdkafka-dev check jq mandoc sqlite3 bash zsh fish libxml2-utils kcat prometheus"
+need="gcc make pkg-config libjansson-dev libcsv-dev libsqlite3-dev librdkafka-dev libpq-dev check jq mandoc sqlite3 postgresql bash zsh fish libxml2-utils kcat prometheus"
 [ "${1:-}" = bench ] && need="$need miller valgrind"
 
 missing=

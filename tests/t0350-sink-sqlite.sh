@@ -243,7 +243,7 @@ test_expect_success 'usage errors (exit 2)' '
 	echo "st-sink: --format sqlite needs --path FILE" >expect &&
 	head -n 1 err >actual && test_cmp expect actual &&
 	test_expect_code 2 st-sink --format json --path o --table t 2>err &&
-	echo "st-sink: --table needs --format sqlite" >expect &&
+	echo "st-sink: --table needs --format sqlite or postgres" >expect &&
 	head -n 1 err >actual && test_cmp expect actual &&
 	test_expect_code 2 st-sink --format sqlite --path x.db --table _st_batches 2>err &&
 	echo "st-sink: invalid table name '"'"'_st_batches'"'"' for --table" >expect &&

@@ -1,8 +1,10 @@
 # fish completion for st-sink
 complete -c st-sink -f
-complete -c st-sink -s f -l format -x -a 'json csv sqlite console chart' -d 'output format'
+complete -c st-sink -s f -l format -x -a 'json csv sqlite postgres console chart exec' -d 'output format'
 complete -c st-sink -s p -l path -r -F -d 'output directory or database file'
-complete -c st-sink -l table -x -d 'sqlite: the table written'
+complete -c st-sink -l table -x -d 'sqlite, postgres: the table written'
+complete -c st-sink -l dsn -x -d 'postgres: the libpq connection string'
+complete -c st-sink -s c -l command -x -a '(__fish_complete_command)' -d 'exec: the command run per batch'
 complete -c st-sink -l header -d 'csv: write a header line'
 complete -c st-sink -l no-header -d 'csv: no header line'
 complete -c st-sink -s n -l num-rows -x -d 'console: rows shown per batch'

@@ -202,7 +202,7 @@ sink_end(st_op *op, st_ctx *ctx, st_batch *b)
 }
 
 static st_sink *
-make_sink(const st_sink_opts *o)
+make_sink(const st_sink_opts *o, const st_common *c)
 {
 	if (o->format == NULL || strcmp(o->format, "stdout") == 0)
 		return st_sink_stdout_new();
@@ -217,6 +217,11 @@ make_sink(const st_sink_opts *o)
 	if (strcmp(o->format, "sqlite") == 0)
 		return st_sink_sqlite_new(o->path, o->table ? o->table :
 		    "st_output");
+	if (strcmp(o->format, "postgres") == 0)
+		return st_sink_postgres_new(o->dsn, o->table ? o->table :
+		    "st_output");
+	if (strcmp(o->format, "exec") == 0)
+		return st_sink_exec_new(o->command, c->checkpoint);
 	st_warn("unknown format '%s'", o->format);
 	return NULL;
 }
@@ -246,6 +251,9 @@ st_sink_run(const st_sink_opts *o, const st_common *c)
 		if (o->table)
 			json_object_set_new(v, "table",
 			    json_string(o->table));
+		if (o->command)
+			json_object_set_new(v, "command",
+			    json_string(o->command));
 		int rc = st_ckpt_open(&ck, c->checkpoint) < 0 ||
 		    st_ckpt_write_json(&ck, ST_CKPT_SINK, v) < 0 ? -1 : 0;
 		json_decref(v);
@@ -253,7 +261,7 @@ st_sink_run(const st_sink_opts *o, const st_common *c)
 		if (rc < 0)
 			return ST_EXIT_DATA;
 	}
-	so.sink = make_sink(o);
+	so.sink = make_sink(o, c);
 	if (so.sink == NULL)
 		return ST_EXIT_DATA;
 	st_progress_run_id(so.run_id);

@@ -150,13 +150,50 @@ st_sink *st_sink_sqlite_new(const char *path, const char *table);
 st_sink *st_sink_chart_new(const char *path, const char *x, const char *y,
     const char *series);
 
+/*
+ * The SQLite sink's semantics (above) in table of the PostgreSQL database
+ * that the libpq connection string dsn names: each batch one transaction
+ * (synchronous_commit on) holding its rows and, with a checkpoint, its row
+ * in _st_batches (in the current schema); update mode upserts with INSERT
+ * ... ON CONFLICT on a unique index NULLS NOT DISTINCT; complete DELETEs,
+ * then INSERTs. Columns: integer BIGINT, other numbers DOUBLE PRECISION,
+ * strings TEXT, true/false BOOLEAN, objects and arrays JSONB; a column
+ * first seen with null waits for a non-null value (a row of nulls only
+ * creates TEXT columns); names match exactly, as quoted PostgreSQL
+ * identifiers do. Values are bound as text parameters, never spliced into
+ * SQL. A dsn holding a password is refused (the password comes from a
+ * passfile, PGPASSFILE or PGPASSWORD, as libpq looks for it). Returns a
+ * new sink, or NULL after printing why.
+ */
+st_sink *st_sink_postgres_new(const char *dsn, const char *table);
+
+/*
+ * Spark's foreachBatch: command runs once per batch (through /bin/sh -c,
+ * in a process group of its own), with the batch's records as NDJSON on
+ * its standard input and in its environment ST_BATCH_ID (the batch id; 0
+ * for input without control lines), ST_MODE (append, update, complete),
+ * ST_KEYS (the key columns, comma-separated, maybe empty) and
+ * ST_CHECKPOINT (checkpoint, unset when NULL). It runs for every batch,
+ * an empty one too. end() waits for it: exit status 0 makes the batch
+ * durable (st-sink commits it); anything else fails the batch, which a
+ * restart replays with the same id and records. Data reaches the command
+ * on its standard input only. The command of a batch cut short (st-sink
+ * exits inside it) is sent SIGTERM. Not idempotent by itself: a command
+ * that writes under ST_BATCH_ID, replacing an earlier attempt, makes the
+ * pipeline exactly-once. Strings are borrowed. Never NULL.
+ */
+st_sink *st_sink_exec_new(const char *command, const char *checkpoint);
+
 /* ---- st-sink (run.c) ---------------------------------------------- */
 
 typedef struct st_sink_opts {
 	const char *format;	/* NULL: NDJSON on stdout */
 	const char *path;	/* json, csv: the output directory;
 				 * sqlite: the database file */
-	const char *table;	/* sqlite: the table (NULL: "st_output") */
+	const char *table;	/* sqlite, postgres: the table (NULL:
+				 * "st_output") */
+	const char *command;	/* exec: the shell command per batch */
+	const char *dsn;	/* postgres: the libpq connection string */
 	int64_t num_rows;	/* console */
 	int64_t truncate;	/* console */
 	int header;		/* csv */
