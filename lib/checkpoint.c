@@ -332,11 +332,6 @@ st_ckpt_lock(st_ckpt *c, int wait)
 		return -1;
 	}
 	c->lockfd = fd;
-	/* The holder's pid, for st-status; the lock itself is the flock. */
-	char pid[24];
-	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0)
-		(void)!pwrite(fd, pid, (size_t)n, 0);
 	return 0;
 }
 

@@ -162,8 +162,8 @@ int64_t st_ckpt_latest(st_ckpt *c, const char *dir);
  * may use a checkpoint at a time. With wait 0, returns -1 with errno
  * EWOULDBLOCK at once when another process holds it; with wait 1, blocks.
  * The kernel drops the lock when the holder dies, so a crashed run never
- * blocks the next. The holder writes its pid into the file (st-status
- * shows it). Returns 0 or -1.
+ * blocks the next. (st-read then writes its pid into the file, which
+ * st-status shows.) Returns 0 or -1.
  */
 int st_ckpt_lock(st_ckpt *c, int wait);
 
