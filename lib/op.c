@@ -171,6 +171,60 @@ write_control(runner *rn, json_t *obj)
 	st_writer_write(&rn->ctx.out, rn->scratch.data, rn->scratch.len);
 }
 
+/*
+ * What changed between the query a tool was started with and now, member
+ * by member, as the option that sets it: "--agg was 'sum(x) AS s', now
+ * 'count(*)'". A describe member is named as its option, camelCase for
+ * the dashes (sessionGap: --session-gap).
+ */
+static void
+query_diff(json_t *was, json_t *now, st_buf *out)
+{
+	json_t *keys = json_object();
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(was, k, v)
+		json_object_set(keys, k, json_true());
+	json_object_foreach(now, k, v)
+		json_object_set(keys, k, json_true());
+	json_object_foreach(keys, k, v) {
+		json_t *a = json_object_get(was, k), *b = json_object_get(now, k);
+		if (a && b && json_equal(a, b))
+			continue;
+		if (out->len)
+			st_buf_puts(out, "; ");
+		/* Members not named as their option. */
+		static const char *const named[][2] = {
+			{ "grouping", "--cube/--rollup" },
+			{ "timeUnitUsec", "--time-unit (usec)" },
+		};
+		const char *opt = NULL;
+		for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+			if (strcmp(k, named[i][0]) == 0)
+				opt = named[i][1];
+		if (opt)
+			st_buf_puts(out, opt);
+		else
+			st_buf_puts(out, "--");
+		for (const char *c = opt ? "" : k; *c; c++) {
+			if (*c >= 'A' && *c <= 'Z') {
+				st_buf_putc(out, '-');
+				st_buf_putc(out, (char)(*c - 'A' + 'a'));
+			} else {
+				st_buf_putc(out, *c);
+			}
+		}
+		char *ta = a ? json_dumps(a, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		char *tb = b ? json_dumps(b, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		st_buf_printf(out, " was %s, now %s", ta ? ta : "not given",
+		    tb ? tb : "not given");
+		free(ta);
+		free(tb);
+	}
+	json_decref(keys);
+}
+
 static int
 check_query(runner *rn)
 {
@@ -182,13 +236,13 @@ check_query(runner *rn)
 	    st_ckpt_query_path(&path, rn->corner), &was);
 
 	if (rc > 0 && !json_equal(was, now)) {
-		char *a = json_dumps(was, JSON_COMPACT | JSON_SORT_KEYS);
-		char *b = json_dumps(now, JSON_COMPACT | JSON_SORT_KEYS);
-		st_warn("checkpoint '%s' holds state of a different query: it "
-		    "was started with %s, now %s; use a new checkpoint "
-		    "directory", rn->ckpt.dir, a ? a : "?", b ? b : "?");
-		free(a);
-		free(b);
+		st_buf diff = ST_BUF_INIT;
+		query_diff(was, now, &diff);
+		st_warn("checkpoint '%s' holds the state of a different query "
+		    "(%s); Spark refuses such a change too: use a new "
+		    "checkpoint directory, or the old options",
+		    rn->ckpt.dir, diff.len ? diff.data : "changed");
+		st_buf_release(&diff);
 		rc = -1;
 	} else if (rc == 0) {
 		rc = st_ckpt_write_json(&rn->ckpt, path.data, now);

@@ -105,7 +105,7 @@ test_expect_success 'a different time column on the same checkpoint is refused' 
 	batch 0 | st-watermark -t t -d 30m --checkpoint ck2 >/dev/null &&
 	batch 1 | test_expect_code 1 st-watermark -t u -d 30m --checkpoint ck2 >out 2>err &&
 	test ! -s out &&
-	grep "^st-watermark: checkpoint .ck2. holds state of a different query" err
+	grep "^st-watermark: checkpoint .ck2. holds the state of a different query" err
 '
 
 test_expect_success 'usage errors exit 2 and say why' '

@@ -174,7 +174,7 @@ test_expect_success 'a different query on the same checkpoint is refused before 
 	batch 1 b1 | test_expect_code 1 st-window -t CreatedTime -s 10m -a "sum(Amount) AS s" -m update --checkpoint q >out 2>err &&
 	test ! -s out &&
 	cat >expect <<-\EOT &&
-	st-window: checkpoint '"'"'q'"'"' holds state of a different query: it was started with {"agg":"sum(Amount) AS s","by":[],"mode":"update","size":"15 minutes","slide":"15 minutes","time":"CreatedTime","timeUnitUsec":1000000}, now {"agg":"sum(Amount) AS s","by":[],"mode":"update","size":"10 minutes","slide":"10 minutes","time":"CreatedTime","timeUnitUsec":1000000}; use a new checkpoint directory
+	st-window: checkpoint '"'"'q'"'"' holds the state of a different query (--size was "15 minutes", now "10 minutes"; --slide was "15 minutes", now "10 minutes"); Spark refuses such a change too: use a new checkpoint directory, or the old options
 	EOT
 	test_cmp expect err
 '

@@ -145,12 +145,12 @@ test_expect_success 'a checkpoint of a rollup refuses a cube and a plain groupBy
 	batch 1 a1 | test_expect_code 1 st-window --cube gt,model -a "sum(x) AS s" --checkpoint q >out 2>err &&
 	test ! -s out &&
 	cat >expect <<-\EOT &&
-	st-window: checkpoint '"'"'q'"'"' holds state of a different query: it was started with {"agg":"sum(x) AS s","by":["gt","model"],"grouping":"rollup","mode":"update"}, now {"agg":"sum(x) AS s","by":["gt","model"],"grouping":"cube","mode":"update"}; use a new checkpoint directory
+	st-window: checkpoint '"'"'q'"'"' holds the state of a different query (--cube/--rollup was "rollup", now "cube"); Spark refuses such a change too: use a new checkpoint directory, or the old options
 	EOT
 	test_cmp expect err &&
 	batch 1 a1 | test_expect_code 1 st-window -b gt,model -a "sum(x) AS s" --checkpoint q >out 2>err &&
 	test ! -s out &&
-	grep "now {\"agg\":\"sum(x) AS s\",\"by\":\\[\"gt\",\"model\"\\],\"mode\":\"update\"}" err
+	grep "(--cube/--rollup was \"rollup\", now not given)" err
 '
 
 test_expect_success 'usage: --by, --cube and --rollup do not combine' '

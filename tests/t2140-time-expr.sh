@@ -88,7 +88,7 @@ test_expect_success 'a changed time expression is a different query for the chec
 	batch 1 "{\"ts\":1549361100000}" |
 	test_expect_code 1 st-window -t "timestamp_seconds(ts)" -s 15m -a "count(*) AS n" -m update --checkpoint ck >out 2>err &&
 	test ! -s out &&
-	grep "holds state of a different query" err
+	grep "holds the state of a different query" err
 '
 
 test_expect_success 'an expression that does not parse is a usage error with a caret' '

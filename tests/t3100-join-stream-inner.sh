@@ -113,7 +113,7 @@ test_expect_success 'a restart from the checkpoint gives the same output as one 
 test_expect_success 'a checkpoint of another join is refused' '
 	test_expect_code 1 st-join --left impressions --right clicks --on "$ON" \
 		--checkpoint ck1 </dev/null 2>err &&
-	grep -q "^st-join: checkpoint '\''ck1'\'' holds state of a different query" err
+	grep -q "^st-join: checkpoint '\''ck1'\'' holds the state of a different query" err
 '
 
 test_expect_success 'untagged input and unknown sources are data errors' '
