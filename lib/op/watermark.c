@@ -11,6 +11,9 @@ typedef struct wmstate {
 	int64_t max_seen;	/* through the last batch; ST_TIME_NONE */
 	int64_t wm;		/* in force for the current batch */
 	int64_t bmin, bmax;	/* event times of the current batch */
+	int64_t bfirst;		/* its first event time, and the sum of */
+	double bsum;		/* the others' distance to it (for avg) */
+	int64_t bn;
 	int64_t no_time;	/* records without a readable time, per batch */
 } wmstate;
 
@@ -59,6 +62,8 @@ wm_begin(st_op *op, st_ctx *ctx, st_batch *b)
 			s->wm = cand;
 	}
 	s->bmin = s->bmax = ST_TIME_NONE;
+	s->bsum = 0;
+	s->bn = 0;
 	s->no_time = 0;
 	if (b->begin == NULL) {
 		b->wm = s->wm;
@@ -116,6 +121,12 @@ wm_record(st_op *op, st_ctx *ctx, st_record *r)
 				s->bmax = t;
 			if (s->bmin == ST_TIME_NONE || t < s->bmin)
 				s->bmin = t;
+			/* Distances to the first time stay small, so their
+			 * sum keeps microseconds where a sum of times would
+			 * not. */
+			if (s->bn++ == 0)
+				s->bfirst = t;
+			s->bsum += (double)(t - s->bfirst);
 		} else {
 			s->no_time++;
 		}
@@ -197,6 +208,8 @@ wm_metrics(st_op *op, json_t *obj)
 	if (s->bmin != ST_TIME_NONE) {
 		json_object_set_new(e, "min", ts_json(s->bmin));
 		json_object_set_new(e, "max", ts_json(s->bmax));
+		json_object_set_new(e, "avg", ts_json(s->bfirst +
+		    (int64_t)(s->bsum / (double)s->bn)));
 	}
 	json_object_set_new(e, "watermark", ts_json(s->wm));
 	json_object_set_new(obj, "eventTime", e);
