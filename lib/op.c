@@ -132,6 +132,7 @@ typedef struct runner {
 	st_ckpt ckpt;
 	int stateful;		/* op keeps checkpointed state */
 	char *corner;		/* "state/<name>" */
+	const char *cname;	/* <name>: the corner's name, in corner */
 	int64_t state_version;	/* the batch whose state the op holds */
 	int dead_fd;
 	uint64_t malformed_total;
@@ -334,7 +335,7 @@ progress_entry(runner *rn)
 	json_t *o = json_object();
 	st_ctx *c = &rn->ctx;
 
-	json_object_set_new(o, "name", json_string(rn->corner + 6));
+	json_object_set_new(o, "name", json_string(rn->cname));
 	json_object_set_new(o, "numInputRows", json_integer(c->rows_in));
 	json_object_set_new(o, "numOutputRows", json_integer(c->rows_out));
 	if (c->rows_malformed)
@@ -411,8 +412,7 @@ progress_text(runner *rn, st_buf *b)
 	    c->rows_dropped_watermark == 0) {
 		/* What progress_entry() would give, without building it. */
 		st_buf_puts(b, "{\"name\":");
-		st_buf_put_json_string(b, rn->corner + 6,
-		    strlen(rn->corner + 6));
+		st_buf_put_json_string(b, rn->cname, strlen(rn->cname));
 		st_buf_puts(b, ",\"numInputRows\":");
 		st_buf_put_i64(b, (int64_t)c->rows_in);
 		st_buf_puts(b, ",\"numOutputRows\":");
@@ -755,6 +755,7 @@ runner_init(runner *rn, st_op *op, const st_common *common)
 	st_buf cn = ST_BUF_INIT;
 	st_ckpt_state_dir(&cn, op->name, common->name);
 	rn->corner = st_buf_detach(&cn, NULL);
+	rn->cname = rn->corner + strlen(ST_CKPT_STATE "/");
 
 	if (common->dead_letter) {
 		rn->dead_fd = open(common->dead_letter,

@@ -216,21 +216,6 @@ list_paths(char *const *paths, cand **v, size_t *n)
 		qsort(*v, *n, sizeof **v, cmp_cand);
 }
 
-char **
-st_file_source_list(char *const *paths)
-{
-	cand *v;
-	size_t n;
-
-	list_paths(paths, &v, &n);
-	char **out = st_malloc((n + 1) * sizeof *out);
-	for (size_t i = 0; i < n; i++)
-		out[i] = v[i].path;
-	out[n] = NULL;
-	free(v);
-	return out;
-}
-
 /* Reads n bytes of fd at off into buf; returns what it could read (less at
  * the end of the file), or -1 on an error. */
 static ssize_t

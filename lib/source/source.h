@@ -198,13 +198,6 @@ char **st_file_list(char *const *paths);
 char *st_csv_infer_schema(char *const *const *lists, size_t nlists,
     const st_file_opts *o, size_t max_records, const char *ckpt);
 
-/*
- * Lists the files that paths name right now (for messages and tests):
- * returns a new NULL-terminated array (st_strv_free()), in the order the
- * source would take them.
- */
-char **st_file_source_list(char *const *paths);
-
 /* ---- the stdin source (stdin.c) ----------------------------------- */
 
 /*

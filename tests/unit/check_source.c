@@ -59,7 +59,7 @@ names(json_t *r, char *out, size_t n)
 
 START_TEST(test_list_order)
 {
-	char **v = st_file_source_list(paths);
+	char **v = st_file_list(paths);
 	ck_assert_ptr_nonnull(v[0]);
 	ck_assert_ptr_nonnull(strstr(v[0], "/a.json"));
 	ck_assert_ptr_nonnull(strstr(v[1], "/b.json"));
