@@ -19,12 +19,14 @@ static const char usage_text[] =
 "       st-sink [options] --format chart --path page.html --x col --y col\n"
 "       [--series col]\n"
 "       st-sink [options] --format exec --command cmd\n"
+"       st-sink [options] --format kafka --bootstrap-servers servers\n"
+"       [--topic topic]\n"
 "\n"
 "  -f, --format FMT        json or csv (files in --path), sqlite (a table\n"
 "                          of the database --path), postgres (a table of\n"
 "                          the database --dsn), console, chart (a live\n"
 "                          HTML chart in --path), exec (a command per\n"
-"                          batch);\n"
+"                          batch), kafka (topics);\n"
 "                          default: NDJSON on standard output\n"
 "  -p, --path PATH         output directory of the json and csv formats;\n"
 "                          database file of the sqlite format; page of\n"
@@ -49,6 +51,7 @@ static const char usage_text[] =
 "      --metrics-file F    Prometheus metrics in F, rewritten per batch\n"
 "      --on-progress CMD   run CMD with each batch's progress on stdin\n"
 "      --hook-timeout DUR  kill a hook running longer (default 10s)\n"
+ST_KAFKA_SINK_HELP
 ST_COMMON_HELP;
 
 enum {
@@ -85,6 +88,7 @@ static const struct option longopts[] = {
 	{ "hook-timeout", required_argument, NULL, OPT_HOOK_TIMEOUT },
 	{ "command", required_argument, NULL, 'c' },
 	{ "dsn", required_argument, NULL, OPT_DSN },
+	ST_KAFKA_SINK_LONGOPTS,
 	ST_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -94,12 +98,19 @@ main(int argc, char **argv)
 {
 	st_common common;
 	st_sink_opts o = { .num_rows = 20, .truncate = 20, .header = 1 };
-	int ch;
+	st_kafka_sink_opts ko;
+	int ch, kafka_opts = 0;
 
 	st_common_init(&common, argv[0]);
-	while ((ch = getopt_long(argc, argv, "f:p:n:c:", longopts, NULL)) != -1) {
+	st_kafka_sink_opts_init(&ko);
+	while ((ch = getopt_long(argc, argv, "f:p:n:c:X:", longopts, NULL)) !=
+	    -1) {
 		if (st_common_option(&common, ch, optarg, usage_text))
 			continue;
+		if (st_kafka_sink_option(&ko, ch, optarg)) {
+			kafka_opts = 1;
+			continue;
+		}
 		switch (ch) {
 		case 'f':
 			if (strcasecmp(optarg, "json") != 0 &&
@@ -109,10 +120,11 @@ main(int argc, char **argv)
 			    strcasecmp(optarg, "chart") != 0 &&
 			    strcasecmp(optarg, "exec") != 0 &&
 			    strcasecmp(optarg, "postgres") != 0 &&
+			    strcasecmp(optarg, "kafka") != 0 &&
 			    strcasecmp(optarg, "stdout") != 0)
 				st_usage_error("invalid format '%s' for "
 				    "--format (json, csv, sqlite, postgres, "
-				    "console, chart, exec)",
+				    "console, chart, exec, kafka)",
 				    optarg);
 			o.format = optarg;
 			for (char *p = optarg; *p; p++)
@@ -207,5 +219,13 @@ main(int argc, char **argv)
 		st_usage_error("--command needs --format exec");
 	if (o.raw && o.format && strcmp(o.format, "stdout") != 0)
 		st_usage_error("--raw is for standard output only");
-	return st_sink_run(&o, &common);
+	int kafka = o.format && strcmp(o.format, "kafka") == 0;
+	if (kafka_opts && !kafka)
+		st_usage_error("the Kafka options need --format kafka");
+	if (kafka && st_kafka_conf_get(&ko.conf, "bootstrap.servers") == NULL)
+		st_usage_error("--format kafka needs --bootstrap-servers");
+	o.kafka = &ko;
+	int rc = st_sink_run(&o, &common);
+	st_kafka_sink_opts_release(&ko);
+	return rc;
 }

@@ -11,6 +11,10 @@
  * standard input, one a line, answering each with "ok" or "error: ...":
  *
  *     create TOPIC PARTITIONS
+ *     error APIKEY ERR COUNT    the next COUNT requests of Kafka API APIKEY
+ *                               (0 Produce, 1 Fetch, ...) fail with error
+ *                               code ERR (rd_kafka_mock_push_request_errors)
+ *     clear APIKEY              forgets the errors pushed for APIKEY
  *
  * It runs until SIGTERM or SIGINT (standard input at its end does not stop
  * it, so `kafka-mock t:3 </dev/null >addr &` works). Tests start it with
@@ -104,8 +108,19 @@ main(int argc, char **argv)
 	char line[1024];
 	while (!stop && fgets(line, sizeof line, stdin)) {
 		char topic[512];
-		int n;
-		if (sscanf(line, "create %511s %d", topic, &n) == 2) {
+		int n, key, err, cnt;
+		if (sscanf(line, "error %d %d %d", &key, &err, &cnt) == 3) {
+			rd_kafka_resp_err_t *v = calloc((size_t)cnt, sizeof *v);
+			for (int j = 0; j < cnt; j++)
+				v[j] = (rd_kafka_resp_err_t)err;
+			rd_kafka_mock_push_request_errors_array(mc, (int16_t)key,
+			    (size_t)cnt, v);
+			free(v);
+			printf("ok\n");
+		} else if (sscanf(line, "clear %d", &key) == 1) {
+			rd_kafka_mock_clear_request_errors(mc, (int16_t)key);
+			printf("ok\n");
+		} else if (sscanf(line, "create %511s %d", topic, &n) == 2) {
 			rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(mc,
 			    topic, n, 1);
 			if (err)

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "suggest.h"
+#include "bytes.h"
 #include "err.h"
 #include "internal.h"
 #include "time.h"
@@ -1490,6 +1491,37 @@ IMPL(f_from_json)
 	conform(ev, n->aux, &v, out);
 }
 
+/* base64(x): the base64 text of x's bytes (a string's UTF-8); st has no
+ * BINARY type, so unbase64(s) gives the decoded bytes as a string, null
+ * when s is not base64 (Spark: an error in ANSI mode, null otherwise). */
+IMPL(f_base64)
+{
+	UNUSED;
+	if (!sarg(ev, &args[0])) {
+		*out = st_v_null();
+		return;
+	}
+	st_buf b = ST_BUF_INIT;
+	st_base64_encode(&b, args[0].u.s.p, args[0].u.s.n);
+	*out = bufstr(ev, &b);
+	st_buf_release(&b);
+}
+
+IMPL(f_unbase64)
+{
+	UNUSED;
+	if (!sarg(ev, &args[0])) {
+		*out = st_v_null();
+		return;
+	}
+	st_buf b = ST_BUF_INIT;
+	if (st_base64_decode(&b, args[0].u.s.p, args[0].u.s.n) < 0)
+		*out = st_v_null();
+	else
+		*out = bufstr(ev, &b);
+	st_buf_release(&b);
+}
+
 IMPL(f_to_json)
 {
 	UNUSED;
@@ -1741,6 +1773,7 @@ static const st_func funcs[] = {
 	{ "abs", 1, 1, 0, f_abs, NULL },
 	{ "array", 0, N, 0, f_array, NULL },
 	{ "array_contains", 2, 2, 0, f_array_contains, NULL },
+	{ "base64", 1, 1, 0, f_base64, NULL },
 	{ "bigint", 1, 1, 0, f_castfn, prep_castfn },
 	{ "boolean", 1, 1, 0, f_castfn, prep_castfn },
 	{ "cardinality", 1, 1, 0, f_size, NULL },
@@ -1786,6 +1819,7 @@ static const st_func funcs[] = {
 	{ "isnan", 1, 1, 0, f_isnan, NULL },
 	{ "isnotnull", 1, 1, 0, f_isnotnull, NULL },
 	{ "isnull", 1, 1, 0, f_isnull, NULL },
+	{ "lcase", 1, 1, 0, f_lower, NULL },
 	{ "least", 1, N, 0, f_least, NULL },
 	{ "length", 1, 1, 0, f_length, NULL },
 	{ "ln", 1, 1, 0, f_ln, NULL },
@@ -1793,7 +1827,6 @@ static const st_func funcs[] = {
 	{ "log10", 1, 1, 0, f_log10, NULL },
 	{ "log2", 1, 1, 0, f_log2, NULL },
 	{ "lower", 1, 1, 0, f_lower, NULL },
-	{ "lcase", 1, 1, 0, f_lower, NULL },
 	{ "lpad", 2, 3, 0, f_lpad, NULL },
 	{ "ltrim", 1, 2, 0, f_ltrim, NULL },
 	{ "minute", 1, 1, 0, f_minute, NULL },
@@ -1841,6 +1874,7 @@ static const st_func funcs[] = {
 	{ "trim", 1, 2, 0, f_trim, NULL },
 	{ "typeof", 1, 1, 0, f_typeof, NULL },
 	{ "ucase", 1, 1, 0, f_upper, NULL },
+	{ "unbase64", 1, 1, 0, f_unbase64, NULL },
 	{ "unix_micros", 1, 1, 0, f_unix_micros, NULL },
 	{ "unix_millis", 1, 1, 0, f_unix_millis, NULL },
 	{ "unix_seconds", 1, 1, 0, f_unix_seconds, NULL },

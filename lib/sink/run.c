@@ -222,6 +222,8 @@ make_sink(const st_sink_opts *o, const st_common *c)
 		    "st_output");
 	if (strcmp(o->format, "exec") == 0)
 		return st_sink_exec_new(o->command, c->checkpoint);
+	if (strcmp(o->format, "kafka") == 0)
+		return st_sink_kafka_new(o->kafka);
 	st_warn("unknown format '%s'", o->format);
 	return NULL;
 }

@@ -31,7 +31,9 @@
 #include <stdint.h>
 
 #include "io.h"
+#include "kafka.h"
 #include "op.h"
+#include "opts.h"
 #include "record.h"
 
 typedef struct st_sink_batch {
@@ -184,6 +186,68 @@ st_sink *st_sink_postgres_new(const char *dsn, const char *table);
  */
 st_sink *st_sink_exec_new(const char *command, const char *checkpoint);
 
+/* ---- the Kafka sink (kafka.c) --------------------------------------- */
+
+typedef struct st_kafka_sink_opts {
+	st_kafka_conf conf;	/* bootstrap.servers and the -X properties */
+	const char *topic;	/* NULL: each record's "topic" column */
+	const char *key_column;	/* NULL: the "key" column */
+	int at_least_once;	/* --delivery at-least-once */
+	int binary_base64;	/* key and value columns are base64 text */
+	const char *batches_topic;	/* where batch ids are recorded */
+} st_kafka_sink_opts;
+
+/* st-sink's Kafka options: getopt_long values from ST_KAFKA_OPT_BASE. */
+#define ST_KAFKA_OPT_BASE (ST_OPT_TOOL_BASE + 60)
+#define ST_KAFKA_SINK_LONGOPTS \
+	{ "bootstrap-servers", required_argument, NULL, ST_KAFKA_OPT_BASE }, \
+	{ "topic", required_argument, NULL, ST_KAFKA_OPT_BASE + 1 }, \
+	{ "key-column", required_argument, NULL, ST_KAFKA_OPT_BASE + 2 }, \
+	{ "delivery", required_argument, NULL, ST_KAFKA_OPT_BASE + 3 }, \
+	{ "binary", required_argument, NULL, ST_KAFKA_OPT_BASE + 4 }, \
+	{ "kafka-config", required_argument, NULL, ST_KAFKA_OPT_BASE + 5 }, \
+	{ "batches-topic", required_argument, NULL, ST_KAFKA_OPT_BASE + 6 }
+#define ST_KAFKA_SINK_HELP \
+"Kafka (--format kafka):\n" \
+"      --bootstrap-servers H:P[,H:P]  the brokers to start from\n" \
+"      --topic T           write to T (default: each record's topic column)\n" \
+"      --key-column COL    the key is COL (default: the key column, if any)\n" \
+"      --delivery MODE     exactly-once (default with a checkpoint: one\n" \
+"                          transaction per batch) or at-least-once\n" \
+"      --binary MODE       text (default) or base64: key and value columns\n" \
+"                          hold base64 text, sent as the bytes it encodes\n" \
+"      --batches-topic T   where exactly-once records batch ids (_st_batches)\n" \
+"  -X KEY=VALUE            a librdkafka property (value ${env:V}, ${file:F})\n" \
+"      --kafka-config FILE librdkafka properties, one key=value a line\n"
+
+void st_kafka_sink_opts_init(st_kafka_sink_opts *k);
+void st_kafka_sink_opts_release(st_kafka_sink_opts *k);
+/* Handles option ch ('X' or one of ST_KAFKA_SINK_LONGOPTS): returns 1
+ * when handled. Bad values are usage errors. */
+int st_kafka_sink_option(st_kafka_sink_opts *k, int ch, const char *arg);
+
+/*
+ * Batches to Kafka topics, on librdkafka, as Spark's Kafka sink: each
+ * record is one message to --topic or its "topic" column, with the key
+ * from --key-column or the "key" column, the value from the "value"
+ * column (a string as its text, any other JSON value as its JSON text) or,
+ * when the record has no value column, the record's own JSON text
+ * (Spark's to_json(struct(*))), and headers from a "headers" column
+ * ([{"key":K,"value":V},...]). Keys are placed by the Java client's
+ * partitioner (murmur2 of the key bytes).
+ *
+ * With a checkpoint (b->query) and exactly-once delivery, each batch is
+ * one Kafka transaction (transactional.id "st-" QUERY), holding the
+ * batch's messages and a record {"query":Q,"batch":N} keyed by the query
+ * id in the batches topic; has_batch() reads that topic (read_committed)
+ * so a replayed batch that committed is skipped, and init_transactions
+ * aborts one that did not. Otherwise (at-least-once, or no checkpoint)
+ * the idempotent producer is used without transactions. end() returns
+ * only once every message is acknowledged; a delivery error fails the
+ * batch, naming the topic and the error. o is borrowed.
+ */
+st_sink *st_sink_kafka_new(const st_kafka_sink_opts *o);
+
 /* ---- st-sink (run.c) ---------------------------------------------- */
 
 typedef struct st_sink_opts {
@@ -205,6 +269,7 @@ typedef struct st_sink_opts {
 	const char *on_progress; /* hook: progress JSON on its stdin */
 	const char *on_failure;	/* hook: the failure JSON on its stdin */
 	int64_t hook_timeout;	/* usec a hook may run (0: 10 s) */
+	const st_kafka_sink_opts *kafka;	/* kafka */
 } st_sink_opts;
 
 /*
