@@ -164,6 +164,15 @@ test_expect_success 'available-now on a terminal: a catch-up progress bar on std
 	test ! -s err
 '
 
+test_expect_success '--watch prints again every interval until interrupted' '
+	st-status --watch=100ms ck >watch.out 2>&1 &
+	wpid=$! &&
+	wait_for "test \$(grep -c \"^trades: Stopped\$\" watch.out) -ge 3" 30 &&
+	kill -INT $wpid &&
+	wait $wpid &&
+	test $(grep -c "^  checkpoint   ck$" watch.out) -ge 3
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 2 st-status 2>err &&
 	grep "st-status: no checkpoint directory given" err &&
