@@ -3,6 +3,7 @@
 #   make            build every tool into bin/ (warnings are errors)
 #   make check      build with ASan+UBSan and run unit and end-to-end tests
 #   make bench      run the benchmark suite (see bench/README)
+#   make fuzz       run every libFuzzer target FUZZ_TIME seconds (60)
 #   make install    install tools, man pages and completions (PREFIX, DESTDIR)
 #   make demo       run the demo pipeline of the README
 #   make demo-chart a live chart page (and its screenshot, with chromium)
@@ -38,11 +39,23 @@ ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 ASAN_TOOLS := $(BIN_SRC:bin/%.c=build/asan/bin/%)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
+# Fuzzing: tests/fuzz/fuzz_NAME.c is a libFuzzer target, linked with the
+# library built by clang with coverage and sanitizers (see tests/fuzz/run.sh
+# for the pattern: seeds in tests/fuzz/seeds/NAME, tests/fuzz/NAME.dict).
+FUZZ_CC ?= clang-14
+FUZZ_TIME ?= 60
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+
 # Keep objects of the bin/ chain rules (make would delete them as
 # intermediates and rebuild them every time).
 .SECONDARY:
 
-.PHONY: all check unit e2e asan bench install uninstall clean demo demo-chart deps lint
+.PHONY: all check unit e2e asan bench install uninstall clean demo demo-chart deps lint \
+	fuzz fuzz-build
 all: $(TOOLS)
 
 build/obj/%.o: %.c
@@ -82,9 +95,25 @@ build/tests/%: tests/%.c
 
 asan: $(ASAN_TOOLS) $(TEST_HELPERS)
 
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(filter-out -Werror,$(STD_CFLAGS)) $(FUZZ_FLAGS) -c -o $@ $<
+
+build/fuzz/libst.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libst.a
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: deps fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_TIME) build/fuzz/corpus $(FUZZ_BINS)
+
 # make check: what CI runs. deps.sh installs missing packages (or says how).
 check: deps
-	@$(MAKE) --no-print-directory -j2 all asan $(UNIT_BINS)
+	@$(MAKE) --no-print-directory -j2 all asan $(UNIT_BINS) $(FUZZ_BINS)
 	@sh tests/run-all.sh
 
 unit: $(UNIT_BINS)

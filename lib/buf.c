@@ -196,7 +196,9 @@ st_buf_put_double(st_buf *b, double d)
 		st_buf_add(b, "null", 4);
 		return;
 	}
-	if (d == (double)(int64_t)d && fabs(d) < 1e15) {
+	/* The range test first: converting a double beyond int64 is
+	 * undefined (found by tests/fuzz/fuzz_expr.c). */
+	if (fabs(d) < 1e15 && d == (double)(int64_t)d) {
 		st_buf_put_i64(b, (int64_t)d);
 		st_buf_add(b, ".0", 2);
 		return;

@@ -402,7 +402,7 @@ st_schema_format(st_buf *b, const st_schema *s)
 	for (size_t i = 0; i < s->n; i++) {
 		if (i)
 			st_buf_puts(b, ", ");
-		st_buf_puts(b, s->fields[i].name);
+		st_type_format_name(b, s->fields[i].name);
 		st_buf_putc(b, ' ');
 		st_type_format(b, s->fields[i].type);
 	}

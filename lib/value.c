@@ -108,6 +108,28 @@ st_type_simple(st_vtype kind)
 }
 
 void
+st_type_format_name(st_buf *b, const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	int plain = *p && (isalpha(*p) || *p == '_' || *p >= 0x80);
+
+	for (; plain && *p; p++)
+		if (!(isalnum(*p) || *p == '_' || *p >= 0x80))
+			plain = 0;
+	if (plain) {
+		st_buf_puts(b, name);
+		return;
+	}
+	st_buf_putc(b, '`');
+	for (p = (const unsigned char *)name; *p; p++) {
+		if (*p == '`')
+			st_buf_putc(b, '`');
+		st_buf_putc(b, (char)*p);
+	}
+	st_buf_putc(b, '`');
+}
+
+void
 st_type_format(st_buf *b, const st_type *t)
 {
 	switch (t->kind) {
@@ -125,7 +147,7 @@ st_type_format(st_buf *b, const st_type *t)
 		for (uint32_t i = 0; i < t->nfields; i++) {
 			if (i)
 				st_buf_puts(b, ", ");
-			st_buf_puts(b, t->names[i]);
+			st_type_format_name(b, t->names[i]);
 			st_buf_puts(b, ": ");
 			st_type_format(b, t->ftypes[i]);
 		}

@@ -125,6 +125,12 @@ const st_type *st_type_simple(st_vtype kind);
  * "ARRAY<STRING>", "STRUCT<a: INT, b: STRING>". */
 void st_type_format(st_buf *b, const st_type *t);
 
+/* Appends a field name as DDL spells it: as it is when it is an
+ * identifier (letters, digits, '_', not starting with a digit), else
+ * between backticks, a backtick doubled: `weird name`. (Found by
+ * tests/fuzz/fuzz_ddl.c: the schema's text must parse again.) */
+void st_type_format_name(st_buf *b, const char *name);
+
 /* ---- values --------------------------------------------------------- */
 
 typedef struct st_value st_value;

@@ -2,17 +2,8 @@
  * fuzz_json.c - libFuzzer harness: the raw-bytes JSON scanner (lib/json.c)
  * against jansson, on any bytes. Aborts when they disagree (see
  * json_oracle.h for what agreeing means) or on any sanitizer report.
- * Not part of make check. Build and run from the repository root:
- *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
- *       -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -iquote lib \
- *       -o build/fuzz_json tests/fuzz/fuzz_json.c lib/json.c lib/buf.c \
- *       lib/err.c -ljansson -lm
- *   mkdir -p build/fuzz-corpus
- *   build/fuzz_json -max_total_time=300 -max_len=4096 \
- *       -dict=tests/fuzz/json.dict build/fuzz-corpus tests/fuzz/seeds
- *
- * (apt-get install clang when clang is missing.)
+ * Run by `make fuzz` (60 s) and briefly by `make check`
+ * (tests/t0650-fuzz.sh); the pattern is in tests/fuzz/run.sh.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -31,7 +31,7 @@ static const struct { const char *in, *out; } parse_rows[] = {
 	{ "s STRUCT<>", "s STRUCT<>" },
 	{ "s struct<a:struct<b:array<bigint>>>",
 	    "s STRUCT<a: STRUCT<b: ARRAY<BIGINT>>>" },
-	{ "`a b` STRING, `x``y` INT", "a b STRING, x`y INT" },
+	{ "`a b` STRING, `x``y` INT", "`a b` STRING, `x``y` INT" },
 	{ "  a  STRING  ,  b  INT  ", "a STRING, b INT" },
 	{ "_a1 INT", "_a1 INT" },
 	{ "Arrival_Time LONG, Creation_Time LONG, Device STRING, Index LONG, "
