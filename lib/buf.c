@@ -193,7 +193,11 @@ st_buf_put_double(st_buf *b, double d)
 	int n;
 
 	if (!isfinite(d)) {
-		st_buf_add(b, "null", 4);
+		/* JSON has no such numbers: Spark's writer (Jackson, quoting
+		 * non-numeric numbers) writes them as strings, which Spark's
+		 * and st's readers take back as doubles. */
+		st_buf_puts(b, isnan(d) ? "\"NaN\"" : d > 0 ? "\"Infinity\"" :
+		    "\"-Infinity\"");
 		return;
 	}
 	/* The range test first: converting a double beyond int64 is

@@ -97,7 +97,8 @@ size_t st_utf8_valid_len(const unsigned char *p, size_t n, size_t *bad);
 
 /* Appends a double the way JSON wants it: shortest text that reads back to
  * the same value, with ".0" kept for integral values (as Spark prints a
- * DOUBLE), and null for NaN and infinities. */
+ * DOUBLE); NaN and infinities, which JSON numbers cannot be, as the
+ * strings "NaN", "Infinity" and "-Infinity" (as Spark writes them). */
 void st_buf_put_double(st_buf *b, double d);
 
 #endif

@@ -637,44 +637,51 @@ st_json_type(const char *v)
 	}
 }
 
-static void
-put_utf8(st_buf *b, unsigned cp)
+/* Writes code point cp as UTF-8 at o; returns the byte count. */
+static size_t
+put_utf8(char *o, unsigned cp)
 {
-	char t[4];
-	int n;
-
 	if (cp < 0x80) {
-		t[0] = cp; n = 1;
-	} else if (cp < 0x800) {
-		t[0] = 0xc0 | cp >> 6; t[1] = 0x80 | (cp & 0x3f); n = 2;
-	} else if (cp < 0x10000) {
-		t[0] = 0xe0 | cp >> 12; t[1] = 0x80 | (cp >> 6 & 0x3f);
-		t[2] = 0x80 | (cp & 0x3f); n = 3;
-	} else {
-		t[0] = 0xf0 | cp >> 18; t[1] = 0x80 | (cp >> 12 & 0x3f);
-		t[2] = 0x80 | (cp >> 6 & 0x3f); t[3] = 0x80 | (cp & 0x3f);
-		n = 4;
+		o[0] = (char)cp;
+		return 1;
 	}
-	st_buf_add(b, t, n);
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | cp >> 18);
+	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
 }
 
-int
-st_json_unescape(const char *s, size_t n, st_buf *out)
+size_t
+st_json_unescape_into(const char *s, size_t n, char *out)
 {
 	const char *end = s + n, *run = s;
+	char *q = out;
 
 	while (s < end) {
 		const char *bs = memchr(s, '\\', end - s);
 		if (bs == NULL)
 			break;
-		st_buf_add(out, run, bs - run);
+		memcpy(q, run, bs - run);
+		q += bs - run;
 		s = bs + 1;
 		switch (*s++) {
-		case 'b': st_buf_putc(out, '\b'); break;
-		case 'f': st_buf_putc(out, '\f'); break;
-		case 'n': st_buf_putc(out, '\n'); break;
-		case 'r': st_buf_putc(out, '\r'); break;
-		case 't': st_buf_putc(out, '\t'); break;
+		case 'b': *q++ = '\b'; break;
+		case 'f': *q++ = '\f'; break;
+		case 'n': *q++ = '\n'; break;
+		case 'r': *q++ = '\r'; break;
+		case 't': *q++ = '\t'; break;
 		case 'u': {
 			unsigned v, w;
 			hex4(s, &v);
@@ -685,14 +692,25 @@ st_json_unescape(const char *s, size_t n, st_buf *out)
 				v = 0x10000 + ((v - 0xd800) << 10) +
 				    (w - 0xdc00);
 			}
-			put_utf8(out, v);
+			q += put_utf8(q, v);
 			break;
 		}
-		default: st_buf_putc(out, s[-1]); break;
+		default: *q++ = s[-1]; break;
 		}
 		run = s;
 	}
-	st_buf_add(out, run, end - run);
+	memcpy(q, run, end - run);
+	q += end - run;
+	return (size_t)(q - out);
+}
+
+int
+st_json_unescape(const char *s, size_t n, st_buf *out)
+{
+	/* The decoded text is never longer than the escaped one. */
+	st_buf_grow(out, n);
+	out->len += st_json_unescape_into(s, n, out->data + out->len);
+	out->data[out->len] = '\0';
 	return 0;
 }
 

@@ -83,6 +83,11 @@ st_jtype st_json_type(const char *val);
  */
 int st_json_unescape(const char *s, size_t n, st_buf *out);
 
+/* The same into out, which must have room for n bytes (the decoded text
+ * is never longer than the escaped one); returns the decoded length. The
+ * one JSON unescaper and UTF-8 writer of the toolkit. */
+size_t st_json_unescape_into(const char *s, size_t n, char *out);
+
 /* True when the raw key (escapes as in the text) equals the plain string
  * name[0..len). */
 int st_json_key_eq(const st_field *f, const char *name, size_t len);

@@ -217,7 +217,9 @@ parse_type(ddl *d, const char *after)
 				return NULL;
 			}
 		}
-		t->prec = (uint8_t)(p > 18 ? 18 : p);
+		/* The precision is kept (DECIMAL(p,0) beyond 18 digits holds
+		 * BIGDECs); casts cap what an int64 holds (value.h). */
+		t->prec = (uint8_t)p;
 		t->scale = (uint8_t)(s > 18 ? 18 : s);
 	} else if (word_is(w, "ARRAY")) {
 		t->kind = ST_V_ARRAY;

@@ -84,7 +84,7 @@ st_arena_release(st_arena *a)
 
 static const char *const type_names[] = {
 	"NULL", "BOOLEAN", "INT", "BIGINT", "DOUBLE", "DECIMAL", "STRING",
-	"TIMESTAMP", "DATE", "INTERVAL", "ARRAY", "STRUCT"
+	"TIMESTAMP", "DATE", "INTERVAL", "ARRAY", "STRUCT", "DECIMAL"
 };
 
 const char *
@@ -229,6 +229,8 @@ st_value_to_double(const st_value *v)
 		return v->u.d;
 	case ST_V_DECIMAL:
 		return decimal_to_double(v->u.i, v->scale);
+	case ST_V_BIGDEC:
+		return (double)(long double)st_value_wide(v);
 	default:
 		return 0;
 	}
@@ -236,243 +238,123 @@ st_value_to_double(const st_value *v)
 
 /* ---- JSON in -------------------------------------------------------- */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static unsigned
-hex4v(const char *p)
-{
-	return (unsigned)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
-	    hexval(p[2]) << 4 | hexval(p[3]));
-}
-
-static size_t
-put_utf8(char *o, unsigned cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | cp >> 18);
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/* Decodes a validated JSON string body into the arena. The decoded text
- * is never longer than the escaped one, so one allocation suffices. */
+/* Decodes a validated JSON string body: borrowed when it has no escapes,
+ * else decoded into the arena by the toolkit's one unescaper (json.h). */
 static st_value
 unescape_string(st_arena *a, const char *s, size_t n)
 {
 	if (!memchr(s, '\\', n))
 		return st_v_string(s, n);
-	char *o = st_arena_alloc(a, n + 1), *q = o;
+	char *o = st_arena_alloc(a, n + 1);
+	size_t m = st_json_unescape_into(s, n, o);
+	o[m] = '\0';
+	return st_v_string(o, m);
+}
+
+int
+st_value_parse_integer(const char *s, size_t n, st_value *out)
+{
 	const char *p = s, *end = s + n;
-	while (p < end) {
-		if (*p != '\\') {
-			*q++ = *p++;
-			continue;
-		}
+	int neg = p < end && *p == '-';
+	st_i128 x = 0;
+
+	if (neg)
 		p++;
-		switch (*p++) {
-		case 'n': *q++ = '\n'; break;
-		case 't': *q++ = '\t'; break;
-		case 'r': *q++ = '\r'; break;
-		case 'b': *q++ = '\b'; break;
-		case 'f': *q++ = '\f'; break;
-		case 'u': {
-			unsigned cp = hex4v(p);
-			p += 4;
-			if (cp >= 0xd800 && cp < 0xdc00 && end - p >= 6 &&
-			    p[0] == '\\' && p[1] == 'u') {
-				unsigned lo = hex4v(p + 2);
-				if (lo >= 0xdc00 && lo < 0xe000) {
-					cp = 0x10000 + ((cp - 0xd800) << 10) +
-					    (lo - 0xdc00);
-					p += 6;
-				}
-			}
-			q += put_utf8(q, cp);
-			break;
-		}
-		default: *q++ = p[-1]; break;	/* \" \\ \/ */
-		}
+	if (p == end || end - p > 38)
+		return -1;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		x = x * 10 + (*p - '0');
 	}
-	*q = '\0';
-	return st_v_string(o, (size_t)(q - o));
+	*out = st_v_wide(neg ? -x : x);
+	return 0;
 }
 
-/* A recursive reader over validated JSON; depth is bounded by the
- * validator's own limit. */
-static const char *
-jskip(const char *p, const char *end)
+/* A validated JSON number: BIGINT, BIGDEC for an integer beyond 64 bits
+ * (up to 38 digits, as Spark infers DECIMAL(p,0)), else DOUBLE (1e400 is
+ * Infinity, a double like any other). */
+static st_value
+number_value(const char *p, size_t n)
 {
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
-static const char *
-jstring_end(const char *p, const char *end)
-{
-	/* p is just past the opening quote. */
-	while (p < end && *p != '"') {
-		if (*p == '\\')
-			p++;
-		p++;
-	}
-	return p;
-}
-
-typedef struct jitem {
+	int64_t iv;
+	double dv;
 	st_value v;
-	const char *name;
-	uint32_t nlen;
-	struct jitem *next;
-} jitem;
 
-static const char *jvalue(st_arena *a, const char *p, const char *end,
-    st_value *out);
-
-static const char *
-jcontainer(st_arena *a, const char *p, const char *end, st_value *out,
-    int object)
-{
-	/* Elements are collected in a list first (the count is not known
-	 * until the end), then copied into one array. */
-	jitem *first = NULL, **tail = &first;
-	uint32_t n = 0;
-	char close = object ? '}' : ']';
-	p = jskip(p + 1, end);
-	while (p < end && *p != close) {
-		jitem *it = st_arena_alloc(a, sizeof *it);
-		it->next = NULL;
-		it->name = NULL;
-		it->nlen = 0;
-		if (object) {
-			const char *ke = jstring_end(p + 1, end);
-			st_value k = unescape_string(a, p + 1,
-			    (size_t)(ke - p - 1));
-			it->name = k.u.s.p;
-			it->nlen = (uint32_t)k.u.s.n;
-			p = jskip(ke + 1, end);
-			p = jskip(p + 1, end);	/* ':' */
-		}
-		p = jvalue(a, p, end, &it->v);
-		*tail = it;
-		tail = &it->next;
-		n++;
-		p = jskip(p, end);
-		if (p < end && *p == ',')
-			p = jskip(p + 1, end);
-	}
-	*out = object ? st_v_struct(a, n) : st_v_array(a, n);
-	uint32_t i = 0;
-	for (jitem *it = first; it; it = it->next, i++) {
-		out->u.a.v[i] = it->v;
-		if (object) {
-			out->u.a.names[i] = it->name;
-			out->u.a.nlens[i] = it->nlen;
-		}
-	}
-	return p + 1;
+	if (st_json_number(p, n, &iv, &dv))
+		return st_v_bigint(iv);
+	if (st_value_parse_integer(p, n, &v) == 0)
+		return v;
+	return st_v_double(dv);
 }
 
-static const char *
-jvalue(st_arena *a, const char *p, const char *end, st_value *out)
+/* Reads one validated JSON value text (no blanks around it). Containers go
+ * through the scanner (json.h), one level at a time. */
+static int
+read_value(st_arena *a, const char *p, size_t n, st_value *out)
 {
-	p = jskip(p, end);
-	switch (*p) {
-	case '"': {
-		const char *e = jstring_end(p + 1, end);
-		*out = unescape_string(a, p + 1, (size_t)(e - p - 1));
-		return e + 1;
-	}
-	case '{':
-		return jcontainer(a, p, end, out, 1);
-	case '[':
-		return jcontainer(a, p, end, out, 0);
-	case 't':
+	switch (st_json_type(p)) {
+	case ST_J_STRING:
+		*out = unescape_string(a, p + 1, n - 2);
+		return 0;
+	case ST_J_TRUE:
 		*out = st_v_bool(1);
-		return p + 4;
-	case 'f':
+		return 0;
+	case ST_J_FALSE:
 		*out = st_v_bool(0);
-		return p + 5;
-	case 'n':
+		return 0;
+	case ST_J_NULL:
 		*out = st_v_null();
-		return p + 4;
-	default: {
-		const char *q = p;
-		while (q < end && (isdigit((unsigned char)*q) || *q == '-' ||
-		    *q == '+' || *q == '.' || *q == 'e' || *q == 'E'))
-			q++;
-		int64_t iv;
-		double dv;
-		if (st_json_number(p, (size_t)(q - p), &iv, &dv))
-			*out = st_v_bigint(iv);
-		else
-			*out = st_v_double(dv);
-		return q;
+		return 0;
+	case ST_J_NUMBER:
+		*out = number_value(p, n);
+		return 0;
+	default:
+		break;
 	}
+	int object = *p == '{';
+	st_fields f = { 0 };
+	if ((object ? st_json_scan_object(p, n, &f, NULL) :
+	    st_json_scan_array(p, n, &f, NULL)) < 0) {
+		st_fields_release(&f);
+		*out = st_v_null();
+		return -1;
 	}
+	*out = object ? st_v_struct(a, f.n) : st_v_array(a, f.n);
+	for (uint32_t i = 0; i < f.n; i++) {
+		if (object) {
+			st_value k = unescape_string(a, f.v[i].key, f.v[i].klen);
+			out->u.a.names[i] = k.u.s.p;
+			out->u.a.nlens[i] = (uint32_t)k.u.s.n;
+		}
+		(void)read_value(a, f.v[i].val, f.v[i].vlen, &out->u.a.v[i]);
+	}
+	st_fields_release(&f);
+	return 0;
 }
 
 int
 st_value_from_json(st_arena *a, const char *text, size_t n, st_value *out)
 {
-	const char *p = jskip(text, text + n);
-	if (p == text + n) {
+	const char *p = text, *end = text + n;
+
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	if (p == end) {
 		*out = st_v_null();
 		return -1;
 	}
-	jvalue(a, p, text + n, out);
-	return 0;
+	return read_value(a, p, (size_t)(end - p), out);
 }
 
 int
 st_value_from_field(st_arena *a, const st_field *f, st_value *out)
 {
-	const char *p = f->val;
-	size_t n = f->vlen;
-
-	/* The value's text is exact (no blanks around it) for a scanned
-	 * field; the first and last bytes make sure of it. */
-	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
-		*out = unescape_string(a, p + 1, n - 2);
-		return 0;
-	}
-	if (n >= 1 && (p[0] == '-' || isdigit((unsigned char)p[0])) &&
-	    isdigit((unsigned char)p[n - 1])) {
-		int64_t iv;
-		double dv;
-		if (st_json_number(p, n, &iv, &dv))
-			*out = st_v_bigint(iv);
-		else
-			*out = st_v_double(dv);
-		return 0;
-	}
-	return st_value_from_json(a, p, n, out);
+	/* A scanned field's value text is exact (no blanks around it). */
+	return read_value(a, f->val, f->vlen, out);
 }
 
 int
@@ -503,6 +385,22 @@ put_decimal(st_buf *b, int64_t u, int scale)
 	    (unsigned long long)(m % p));
 }
 
+/* Appends the decimal digits of a 128-bit integer. */
+static void
+put_wide(st_buf *b, st_i128 x)
+{
+	char tmp[48], *p = tmp + sizeof tmp;
+	st_u128 u = x < 0 ? -(st_u128)x : (st_u128)x;
+
+	do {
+		*--p = (char)('0' + (int)(u % 10));
+		u /= 10;
+	} while (u);
+	if (x < 0)
+		*--p = '-';
+	st_buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 void
 st_value_write_text(st_buf *b, const st_value *v)
 {
@@ -526,6 +424,9 @@ st_value_write_text(st_buf *b, const st_value *v)
 		break;
 	case ST_V_DECIMAL:
 		put_decimal(b, v->u.i, v->scale);
+		break;
+	case ST_V_BIGDEC:
+		put_wide(b, st_value_wide(v));
 		break;
 	case ST_V_STRING:
 		st_buf_add(b, v->u.s.p, v->u.s.n);
@@ -557,6 +458,7 @@ st_value_write_json(st_buf *b, const st_value *v)
 	case ST_V_INT:
 	case ST_V_BIGINT:
 	case ST_V_DECIMAL:
+	case ST_V_BIGDEC:
 		st_value_write_text(b, v);
 		break;
 	case ST_V_DOUBLE:
@@ -847,6 +749,9 @@ to_i64(const st_value *in, int64_t *out, int *from_double, double *dv)
 	case ST_V_DECIMAL:
 		*out = in->u.i / pow10_tab[in->scale];
 		return 0;
+	case ST_V_BIGDEC:	/* its low 64 bits, as Java's longValue() */
+		*out = (int64_t)in->u.w.lo;
+		return 0;
 	case ST_V_STRING:
 		return str_to_i64(in->u.s.p, in->u.s.n, out);
 	case ST_V_TIMESTAMP:
@@ -917,6 +822,9 @@ st_value_cast(st_arena *a, const st_value *in, const st_type *t,
 		case ST_V_DECIMAL:
 			*out = st_v_bool(in->u.i != 0);
 			return 0;
+		case ST_V_BIGDEC:
+			*out = st_v_bool(1);
+			return 0;
 		case ST_V_DOUBLE:
 			*out = st_v_bool(in->u.d != 0);
 			return 0;
@@ -949,6 +857,7 @@ st_value_cast(st_arena *a, const st_value *in, const st_type *t,
 		case ST_V_BIGINT:
 		case ST_V_DOUBLE:
 		case ST_V_DECIMAL:
+		case ST_V_BIGDEC:
 			*out = st_v_double(st_value_to_double(in));
 			return 0;
 		case ST_V_STRING:
@@ -965,6 +874,30 @@ st_value_cast(st_arena *a, const st_value *in, const st_type *t,
 		break;
 	case ST_V_DECIMAL: {
 		int prec = t->prec ? t->prec : 10, scale = t->scale;
+		/* DECIMAL(p,0) wider than 18 digits holds the integers that
+		 * BIGINT cannot: a BIGDEC when the value is one. */
+		if (prec > 18 && scale == 0) {
+			st_value w = *in;
+			if (in->type == ST_V_STRING) {
+				const char *q = in->u.s.p;
+				size_t qn = in->u.s.n;
+				trim(&q, &qn);
+				if (qn && *q == '+')
+					q++, qn--;
+				if (st_value_parse_integer(q, qn, &w) < 0)
+					w.type = ST_V_NULL;
+			}
+			if (w.type == ST_V_BIGDEC) {
+				st_buf tb = ST_BUF_INIT;
+				st_value_write_text(&tb, &w);
+				size_t digits = tb.len - (tb.data[0] == '-');
+				st_buf_release(&tb);
+				if ((int)digits > prec)
+					break;
+				*out = w;
+				return 0;
+			}
+		}
 		if (prec > 18)
 			prec = 18;
 		if (scale > prec)
@@ -1125,6 +1058,7 @@ type_class(int t)
 	case ST_V_NULL: return 0;
 	case ST_V_BOOLEAN: return 1;
 	case ST_V_INT: case ST_V_BIGINT: case ST_V_DOUBLE: case ST_V_DECIMAL:
+	case ST_V_BIGDEC:
 		return 2;
 	case ST_V_STRING: return 3;
 	case ST_V_DATE: case ST_V_TIMESTAMP: return 4;
@@ -1154,6 +1088,23 @@ cmp_numeric(const st_value *x, const st_value *y)
 	int iy = ty == ST_V_INT || ty == ST_V_BIGINT;
 	if (ix && iy)
 		return CMP(x->u.i, y->u.i);
+	if (tx == ST_V_BIGDEC || ty == ST_V_BIGDEC) {
+		/* Exact among integers; with a fraction, through long
+		 * double (a BIGDEC is beyond any DECIMAL's 18 digits). */
+		if ((ix || tx == ST_V_BIGDEC) && (iy || ty == ST_V_BIGDEC))
+			return CMP(st_value_wide(x), st_value_wide(y));
+		long double lx = tx == ST_V_BIGDEC ?
+		    (long double)st_value_wide(x) : tx == ST_V_DECIMAL ?
+		    (long double)x->u.i / pow10_tab[x->scale] :
+		    (long double)st_value_to_double(x);
+		long double ly = ty == ST_V_BIGDEC ?
+		    (long double)st_value_wide(y) : ty == ST_V_DECIMAL ?
+		    (long double)y->u.i / pow10_tab[y->scale] :
+		    (long double)st_value_to_double(y);
+		if (isnan(lx) || isnan(ly))
+			return isnan(lx) ? (isnan(ly) ? 0 : 1) : -1;
+		return CMP(lx, ly);
+	}
 	if (tx == ST_V_DECIMAL && ty == ST_V_DECIMAL && x->scale == y->scale)
 		return CMP(x->u.i, y->u.i);
 	if (tx == ST_V_DOUBLE || ty == ST_V_DOUBLE) {
@@ -1265,6 +1216,9 @@ hash_number(const st_value *v)
 			return st_hash_mix((uint64_t)(v->u.i / pow10_tab[v->scale]) ^
 			    0x1234);
 		d = decimal_to_double(v->u.i, v->scale);
+		break;
+	case ST_V_BIGDEC:	/* as the double it is closest to (compare) */
+		d = st_value_to_double(v);
 		break;
 	default:
 		d = v->u.d;

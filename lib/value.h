@@ -15,6 +15,13 @@
  *                (an int64_t); wider DECIMAL(p,s) types are accepted and
  *                capped at 18. This is the pragmatic representation: exact
  *                money sums up to 10^18 units, not Spark's 38 digits.
+ *     BIGDEC     u.w: an integer too large for BIGINT, up to 38 digits
+ *                (a 128-bit integer): Spark's DECIMAL(38,0), which is
+ *                what Spark infers for such JSON integers. It keeps its
+ *                exact value as a key and in output; +, -, * and % with
+ *                integers stay exact (null beyond 38 digits, as Spark's
+ *                decimal overflow), other arithmetic goes through DOUBLE.
+ *                Its type name is DECIMAL. Longer integers read as DOUBLE.
  *     STRING     u.s.p, u.s.n: UTF-8 bytes, not NUL-terminated
  *     TIMESTAMP  u.i, microseconds since the epoch, UTC (see time.h)
  *     DATE       u.i, days since the epoch
@@ -39,9 +46,10 @@
  *   - NULL sorts first and equals NULL (keys group nulls together, as
  *     Spark's GROUP BY does; SQL '=' with its null rule is the
  *     expression evaluator's business, not this one's);
- *   - numbers (INT, BIGINT, DOUBLE, DECIMAL) compare by numeric value
- *     across types, so 1 = 1.0 = 1.00 and they hash alike; NaN equals NaN
- *     and is greater than every other number, -0.0 equals 0.0;
+ *   - numbers (INT, BIGINT, BIGDEC, DOUBLE, DECIMAL) compare by numeric
+ *     value across types, so 1 = 1.0 = 1.00 and they hash alike; NaN
+ *     equals NaN and is greater than every other number, -0.0 equals 0.0;
+ *     -Infinity and Infinity are numbers like any other (never NULL);
  *   - DATE and TIMESTAMP compare as instants (a date is its midnight UTC);
  *   - strings compare bytewise (UTF-8 code point order);
  *   - arrays and structs compare element by element, then by length;
@@ -96,8 +104,17 @@ typedef enum st_vtype {
 	ST_V_DATE,
 	ST_V_INTERVAL,
 	ST_V_ARRAY,
-	ST_V_STRUCT
+	ST_V_STRUCT,
+	ST_V_BIGDEC		/* last, so that tables by type keep their order */
 } st_vtype;
+
+/* The 128-bit integer of BIGDEC values (a GCC/Clang extension). */
+__extension__ typedef __int128 st_i128;
+__extension__ typedef unsigned __int128 st_u128;
+
+/* |BIGDEC| < 10^38. */
+#define ST_BIGDEC_LIMIT ((st_i128)10000000000000000000ULL * \
+	(st_i128)10000000000000000000ULL)
 
 /* Spark's name of a type kind, upper case: "BIGINT", "TIMESTAMP". */
 const char *st_vtype_name(st_vtype t);
@@ -146,6 +163,10 @@ struct st_value {
 			size_t n;
 		} s;
 		struct {
+			uint64_t lo;
+			int64_t hi;
+		} w;		/* BIGDEC: the two halves of an st_i128 */
+		struct {
 			st_value *v;
 			const char **names;	/* STRUCT only */
 			uint32_t *nlens;	/* STRUCT only */
@@ -183,12 +204,39 @@ st_v_decimal(int64_t unscaled, int prec, int scale)
 	return v;
 }
 
+/* An integer as a value: BIGINT when it fits, else BIGDEC when it has at
+ * most 38 digits, else NULL (Spark's decimal overflow, ANSI off). */
+static inline st_value
+st_v_wide(st_i128 x)
+{
+	st_value v = { ST_V_NULL };
+	if (x >= INT64_MIN && x <= INT64_MAX)
+		return st_v_bigint((int64_t)x);
+	if (x >= ST_BIGDEC_LIMIT || x <= -ST_BIGDEC_LIMIT)
+		return v;
+	v.type = ST_V_BIGDEC;
+	v.u.w.lo = (uint64_t)x;
+	v.u.w.hi = (int64_t)(x >> 64);
+	return v;
+}
+
+/* The integer of an INT, BIGINT or BIGDEC value. */
+static inline st_i128
+st_value_wide(const st_value *v)
+{
+	if (v->type == ST_V_BIGDEC)
+		return (st_i128)((st_u128)(uint64_t)v->u.w.hi << 64 |
+		    v->u.w.lo);
+	return v->u.i;
+}
+
 static inline int st_value_is_null(const st_value *v) { return v->type == ST_V_NULL; }
-/* True for INT, BIGINT, DOUBLE and DECIMAL. */
+/* True for INT, BIGINT, DOUBLE, DECIMAL and BIGDEC. */
 static inline int
 st_value_is_numeric(const st_value *v)
 {
-	return v->type >= ST_V_INT && v->type <= ST_V_DECIMAL;
+	return (v->type >= ST_V_INT && v->type <= ST_V_DECIMAL) ||
+	    v->type == ST_V_BIGDEC;
 }
 
 /* A new array of n elements in a (elements set to NULL). */
@@ -211,8 +259,9 @@ double st_value_to_double(const st_value *v);
 
 /*
  * Converts one JSON value text (already validated, e.g. an st_field's val)
- * into a value, as untyped JSON reads: integer -> BIGINT (DOUBLE when it
- * does not fit in 64 bits), fraction or exponent -> DOUBLE, string ->
+ * into a value, as untyped JSON reads: integer -> BIGINT (BIGDEC beyond
+ * 64 bits, DOUBLE beyond 38 digits), fraction or exponent -> DOUBLE (1e400
+ * is Infinity), string ->
  * STRING, true/false -> BOOLEAN, null -> NULL, object -> STRUCT, array ->
  * ARRAY. Strings without escapes borrow the text; everything else is
  * allocated in a. Returns 0, or -1 when the text is not valid JSON (then
@@ -225,6 +274,10 @@ int st_value_from_json(st_arena *a, const char *text, size_t n,
  * short way, their extent being known. */
 int st_value_from_field(st_arena *a, const st_field *f, st_value *out);
 
+/* Reads an integer literal ([-]digits, at most 38 of them) exactly:
+ * BIGINT or BIGDEC. Returns 0, or -1 when s[0..n) is no such literal. */
+int st_value_parse_integer(const char *s, size_t n, st_value *out);
+
 /* Validates text as one JSON value first, then converts it. Returns 0, or
  * -1 (and *out NULL) when it is not JSON. */
 int st_value_parse_json(st_arena *a, const char *text, size_t n,
@@ -232,7 +285,9 @@ int st_value_parse_json(st_arena *a, const char *text, size_t n,
 
 /*
  * Appends v as JSON text: BOOLEAN true/false, INT/BIGINT decimal digits,
- * DOUBLE via st_buf_put_double (NaN and infinities as null), DECIMAL as a
+ * DOUBLE via st_buf_put_double (NaN and infinities as the strings "NaN",
+ * "Infinity" and "-Infinity", as Spark's JSON writer), BIGDEC as its
+ * digits, DECIMAL as a
  * JSON number with its scale ("12.50"), STRING quoted and escaped,
  * TIMESTAMP as a quoted canonical ISO-8601 UTC text
  * ("2019-02-05T10:00:00Z", see time.h), DATE as "2019-02-05", INTERVAL as

@@ -623,7 +623,40 @@ arith(st_eval *ev, int op, st_value a, st_value b, st_value *out)
 		*out = st_v_double(r);
 		return;
 	}
+	if ((a.type == ST_V_BIGDEC || b.type == ST_V_BIGDEC) &&
+	    a.type != ST_V_DECIMAL && b.type != ST_V_DECIMAL) {
+		/* Integers beyond BIGINT: exact in 128 bits, null beyond 38
+		 * digits (Spark's DECIMAL(38,0) overflow, ANSI off). */
+		st_i128 x = st_value_wide(&a), y = st_value_wide(&b), r;
+		switch (op) {
+		case OP_ADD:
+			if (__builtin_add_overflow(x, y, &r))
+				goto null;
+			break;
+		case OP_SUB:
+			if (__builtin_sub_overflow(x, y, &r))
+				goto null;
+			break;
+		case OP_MUL:
+			if (__builtin_mul_overflow(x, y, &r))
+				goto null;
+			break;
+		default:
+			if (y == 0)
+				goto null;
+			r = x % y;
+		}
+		*out = st_v_wide(r);
+		return;
+	}
 	if (a.type == ST_V_DECIMAL || b.type == ST_V_DECIMAL) {
+		if (a.type == ST_V_BIGDEC || b.type == ST_V_BIGDEC) {
+			double x = st_value_to_double(&a);
+			double y = st_value_to_double(&b);
+			*out = st_v_double(op == OP_ADD ? x + y : op == OP_SUB ?
+			    x - y : op == OP_MUL ? x * y : fmod(x, y));
+			return;
+		}
 		if (decimal_op(op, &a, &b, out) == 0)
 			return;
 		double x = st_value_to_double(&a), y = st_value_to_double(&b);
@@ -757,6 +790,9 @@ eval_node(st_eval *ev, const node *n, st_value *out)
 		case ST_V_DECIMAL:
 			*out = a;
 			out->u.i = -a.u.i;
+			return;
+		case ST_V_BIGDEC:
+			*out = st_v_wide(-st_value_wide(&a));
 			return;
 		case ST_V_DOUBLE:
 			*out = st_v_double(-a.u.d);

@@ -261,9 +261,11 @@ number(P *p)
 		st_value v;
 		if (st_value_cast(p->a, &s, st_type_simple(ST_V_BIGINT),
 		    &v) < 0) {
-			/* Too big for BIGINT: DECIMAL(38) in Spark; here a
-			 * DOUBLE. */
-			st_value_cast(p->a, &s, st_type_simple(ST_V_DOUBLE), &out);
+			/* Too big for BIGINT: DECIMAL(38,0) in Spark, a
+			 * BIGDEC here; beyond 38 digits a DOUBLE. */
+			if (st_value_parse_integer(tmp, len, &out) < 0)
+				st_value_cast(p->a, &s,
+				    st_type_simple(ST_V_DOUBLE), &out);
 		} else if (suf == 'L' || v.u.i > INT32_MAX ||
 		    v.u.i < INT32_MIN) {
 			out = v;

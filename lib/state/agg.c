@@ -189,6 +189,7 @@ num_of(const st_value *v, int64_t *iv, double *dv)
 		return SUM_INT;
 	case ST_V_DOUBLE:
 	case ST_V_DECIMAL:
+	case ST_V_BIGDEC:	/* (a sum of BIGDECs is a DOUBLE) */
 		*dv = st_value_to_double(v);
 		return SUM_DOUBLE;
 	case ST_V_STRING: {
@@ -239,6 +240,10 @@ keep_value(st_aslot *s, const st_value *v)
 		s->b.i = (int64_t)n;
 		break;
 	}
+	case ST_V_BIGDEC:
+		s->a.i = (int64_t)v->u.w.lo;
+		s->b.i = v->u.w.hi;
+		break;
 	default:
 		/* Numbers, times: one integer (DECIMAL is not read from
 		 * JSON, so it never reaches a slot with its scale). */
@@ -266,6 +271,12 @@ kept_value(const st_aslot *s, st_arena *arena)
 	case ST_V_STRUCT:
 		if (st_value_from_json(arena, s->a.p, (size_t)s->b.i, &v) < 0)
 			return st_v_null();
+		return v;
+	case ST_V_BIGDEC:
+		memset(&v, 0, sizeof v);
+		v.type = ST_V_BIGDEC;
+		v.u.w.lo = (uint64_t)s->a.i;
+		v.u.w.hi = s->b.i;
 		return v;
 	default:
 		memset(&v, 0, sizeof v);
@@ -528,6 +539,12 @@ st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b)
 			st_buf_put_json_string(b, s->a.p, (size_t)s->b.i);
 		else if (s->t == ST_V_ARRAY || s->t == ST_V_STRUCT)
 			st_buf_add(b, s->a.p, (size_t)s->b.i);
+		else if (s->t == ST_V_BIGDEC) {
+			st_arena ar = ST_ARENA_INIT;
+			st_value kv = kept_value(s, &ar);
+			st_value_write_json(b, &kv);
+			st_arena_release(&ar);
+		}
 		else
 			st_buf_put_i64(b, s->a.i);
 		st_buf_putc(b, ']');
@@ -539,6 +556,23 @@ st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b)
 			st_buf_add(b, "null", 4);
 		break;
 	}
+}
+
+/* Reads a saved double: a JSON number, or the string a non-finite one is
+ * written as ("Infinity", "-Infinity", "NaN"; see st_buf_put_double). */
+static void
+load_double(const st_field *x, double *d)
+{
+	int64_t iv;
+
+	if (x->type == ST_J_STRING) {
+		*d = x->vlen == 10 && memcmp(x->val, "\"Infinity\"", 10) == 0 ?
+		    INFINITY : x->vlen == 11 &&
+		    memcmp(x->val, "\"-Infinity\"", 11) == 0 ? -INFINITY : NAN;
+		return;
+	}
+	if (st_json_number(x->val, x->vlen, &iv, d))
+		*d = (double)iv;
 }
 
 int
@@ -569,8 +603,7 @@ st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 		s->t = (uint8_t)iv;
 		if (!st_json_number(f.v[1].val, f.v[1].vlen, &s->a.i, &dv))
 			break;
-		if (st_json_number(f.v[2].val, f.v[2].vlen, &iv, &s->b.d))
-			s->b.d = (double)iv;
+		load_double(&f.v[2], &s->b.d);
 		rc = 0;
 		break;
 	case ST_AGG_AVG:
@@ -578,8 +611,7 @@ st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 			break;
 		if (!st_json_number(f.v[0].val, f.v[0].vlen, &s->a.i, &dv))
 			break;
-		if (st_json_number(f.v[1].val, f.v[1].vlen, &iv, &s->b.d))
-			s->b.d = (double)iv;
+		load_double(&f.v[1], &s->b.d);
 		rc = 0;
 		break;
 	case ST_AGG_MIN:
@@ -593,14 +625,13 @@ st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 			break;
 		}
 		if (f.n != 2 || !st_json_number(f.v[0].val, f.v[0].vlen, &iv,
-		    &dv) || iv < ST_V_NULL || iv > ST_V_STRUCT)
+		    &dv) || iv < ST_V_NULL || iv > ST_V_BIGDEC)
 			break;
 		s->set = 1;
 		s->t = (uint8_t)iv;
 		const st_field *x = &f.v[1];
 		if (s->t == ST_V_DOUBLE) {
-			if (st_json_number(x->val, x->vlen, &iv, &s->a.d))
-				s->a.d = (double)iv;
+			load_double(x, &s->a.d);
 		} else if (s->t == ST_V_STRING) {
 			st_buf t = ST_BUF_INIT;
 			if (x->type != ST_J_STRING) {
@@ -614,6 +645,12 @@ st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 		} else if (s->t == ST_V_ARRAY || s->t == ST_V_STRUCT) {
 			s->a.p = st_strndup(x->val, x->vlen);
 			s->b.i = x->vlen;
+		} else if (s->t == ST_V_BIGDEC) {
+			st_value w;
+			if (st_value_parse_integer(x->val, x->vlen, &w) < 0 ||
+			    w.type != ST_V_BIGDEC)
+				break;
+			keep_value(s, &w);
 		} else if (!st_json_number(x->val, x->vlen, &s->a.i, &dv)) {
 			break;
 		}

@@ -234,6 +234,13 @@ st_key_add_json(st_buf *key, const char *val, size_t n)
 	case ST_J_NUMBER:
 		if (st_json_number(val, n, &iv, &dv)) {
 			st_buf_put_i64(key, iv);
+		} else if (memchr(val, '.', n) == NULL &&
+		    memchr(val, 'e', n) == NULL && memchr(val, 'E', n) == NULL &&
+		    n <= 39) {
+			/* An integer beyond int64 keeps its exact digits (a
+			 * BIGDEC, Spark's DECIMAL(38,0)): JSON integer text is
+			 * canonical already. */
+			st_buf_add(key, val, n);
 		} else if (isfinite(dv) && dv == floor(dv) &&
 		    dv >= -9.2e18 && dv <= 9.2e18) {
 			st_buf_put_i64(key, (int64_t)dv);

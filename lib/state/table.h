@@ -114,8 +114,9 @@ size_t st_table_memory(const st_table *t);
  * missing field, encoded as null) to key, followed by a separator byte
  * (0x1f, which JSON text never contains raw). Numbers are written so that
  * equal numbers encode alike: an integral number in the int64 range as
- * its digits (1, 1.0 and 1e0 all give "1"), any other as the shortest
- * double text. Strings are re-escaped canonically; other values are
+ * its digits (1, 1.0 and 1e0 all give "1"), an integer beyond int64 (up
+ * to 38 digits) as its exact digits, any other as the shortest double
+ * text (infinities as "Infinity" and "-Infinity", never null). Strings are re-escaped canonically; other values are
  * re-serialized without blanks.
  */
 void st_key_add(st_buf *key, const st_field *f);

@@ -797,7 +797,7 @@ static const struct { const char *expr, *want; } eval_rows[] = {
 	{ "round(cast(0.125 as double), 2)", "0.13" },
 	{ "floor(d)", "2" }, { "floor(-d)", "-3" }, { "ceil(d)", "3" },
 	{ "ceiling(-d)", "-2" }, { "floor(i)", "7" }, { "ceil(1.2)", "2" },
-	{ "floor(-1.2)", "-2" }, { "sqrt(16)", "4.0" }, { "sqrt(-1)", "null" },
+	{ "floor(-1.2)", "-2" }, { "sqrt(16)", "4.0" }, { "sqrt(-1)", "\"NaN\"" },
 	{ "pow(2, 10)", "1024.0" }, { "power(2, 0.5) > 1.41", "true" },
 	{ "exp(0)", "1.0" }, { "ln(1)", "0.0" }, { "log10(1000)", "3.0" },
 	{ "log2(8)", "3.0" }, { "log(2, 8)", "3.0" }, { "ln(0)", "null" },

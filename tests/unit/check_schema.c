@@ -23,7 +23,7 @@ static const struct { const char *in, *out; } parse_rows[] = {
 	{ "x DECIMAL(12)", "x DECIMAL(12,0)" },
 	{ "x decimal(12, 3)", "x DECIMAL(12,3)" },
 	{ "x DEC(5,2), y NUMERIC(7,1)", "x DECIMAL(5,2), y DECIMAL(7,1)" },
-	{ "x DECIMAL(38,10)", "x DECIMAL(18,10)" },
+	{ "x DECIMAL(38,10)", "x DECIMAL(38,10)" },
 	{ "x VARCHAR(10), y CHAR(2)", "x STRING, y STRING" },
 	{ "a ARRAY<STRING>", "a ARRAY<STRING>" },
 	{ "a array < array<int> >", "a ARRAY<ARRAY<INT>>" },

@@ -72,7 +72,13 @@ static const struct { const char *in, *out; int type; } json_rows[] = {
 	{ " { \"a\" : { \"b\" : [ 1 , 2 ] } } ", "{\"a\":{\"b\":[1,2]}}",
 	    ST_V_STRUCT },
 	{ "{\"k\\\"ey\":1}", "{\"k\\\"ey\":1}", ST_V_STRUCT },
-	{ "12345678901234567890", "1.2345678901234567e+19", ST_V_DOUBLE },
+	{ "12345678901234567890", "12345678901234567890", ST_V_BIGDEC },
+	{ "-12345678901234567890123456789012345678",
+	    "-12345678901234567890123456789012345678", ST_V_BIGDEC },
+	{ "123456789012345678901234567890123456789",
+	    "1.2345678901234568e+38", ST_V_DOUBLE },	/* 39 digits */
+	{ "1e400", "\"Infinity\"", ST_V_DOUBLE },
+	{ "-1e400", "\"-Infinity\"", ST_V_DOUBLE },
 };
 
 START_TEST(test_json)
@@ -108,7 +114,7 @@ START_TEST(test_write_special)
 	    st_v_double(NAN), st_v_int(7), st_v_decimal(3, 5, 0) };
 	const char *want[] = { "\"2019-02-05T10:00:00Z\"",
 	    "\"2019-02-05T10:00:00.250Z\"", "\"1970-01-01T00:00:00.000001Z\"",
-	    "\"2019-02-05\"", "\"15 minutes\"", "12.50", "-0.05", "null", "7",
+	    "\"2019-02-05\"", "\"15 minutes\"", "12.50", "-0.05", "\"NaN\"", "7",
 	    "3" };
 	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
 		char *s = W(&v[i]);
@@ -159,9 +165,21 @@ static const struct { const char *in, *via, *to, *out; } cast_rows[] = {
 	{ "\"1.5\"", NULL, "DOUBLE", "1.5" },
 	{ "\" 2 \"", NULL, "DOUBLE", "2.0" },
 	{ "\"1e3\"", NULL, "DOUBLE", "1000.0" },
-	{ "\"NaN\"", NULL, "DOUBLE", "null" },
-	{ "\"Infinity\"", NULL, "DOUBLE", "null" },
+	{ "\"NaN\"", NULL, "DOUBLE", "\"NaN\"" },
+	{ "\"Infinity\"", NULL, "DOUBLE", "\"Infinity\"" },
 	{ "\"x1\"", NULL, "DOUBLE", NULL },
+	/* integers beyond BIGINT (BIGDEC) and infinities (issue 10) */
+	{ "12345678901234567890123", NULL, "STRING",
+	    "\"12345678901234567890123\"" },
+	{ "12345678901234567890123", NULL, "DOUBLE", "1.2345678901234568e+22" },
+	{ "12345678901234567890123", NULL, "DECIMAL(38,0)",
+	    "12345678901234567890123" },
+	{ "12345678901234567890123", NULL, "DECIMAL(20,0)", NULL },
+	{ "\" 12345678901234567890123 \"", NULL, "DECIMAL(38,0)",
+	    "12345678901234567890123" },
+	{ "1e400", NULL, "STRING", "\"Infinity\"" },
+	{ "-1e400", NULL, "STRING", "\"-Infinity\"" },
+	{ "1e400", NULL, "DOUBLE", "\"Infinity\"" },
 	{ "\"0x10\"", NULL, "DOUBLE", NULL },
 	{ "3", NULL, "DOUBLE", "3.0" },
 	{ "true", NULL, "DOUBLE", "1.0" },
@@ -289,6 +307,17 @@ END_TEST
 /* a and b as JSON (with optional casts "T:" prefix meaning TIMESTAMP,
  * "D:" DATE, "M:" DECIMAL(10,2), "I:" INT); want: sign of compare. */
 static const struct { const char *a, *b; int want; } cmp_rows[] = {
+	/* integers beyond BIGINT keep their identity; infinities are
+	 * numbers, not null (issue 10) */
+	{ "12345678901234567890123", "12345678901234567890124", -1 },
+	{ "12345678901234567890123", "12345678901234567890123", 0 },
+	{ "-12345678901234567890123", "9223372036854775807", -1 },
+	{ "12345678901234567890123", "9223372036854775807", 1 },
+	{ "12345678901234567890123", "1e400", -1 },
+	{ "1e400", "-1e400", 1 },
+	{ "1e400", "null", 1 },
+	{ "-1e400", "null", 1 },
+	{ "-1e400", "-9223372036854775808", -1 },
 	{ "1", "1", 0 },
 	{ "1", "2", -1 },
 	{ "2", "1", 1 },
