@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "bytes.h"
 #include "column.h"
@@ -24,6 +25,8 @@ typedef struct kafka_sink {
 	int64_t last;		/* the last batch recorded in the batches
 				 * topic for query, -2 before looking */
 	char desc[256];
+	char txn_id[64];	/* this attempt at the batch: "N-PID-SEQ" */
+	unsigned seq;
 	/* Delivery reports of the current batch. */
 	uint64_t sent, acked, failed;
 	char errmsg[512];
@@ -296,6 +299,8 @@ kafka_begin(st_sink *s, const st_sink_batch *b)
 		if (e)
 			return txn_error(ks, "cannot begin a transaction", e);
 		ks->in_txn = 1;
+		snprintf(ks->txn_id, sizeof ks->txn_id, "%lld-%ld-%u",
+		    (long long)b->id, (long)getpid(), ks->seq++);
 	}
 	return 0;
 }
@@ -405,10 +410,18 @@ kafka_write(st_sink *s, st_record *r)
 	}
 	rd_kafka_headers_t *h = NULL;
 	const st_field *hf = st_record_column(r, "headers", 7);
+	if (ks->in_txn) {
+		/* Which attempt at the batch wrote the message: the batch
+		 * record names the one that committed (for brokers, such as
+		 * librdkafka's mock, that do not hide aborted records). */
+		h = rd_kafka_headers_new(4);
+		rd_kafka_header_add(h, "st.txn", -1, ks->txn_id, -1);
+	}
 	if (hf && hf->type == ST_J_ARRAY) {
 		st_json_err je;
 		if (st_json_scan_array(hf->val, hf->vlen, &ks->hdrs, &je) == 0) {
-			h = rd_kafka_headers_new(ks->hdrs.n);
+			if (h == NULL)
+				h = rd_kafka_headers_new(ks->hdrs.n);
 			for (uint32_t i = 0; i < ks->hdrs.n; i++) {
 				const st_field *e = &ks->hdrs.v[i];
 				if (e->type != ST_J_OBJECT ||
@@ -469,17 +482,23 @@ kafka_end(st_sink *s, const st_sink_batch *b)
 {
 	kafka_sink *ks = s->self;
 
-	if (ks->txn && b->id >= 0) {
+	/* Every record acknowledged first, then the batch id, in the same
+	 * transaction: on a broker that shows records of open transactions
+	 * (librdkafka's mock), a visible batch record then means all of the
+	 * batch's records are there too. */
+	int rc = flush_all(ks);
+	if (rc == 0 && ks->txn && b->id >= 0) {
 		/* The batch id, in the same transaction as its records. */
 		char v[256];
 		int n = snprintf(v, sizeof v, "{\"query\":\"%s\",\"batch\":%lld,"
-		    "\"ts\":%lld}", b->query, (long long)b->id,
-		    (long long)b->ts_ms);
-		if (produce(ks, ks->o->batches_topic, b->query,
-		    strlen(b->query), v, (size_t)n, NULL) < 0)
-			return -1;
+		    "\"ts\":%lld,\"txn\":\"%s\"}", b->query, (long long)b->id,
+		    (long long)b->ts_ms, ks->txn_id);
+		rc = produce(ks, ks->o->batches_topic, b->query,
+		    strlen(b->query), v, (size_t)n, NULL);
+		if (rc == 0)
+			rc = flush_all(ks);
 	}
-	if (flush_all(ks) < 0) {
+	if (rc < 0) {
 		if (ks->in_txn) {
 			rd_kafka_error_t *e = rd_kafka_abort_transaction(ks->rk,
 			    TIMEOUT_MS);

@@ -238,8 +238,9 @@ int st_kafka_sink_option(st_kafka_sink_opts *k, int ch, const char *arg);
  *
  * With a checkpoint (b->query) and exactly-once delivery, each batch is
  * one Kafka transaction (transactional.id "st-" QUERY), holding the
- * batch's messages and a record {"query":Q,"batch":N} keyed by the query
- * id in the batches topic; has_batch() reads that topic (read_committed)
+ * batch's messages, each with a header st.txn naming the attempt
+ * ("N-PID-SEQ"), and a record {"query":Q,"batch":N,"ts":T,"txn":ATTEMPT}
+ * keyed by the query id in the batches topic; has_batch() reads that topic (read_committed)
  * so a replayed batch that committed is skipped, and init_transactions
  * aborts one that did not. Otherwise (at-least-once, or no checkpoint)
  * the idempotent producer is used without transactions. end() returns
