@@ -6,20 +6,25 @@
 
 #include "cli.h"
 #include "err.h"
+#include "time.h"
 
 const char st_read_usage[] =
 "usage: st-read [options] path ...\n"
 "       st-read [options] --source name=path ...\n"
 "       st-read [options] -\n"
 "       st-read --format kafka --bootstrap-servers servers --subscribe topics [options]\n"
+"       st-read [options] --format socket --host host --port port\n"
+"       st-read [options] --format rate [--rows-per-second n]\n"
+"               [--ramp-up-time duration] [--num-partitions k]\n"
 "\n"
-"  -f, --format FMT            json (default), csv, text or kafka\n"
+"  -f, --format FMT            json (default), csv, text, kafka, socket or rate\n"
 "  -s, --schema DDL            typed columns: 'a STRING, b BIGINT, c DOUBLE'\n"
 "      --infer-schema          CSV: infer the column types from the data\n"
 "      --header                CSV: the first line of each file names the columns\n"
 "      --delimiter C           CSV field delimiter (default ',')\n"
 "      --quote C               CSV quote character (default '\"')\n"
-"  -t, --trigger T             default, once, available-now or an interval ('5 seconds')\n"
+"  -t, --trigger T             default, once, available-now, an interval ('5 seconds')\n"
+"                              or continuous[=INTERVAL] (epochs of 1s by default)\n"
 "      --max-files-per-trigger N   at most N files per batch\n"
 "      --max-bytes-per-trigger SIZE  at most SIZE bytes per batch (split at lines)\n"
 "      --source NAME=PATH      a named source (repeat for several)\n"
@@ -45,6 +50,12 @@ const char st_read_usage[] =
 "      --group-id ID           commit offsets to group ID (monitoring only)\n"
 "  -X KEY=VALUE                a librdkafka property (value ${env:V}, ${file:F})\n"
 "      --kafka-config FILE     librdkafka properties, one key=value a line\n"
+"Socket (--format socket) and rate (--format rate):\n"
+"      --host HOST             socket: the server to connect to\n"
+"      --port PORT             socket: its port\n"
+"      --rows-per-second N     rate: rows a second (default 1)\n"
+"      --ramp-up-time DUR      rate: reach that rate over DUR (whole seconds)\n"
+"      --num-partitions K      rate: the order of a batch's rows, as K partitions\n"
 ST_COMMON_HELP;
 
 enum {
@@ -71,7 +82,12 @@ enum {
 	OPT_HEADERS,
 	OPT_BINARY,
 	OPT_GROUP,
-	OPT_KAFKA_CONFIG
+	OPT_KAFKA_CONFIG,
+	OPT_HOST,
+	OPT_PORT,
+	OPT_RPS,
+	OPT_RAMP,
+	OPT_PARTS
 };
 
 const struct option st_read_longopts[] = {
@@ -102,16 +118,22 @@ const struct option st_read_longopts[] = {
 	{ "binary", required_argument, NULL, OPT_BINARY },
 	{ "group-id", required_argument, NULL, OPT_GROUP },
 	{ "kafka-config", required_argument, NULL, OPT_KAFKA_CONFIG },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "rows-per-second", required_argument, NULL, OPT_RPS },
+	{ "ramp-up-time", required_argument, NULL, OPT_RAMP },
+	{ "num-partitions", required_argument, NULL, OPT_PARTS },
 	ST_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
 /* The names of --format and --clean-source, and what each means. */
 static const char *const format_names[] = {
-	"json", "csv", "text", "kafka", NULL
+	"json", "csv", "text", "kafka", "socket", "rate", NULL
 };
 static const st_file_format format_of[] = {
-	ST_FMT_JSON, ST_FMT_CSV, ST_FMT_TEXT, ST_FMT_JSON
+	ST_FMT_JSON, ST_FMT_CSV, ST_FMT_TEXT, ST_FMT_JSON, ST_FMT_TEXT,
+	ST_FMT_JSON
 };
 static const char *const clean_names[] = { "off", "delete", "archive", NULL };
 static const st_clean_source clean_of[] = {
@@ -142,6 +164,8 @@ st_read_cli_init(st_read_cli *c, const char *argv0)
 	c->fo.quote = '"';
 	st_kafka_conf_init(&c->ko.conf);
 	c->ko.fail_on_data_loss = 1;
+	c->ro.rows_per_second = 1;
+	c->ro.partitions = 1;
 }
 
 /* --assign: Spark's {"t":[0,1]}, or t:0,1 (repeat for more topics). */
@@ -203,8 +227,41 @@ st_read_cli_option(st_read_cli *c, int ch, const char *arg)
 		    format_names);
 		c->fo.format = format_of[i];
 		c->kafka = strcmp(format_names[i], "kafka") == 0;
+		c->socket = strcmp(format_names[i], "socket") == 0;
+		c->rate = strcmp(format_names[i], "rate") == 0;
 		break;
 	}
+	case OPT_HOST:
+		c->host = arg;
+		break;
+	case OPT_PORT:
+		c->port = arg;
+		if (st_opt_count("--port", arg) < 1 ||
+		    st_opt_count("--port", arg) > 65535)
+			st_usage_error("invalid port '%s' for --port (1 to "
+			    "65535)", arg);
+		break;
+	case OPT_RPS:
+		c->ro.rows_per_second = st_opt_count("--rows-per-second", arg);
+		if (c->ro.rows_per_second < 1)
+			st_usage_error("--rows-per-second must be at least 1");
+		c->rate_opt = 1;
+		break;
+	case OPT_RAMP: {
+		int64_t d = st_opt_duration("--ramp-up-time", arg);
+		if (d % ST_USEC_PER_SEC != 0)
+			st_usage_error("invalid duration '%s' for "
+			    "--ramp-up-time (whole seconds)", arg);
+		c->ro.ramp_up_seconds = d / ST_USEC_PER_SEC;
+		c->rate_opt = 1;
+		break;
+	}
+	case OPT_PARTS:
+		c->ro.partitions = st_opt_count("--num-partitions", arg);
+		if (c->ro.partitions < 1)
+			st_usage_error("--num-partitions must be at least 1");
+		c->rate_opt = 1;
+		break;
 	case 's':
 		c->ddl = arg;
 		break;
@@ -367,6 +424,42 @@ check_kafka(st_read_cli *c, int argc)
 		c->o.clean = 1;
 }
 
+/* --format socket and rate: no paths, a fixed schema, their options
+ * only with them. */
+static void
+check_socket_rate(st_read_cli *c, int argc)
+{
+	const char *f = c->socket ? "socket" : "rate";
+
+	if (c->socket || c->rate) {
+		if (argc > 0 || c->nn > 0)
+			st_usage_error("--format %s reads no paths", f);
+		if (c->ddl || c->infer)
+			st_usage_error("--format %s has a fixed schema", f);
+		if (c->fo.clean != ST_CLEAN_OFF)
+			st_usage_error("--clean-source needs files");
+	}
+	if (c->socket && (c->host == NULL || c->port == NULL))
+		st_usage_error("--format socket needs --host and --port");
+	if (!c->socket && (c->host || c->port))
+		st_usage_error("--host and --port are for --format socket");
+	if (!c->rate && c->rate_opt)
+		st_usage_error("--rows-per-second, --ramp-up-time and "
+		    "--num-partitions are for --format rate");
+}
+
+/* The socket or rate source, or NULL after printing why. */
+static st_source *
+socket_rate_source(st_read_cli *c)
+{
+	c->ro.continuous = c->o.trigger == ST_TRIGGER_CONTINUOUS;
+	if (c->rate)
+		return st_rate_source_new(NULL, &c->ro);
+	return st_socket_source_new(NULL, c->host, c->port, &c->fo,
+	    c->o.trigger == ST_TRIGGER_ONCE ||
+	    c->o.trigger == ST_TRIGGER_AVAILABLE_NOW);
+}
+
 int
 st_read_cli_run(st_read_cli *c, int argc, char **argv)
 {
@@ -375,6 +468,18 @@ st_read_cli_run(st_read_cli *c, int argc, char **argv)
 	char *inferred = NULL;
 
 	check_kafka(c, argc);
+	check_socket_rate(c, argc);
+	if (c->socket || c->rate) {
+		st_source *one = socket_rate_source(c);
+		if (one == NULL)
+			return ST_EXIT_DATA;
+		o->nsources = 1;
+		o->sources = &one;
+		int rc = st_read_run(o);
+		st_source_free(one);
+		st_kafka_conf_release(&c->ko.conf);
+		return rc;
+	}
 	if (!c->kafka && argc == 0 && c->nn == 0)
 		st_usage_error("no input: give paths, --source NAME=PATH or -");
 	if (argc > 0 && c->nn > 0)

@@ -38,6 +38,11 @@ typedef struct st_read_cli {
 	st_file_opts fo;
 	int kafka;			/* --format kafka */
 	st_kafka_source_opts ko;
+	int socket;			/* --format socket */
+	const char *host, *port;
+	int rate;			/* --format rate */
+	st_rate_opts ro;
+	int rate_opt;			/* a rate option was given */
 	const char *ddl;
 	int infer;
 	st_read_named *nv;		/* --source NAME=PATH */

@@ -553,6 +553,36 @@ file_empty(st_source *s, json_t *range)
 	return json_array_size(json_object_get(range, "files")) == 0;
 }
 
+/* The files of a, then those of b; a file's piece that b continues (the
+ * rest of a file split by --max-bytes-per-trigger) is joined to it. */
+static json_t *
+file_merge(st_source *s, json_t *a, json_t *b)
+{
+	json_t *m = json_deep_copy(a), *fa = json_object_get(m, "files");
+	json_t *fb = json_object_get(b, "files");
+	size_t i;
+	json_t *f;
+
+	(void)s;
+	json_array_foreach(fb, i, f) {
+		json_t *last = json_array_get(fa, json_array_size(fa) - 1);
+		if (last && json_equal(json_object_get(last, "path"),
+		    json_object_get(f, "path")) &&
+		    jint(last, "end") == jint(f, "start")) {
+			json_object_set(last, "end", json_object_get(f, "end"));
+			json_object_set(last, "size",
+			    json_object_get(f, "size"));
+			json_object_del(last, "nextLine");
+			json_t *nl = json_object_get(f, "nextLine");
+			if (nl)
+				json_object_set(last, "nextLine", nl);
+			continue;
+		}
+		json_array_append(fa, f);
+	}
+	return m;
+}
+
 /* Copies src to dst (another file system), then removes src. */
 static int
 move_across(const char *src, const char *dst)
@@ -710,6 +740,7 @@ static const st_source_vt file_vt = {
 	.advance = file_advance,
 	.emit = file_emit,
 	.empty = file_empty,
+	.merge = file_merge,
 	.commit = file_commit,
 	.snapshot = file_snapshot,
 	.save = file_save,

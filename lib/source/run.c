@@ -61,6 +61,17 @@ st_trigger_parse(const char *s, st_trigger *t, int64_t *interval)
 		*t = ST_TRIGGER_AVAILABLE_NOW;
 		return 0;
 	}
+	if (strcasecmp(s, "continuous") == 0) {
+		*t = ST_TRIGGER_CONTINUOUS;
+		*interval = ST_USEC_PER_SEC;
+		return 0;
+	}
+	if (strncasecmp(s, "continuous=", 11) == 0) {
+		if (st_parse_duration(s + 11, interval) < 0 || *interval <= 0)
+			return -1;
+		*t = ST_TRIGGER_CONTINUOUS;
+		return 0;
+	}
 	if (strcasecmp(s, "default") == 0) {
 		*t = ST_TRIGGER_DEFAULT;
 		return 0;
@@ -308,90 +319,127 @@ progress(loop *l, int64_t id, uint64_t rows, int64_t t0, int64_t t1,
 	return o;
 }
 
-/*
- * Emits batch id: logs it first when it is new (replay 0), then the begin
- * line, each source's records, the end line with progress, and flushes.
- * sources maps source keys to ranges (absent: nothing from that source).
- */
+/* Writes DIR/offsets/id: the batch's ranges, by source key. */
 static void
-emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
+log_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int data)
 {
-	int data = 0;
+	st_buf p = ST_BUF_INIT;
+	json_t *v = json_pack("{sIsIsbsO}", "batch", (json_int_t)id, "ts",
+	    (json_int_t)ts, "data", data, "sources", sources);
 
+	ckpt_write_json(l, st_ckpt_offsets_path(&p, id), v);
+	json_decref(v);
+	st_buf_release(&p);
+}
+
+/* True when some source's range in sources holds data. */
+static int
+has_data(loop *l, json_t *sources)
+{
 	for (size_t i = 0; i < l->o->nsources; i++) {
 		st_source *s = l->o->sources[i];
 		json_t *r = json_object_get(sources, skey(s));
 		if (r && !s->vt->empty(s, r))
-			data = 1;
+			return 1;
 	}
-	if (l->has_ckpt && !replay) {
-		st_buf p = ST_BUF_INIT;
-		json_t *v = json_pack("{sIsIsbsO}", "batch", (json_int_t)id,
-		    "ts", (json_int_t)ts, "data", data, "sources", sources);
-		ckpt_write_json(l, st_ckpt_offsets_path(&p, id), v);
-		json_decref(v);
-		st_buf_release(&p);
-	}
-	if (!replay)
-		for (size_t i = 0; i < l->o->nsources; i++) {
-			st_source *s = l->o->sources[i];
-			json_t *r = json_object_get(sources, skey(s));
-			if (r)
-				s->vt->advance(s, r);
-		}
+	return 0;
+}
 
-	int64_t t0 = st_mono_usec();
-	json_t *b = st_ctl_new_begin(id, ts);
-	write_ctl(l, b);
-	json_decref(b);
-	l->em.rows = l->em.malformed = 0;
-	json_t *per = json_array();
-	int64_t backlog_files = 0, backlog_bytes = 0, planned_bytes = 0;
+static void
+advance_all(loop *l, json_t *sources)
+{
 	for (size_t i = 0; i < l->o->nsources; i++) {
 		st_source *s = l->o->sources[i];
 		json_t *r = json_object_get(sources, skey(s));
-		uint64_t before = l->em.rows;
-		if (s->name) {
-			json_t *c = st_ctl_new_source(s->name);
-			write_ctl(l, c);
-			json_decref(c);
-		}
-		if (r && replay && !s->vt->replayable) {
-			st_warn("batch %lld: the input of source '%s' cannot "
-			    "be read again (%s is not replayable): it is "
-			    "lost", (long long)id, skey(s),
-			    s->vt->describe(s));
-		} else if (r && s->vt->emit(s, r, &l->em) < 0) {
-			st_writer_flush(&l->out);
-			exit(ST_EXIT_DATA);
-		}
-		json_t *e = json_pack("{ssss}", "name", skey(s),
-		    "description", s->vt->describe(s));
-		json_object_set_new(e, "numInputRows",
-		    json_integer(l->em.rows - before));
 		if (r)
-			json_object_set(e, "endOffset", r);
-		if (s->vt->backlog) {
-			int64_t files = 0, bytes = -1, planned = 0;
-			s->vt->backlog(s, &files, &bytes, &planned);
-			planned_bytes += planned > 0 ? planned : 0;
-			json_object_set_new(e, "backlog", json_pack("{sIsI}",
-			    "files", (json_int_t)files, "bytes",
-			    (json_int_t)bytes));
-			backlog_files += files;
-			backlog_bytes += bytes > 0 ? bytes : 0;
-		}
-		json_array_append_new(per, e);
+			s->vt->advance(s, r);
 	}
+}
+
+/* The begin line of batch id; the batch's counters start at zero. */
+static void
+open_batch(loop *l, int64_t id, int64_t ts)
+{
+	json_t *b = st_ctl_new_begin(id, ts);
+
+	write_ctl(l, b);
+	json_decref(b);
+	l->em.rows = l->em.malformed = 0;
+}
+
+/*
+ * Writes source i's records of range r (NULL: none): its source line first
+ * when it is named and not the current one (*cur). A replayed range of a
+ * source that cannot read it again is reported, with what it held.
+ */
+static void
+emit_range(loop *l, size_t i, json_t *r, int replay, int64_t id, size_t *cur)
+{
+	st_source *s = l->o->sources[i];
+
+	if (s->name && *cur != i) {
+		json_t *c = st_ctl_new_source(s->name);
+		write_ctl(l, c);
+		json_decref(c);
+		*cur = i;
+	}
+	if (r && replay && !s->vt->replayable) {
+		char *t = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		st_warn("batch %lld: the input of source '%s' cannot be read "
+		    "again (%s is not replayable): %s is lost", (long long)id,
+		    skey(s), s->vt->describe(s), t ? t : "?");
+		free(t);
+	} else if (r && s->vt->emit(s, r, &l->em) < 0) {
+		st_writer_flush(&l->out);
+		exit(ST_EXIT_DATA);
+	}
+}
+
+/* What the sources have not planned yet, summed for the progress bar. */
+typedef struct backlog {
+	int64_t files, bytes, planned;
+} backlog;
+
+/* Source i's entry in the batch's progress (a new reference), with its
+ * backlog, added to *bl. */
+static json_t *
+source_progress(loop *l, size_t i, json_t *r, uint64_t rows, backlog *bl)
+{
+	st_source *s = l->o->sources[i];
+	json_t *e = json_pack("{ssss}", "name", skey(s), "description",
+	    s->vt->describe(s));
+
+	json_object_set_new(e, "numInputRows", json_integer(rows));
+	if (r)
+		json_object_set(e, "endOffset", r);
+	if (s->vt->backlog) {
+		int64_t files = 0, bytes = -1, planned = 0;
+		s->vt->backlog(s, &files, &bytes, &planned);
+		bl->planned += planned > 0 ? planned : 0;
+		json_object_set_new(e, "backlog", json_pack("{sIsI}", "files",
+		    (json_int_t)files, "bytes", (json_int_t)bytes));
+		bl->files += files;
+		bl->bytes += bytes > 0 ? bytes : 0;
+	}
+	return e;
+}
+
+/* The end line of batch id with its progress (per: the sources' entries,
+ * stolen), the flush, and what follows a batch emitted in full. */
+static void
+close_batch(loop *l, int64_t id, json_t *sources, int data, int64_t t0,
+    json_t *per, const backlog *bl, int replay)
+{
 	int64_t t1 = st_mono_usec();
 	json_t *e = st_ctl_new_end(id);
+
 	json_array_append_new(json_object_get(e, "progress"),
 	    progress(l, id, l->em.rows, t0, t1, per));
 	write_ctl(l, e);
 	json_decref(e);
 	st_writer_flush(&l->out);
 	l->malformed += l->em.malformed;
-	progress_bar(l, id, backlog_files, backlog_bytes, planned_bytes);
+	progress_bar(l, id, bl->files, bl->bytes, bl->planned);
 	l->prev_start = t0;
 	l->emitted = id;
 	l->last_had_data = data;
@@ -404,6 +452,36 @@ emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
 	clean_done(l);
 	if (!replay && l->has_ckpt && id % COMPACT_EVERY == COMPACT_EVERY - 1)
 		compact(l);
+}
+
+/*
+ * Emits batch id: logs it first when it is new (replay 0), then the begin
+ * line, each source's records, the end line with progress, and flushes.
+ * sources maps source keys to ranges (absent: nothing from that source).
+ */
+static void
+emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
+{
+	int data = has_data(l, sources);
+	size_t cur = (size_t)-1;
+
+	if (l->has_ckpt && !replay)
+		log_batch(l, id, ts, sources, data);
+	if (!replay)
+		advance_all(l, sources);
+
+	int64_t t0 = st_mono_usec();
+	open_batch(l, id, ts);
+	json_t *per = json_array();
+	backlog bl = { 0 };
+	for (size_t i = 0; i < l->o->nsources; i++) {
+		json_t *r = json_object_get(sources, skey(l->o->sources[i]));
+		uint64_t before = l->em.rows;
+		emit_range(l, i, r, replay, id, &cur);
+		json_array_append_new(per, source_progress(l, i, r,
+		    l->em.rows - before, &bl));
+	}
+	close_batch(l, id, sources, data, t0, per, &bl, replay);
 }
 
 /* Plans one batch from every source; returns the ranges by source key
@@ -577,6 +655,90 @@ wait_data(loop *l, int64_t usec)
 		nap(usec);
 }
 
+/*
+ * One epoch of the continuous trigger, opened by ranges (what plan() just
+ * found). Each range's records go out and are flushed as soon as they are
+ * read; the epoch closes interval after it opened (or when the input ends
+ * or a stop is asked for). Its ranges, merged per source, are logged when
+ * it closes and before its end line, so that a sink can only commit an
+ * epoch that is logged: a restart replays logged, uncommitted epochs whole
+ * (identically, for a replayable source) and reads on after the last
+ * logged one, so the records of an epoch cut short by a crash are read
+ * again as part of a new epoch.
+ */
+static void
+epoch(loop *l, json_t *ranges)
+{
+	const st_read_opts *o = l->o;
+	int64_t id = l->next_id++, ts = st_now_usec() / 1000;
+	int64_t t0 = st_mono_usec(), deadline = t0 + o->interval;
+	size_t n = o->nsources, cur = (size_t)-1;
+	uint64_t *rows = st_calloc(n + 1, sizeof *rows);
+	json_t *acc = json_object();
+
+	open_batch(l, id, ts);
+	for (;;) {
+		for (size_t i = 0; ranges && i < n; i++) {
+			st_source *s = o->sources[i];
+			json_t *r = json_object_get(ranges, skey(s));
+			if (r == NULL)
+				continue;
+			s->vt->advance(s, r);
+			uint64_t before = l->em.rows;
+			emit_range(l, i, r, 0, id, &cur);
+			rows[i] += l->em.rows - before;
+			json_t *a = json_object_get(acc, skey(s));
+			json_object_set_new(acc, skey(s), a ?
+			    s->vt->merge(s, a, r) : json_incref(r));
+		}
+		json_decref(ranges);
+		ranges = NULL;
+		st_writer_flush(&l->out);
+		int64_t now = st_mono_usec();
+		if (now >= deadline || st_stop_requested())
+			break;
+		ranges = plan(l, &o->limits);
+		if (ranges)
+			continue;
+		if (all_exhausted(l))
+			break;
+		wait_data(l, deadline - now < o->poll ? deadline - now :
+		    o->poll);
+		if (st_mono_usec() >= deadline || st_stop_requested())
+			break;
+		ranges = plan(l, &o->limits);
+	}
+	int data = has_data(l, acc);
+	if (l->has_ckpt)
+		log_batch(l, id, ts, acc, data);
+	json_t *per = json_array();
+	backlog bl = { 0 };
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(per, source_progress(l, i,
+		    json_object_get(acc, skey(o->sources[i])), rows[i], &bl));
+	close_batch(l, id, acc, data, t0, per, &bl, 0);
+	json_decref(acc);
+	free(rows);
+}
+
+/* The continuous trigger: epochs, each opened by the first data after the
+ * previous one closed (no empty epochs). */
+static void
+run_continuous(loop *l)
+{
+	while (!st_stop_requested()) {
+		json_t *r = plan(l, &l->o->limits);
+		if (r) {
+			epoch(l, r);
+			continue;
+		}
+		if (all_exhausted(l))
+			break;
+		clean_done(l);
+		wait_data(l, l->o->poll);
+	}
+}
+
 int
 st_read_run(const st_read_opts *o)
 {
@@ -584,6 +746,11 @@ st_read_run(const st_read_opts *o)
 	const st_common *c = o->common;
 	st_source_limits none = { 0 };
 
+	for (size_t i = 0; i < o->nsources; i++)
+		if (o->trigger == ST_TRIGGER_CONTINUOUS &&
+		    o->sources[i]->vt->merge == NULL)
+			st_die(ST_EXIT_USAGE, "the %s source cannot run with "
+			    "--trigger continuous", o->sources[i]->vt->kind);
 	memset(&l, 0, sizeof l);
 	l.o = o;
 	l.emitted = -1;
@@ -642,6 +809,9 @@ st_read_run(const st_read_opts *o)
 			new_batch(&l, r);
 			json_decref(r);
 		}
+		break;
+	case ST_TRIGGER_CONTINUOUS:
+		run_continuous(&l);
 		break;
 	case ST_TRIGGER_DEFAULT:
 	case ST_TRIGGER_INTERVAL: {

@@ -37,6 +37,14 @@
  * available-now end with one extra empty batch when the last batch had
  * data, so that a watermark computed from it takes effect downstream, and
  * then exit.
+ *
+ * Continuous (Spark's Trigger.Continuous, "continuous=1s"): records are
+ * written and flushed as soon as a source yields them, inside epochs: an
+ * epoch is a batch that opens with the first record after the previous
+ * one closed and closes an interval later. Its offsets are logged when it
+ * closes, before its end line (a sink commits only logged epochs); a
+ * restart replays the logged, uncommitted ones whole. Sources without a
+ * merge() (see source.h) cannot run continuously.
  */
 #ifndef ST_SOURCE_RUN_H
 #define ST_SOURCE_RUN_H
@@ -50,7 +58,8 @@ typedef enum st_trigger {
 	ST_TRIGGER_DEFAULT,
 	ST_TRIGGER_ONCE,
 	ST_TRIGGER_AVAILABLE_NOW,
-	ST_TRIGGER_INTERVAL
+	ST_TRIGGER_INTERVAL,
+	ST_TRIGGER_CONTINUOUS
 } st_trigger;
 
 typedef struct st_read_opts {
@@ -58,7 +67,8 @@ typedef struct st_read_opts {
 	st_source **sources;		/* borrowed */
 	size_t nsources;
 	st_trigger trigger;
-	int64_t interval;		/* usec, ST_TRIGGER_INTERVAL */
+	int64_t interval;		/* usec, ST_TRIGGER_INTERVAL; the epoch
+					 * length of ST_TRIGGER_CONTINUOUS */
 	st_source_limits limits;
 	int wait_lock;			/* --wait: wait for the lock */
 	int64_t poll;			/* usec between looks for new data */
@@ -67,7 +77,8 @@ typedef struct st_read_opts {
 } st_read_opts;
 
 /* Parses a --trigger value ("once", "available-now", "5 seconds", "5s",
- * "processing-time=5s", "default"). Returns 0, or -1 when it is none. */
+ * "processing-time=5s", "default", "continuous", "continuous=5s").
+ * Returns 0, or -1 when it is none. */
 int st_trigger_parse(const char *s, st_trigger *t, int64_t *interval);
 
 /* Runs the loop until the trigger is satisfied, all sources are exhausted

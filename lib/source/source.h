@@ -15,6 +15,10 @@
  *           byte ranges per file, split at record boundaries, so
  *           --max-bytes-per-trigger can cut a big file into several batches
  *   stdin   {"lines":[1,500]} (informative only: stdin is not replayable)
+ *   socket  {"lines":[1,500]} (the same: what was read, for messages)
+ *   rate    {"startMs":T,"ms":[0,3000],"values":[0,30],"partitions":1}
+ *           the rows whose values are in [from, to), each with the
+ *           timestamp its value is due at: a function of the range alone
  *   kafka   {"topics":{"t":{"0":[1200,1350],"1":[...]}}}
  *           partition offsets [from, to): plan() asks the broker for the
  *           latest offsets, advance() moves the committed position, emit()
@@ -109,6 +113,11 @@ typedef struct st_source_vt {
 	int (*emit)(st_source *s, json_t *range, st_emitter *em);
 	/* True when range holds no data at all. */
 	int (*empty)(st_source *s, json_t *range);
+	/* The range of a then b, two ranges planned one after the other (new
+	 * reference): emit() of it writes what emit(a), emit(b) wrote. The
+	 * continuous trigger logs an epoch's ranges merged. Optional: a
+	 * source without it does not run continuously. */
+	json_t *(*merge)(st_source *s, json_t *a, json_t *b);
 	/* The batch of range is committed downstream: clean up (archive or
 	 * delete fully consumed files). Must be idempotent. Optional. */
 	int (*commit)(st_source *s, json_t *range);
@@ -245,6 +254,45 @@ typedef struct st_kafka_source_opts {
  */
 st_source *st_kafka_source_new(const char *name,
     const st_kafka_source_opts *o);
+
+/*
+ * A source of lines read from fd as they come (stdin.c): standard input
+ * is st_lines_source_new(name, 0, 0, "<stdin>", "StdinSource[-]", ...).
+ * own_fd: closed when the source is freed. where names the input in
+ * messages, desc in progress (both copied). Not replayable.
+ */
+st_source *st_lines_source_new(const char *name, int fd, int own_fd,
+    const char *where, const char *desc, const st_file_opts *opts,
+    int until_eof);
+
+/* ---- the socket source (socket.c) --------------------------------- */
+
+/*
+ * Spark's socket source: connects to host:port as a TCP client and reads
+ * lines as they come, each a record {"value":"<line>"} (opts->format is
+ * ST_FMT_TEXT). Not replayable; the connection's end is the source's end
+ * (it does not reconnect). Returns a new source, or NULL after printing
+ * why (unknown host, connection refused).
+ */
+st_source *st_socket_source_new(const char *name, const char *host,
+    const char *port, const st_file_opts *opts, int until_eof);
+
+/* ---- the rate source (rate.c) ------------------------------------- */
+
+typedef struct st_rate_opts {
+	int64_t rows_per_second;	/* Spark's rowsPerSecond (1) */
+	int64_t ramp_up_seconds;	/* rampUpTime, whole seconds (0) */
+	int64_t partitions;		/* numPartitions (1) */
+	int continuous;			/* plan rows as they fall due */
+} st_rate_opts;
+
+/*
+ * Spark's rate source: rows {"timestamp":"...","value":N}, N = 0, 1, 2,
+ * ... at rows_per_second (reached linearly over the ramp-up time, as
+ * Spark's valueAtSecond), each timestamped with the time it falls due.
+ * Replayable: a batch's rows follow from its range alone. opts is copied.
+ */
+st_source *st_rate_source_new(const char *name, const st_rate_opts *opts);
 
 /* ---- shared by the formats ---------------------------------------- */
 

@@ -1,8 +1,13 @@
-/* stdin.c - standard input as a source (not replayable); see source.h. */
+/*
+ * stdin.c - a stream of lines as a source, not replayable: standard input
+ * and the socket source (socket.c), which differ only in the descriptor
+ * they read and how they name it; see source.h.
+ */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "source.h"
@@ -10,6 +15,10 @@
 typedef struct stdin_source {
 	const st_file_opts *o;
 	int until_eof;
+	int fd;
+	int own_fd;		/* close fd when freed (a socket) */
+	char *where;		/* for messages: "<stdin>", "host:port" */
+	char *desc;		/* "StdinSource[-]", for progress */
 	st_reader r;
 	int eof;
 	st_buf pending;		/* planned lines, each followed by '\n' */
@@ -17,11 +26,11 @@ typedef struct stdin_source {
 	st_parser *parser;
 } stdin_source;
 
-/* True when fd 0 has something to read (or its end) right now. */
+/* True when fd has something to read (or its end) within usec. */
 static int
-readable(int64_t usec)
+readable(int fd, int64_t usec)
 {
-	struct pollfd p = { .fd = 0, .events = POLLIN };
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 	int ms = usec > 0 ? (int)((usec + 999) / 1000) : 0;
 
 	return poll(&p, 1, ms) > 0;
@@ -41,7 +50,7 @@ stdin_plan(st_source *s, const st_source_limits *lim)
 		if (lim->max_records && n >= lim->max_records)
 			break;
 		if (!ss->until_eof && !st_reader_has_line(&ss->r) &&
-		    !readable(0))
+		    !readable(ss->fd, 0))
 			break;
 		const char *line;
 		size_t len;
@@ -52,7 +61,7 @@ stdin_plan(st_source *s, const st_source_limits *lim)
 			continue;
 		}
 		if (got < 0)
-			st_die(ST_EXIT_DATA, "cannot read standard input:");
+			st_die(ST_EXIT_DATA, "cannot read %s:", ss->r.name);
 		if (got == 0) {
 			ss->eof = 1;
 			break;
@@ -82,7 +91,7 @@ stdin_emit(st_source *s, json_t *range, st_emitter *em)
 	const char *p = ss->pending.data, *end = p + ss->pending.len;
 
 	(void)range;
-	st_parser_start(ss->parser, "<stdin>", ss->first, em);
+	st_parser_start(ss->parser, ss->where, ss->first, em);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		st_parser_line(ss->parser, p, (size_t)(nl - p));
@@ -100,13 +109,29 @@ stdin_empty(st_source *s, json_t *range)
 	return json_array_size(json_object_get(range, "lines")) == 0;
 }
 
+/* {"lines":[a,b]} then {"lines":[b+1,c]}: {"lines":[a,c]}. */
+static json_t *
+lines_merge(st_source *s, json_t *a, json_t *b)
+{
+	json_t *la = json_object_get(a, "lines"), *lb = json_object_get(b,
+	    "lines");
+
+	(void)s;
+	if (json_array_size(la) != 2)
+		return json_incref(b);
+	if (json_array_size(lb) != 2)
+		return json_incref(a);
+	return json_pack("{s[OO]}", "lines", json_array_get(la, 0),
+	    json_array_get(lb, 1));
+}
+
 static void
 stdin_wait(st_source *s, int64_t usec)
 {
 	stdin_source *ss = s->self;
 
 	if (!ss->eof && !st_reader_has_line(&ss->r))
-		(void)readable(usec);
+		(void)readable(ss->fd, usec);
 }
 
 static int
@@ -141,8 +166,7 @@ stdin_load(st_source *s, json_t *pos)
 static const char *
 stdin_describe(st_source *s)
 {
-	(void)s;
-	return "StdinSource[-]";
+	return ((stdin_source *)s->self)->desc;
 }
 
 static void
@@ -153,6 +177,10 @@ stdin_free(st_source *s)
 	st_reader_release(&ss->r);
 	st_buf_release(&ss->pending);
 	st_parser_free(ss->parser);
+	if (ss->own_fd)
+		(void)close(ss->fd);
+	free(ss->where);
+	free(ss->desc);
 	free(ss);
 }
 
@@ -163,6 +191,24 @@ static const st_source_vt stdin_vt = {
 	.advance = stdin_advance,
 	.emit = stdin_emit,
 	.empty = stdin_empty,
+	.merge = lines_merge,
+	.wait = stdin_wait,
+	.exhausted = stdin_exhausted,
+	.save = stdin_save,
+	.load = stdin_load,
+	.describe = stdin_describe,
+	.free = stdin_free,
+};
+
+/* The socket source: the same functions, another kind. */
+static const st_source_vt socket_vt = {
+	.kind = "socket",
+	.replayable = 0,
+	.plan = stdin_plan,
+	.advance = stdin_advance,
+	.emit = stdin_emit,
+	.empty = stdin_empty,
+	.merge = lines_merge,
 	.wait = stdin_wait,
 	.exhausted = stdin_exhausted,
 	.save = stdin_save,
@@ -172,19 +218,31 @@ static const st_source_vt stdin_vt = {
 };
 
 st_source *
-st_stdin_source_new(const char *name, const st_file_opts *opts,
-    int until_eof)
+st_lines_source_new(const char *name, int fd, int own_fd, const char *where,
+    const char *desc, const st_file_opts *opts, int until_eof)
 {
 	st_source *s = st_calloc(1, sizeof *s);
 	stdin_source *ss = st_calloc(1, sizeof *ss);
 
 	ss->o = opts;
 	ss->until_eof = until_eof;
+	ss->fd = fd;
+	ss->own_fd = own_fd;
+	ss->where = st_strdup(where);
+	ss->desc = st_strdup(desc);
 	ss->first = ss->next = 1;
-	st_reader_init(&ss->r, 0, "standard input");
+	st_reader_init(&ss->r, fd, fd == 0 ? "standard input" : ss->where);
 	ss->parser = st_parser_new(opts);
-	s->vt = &stdin_vt;
+	s->vt = fd == 0 && !own_fd ? &stdin_vt : &socket_vt;
 	s->name = name ? st_strdup(name) : NULL;
 	s->self = ss;
 	return s;
+}
+
+st_source *
+st_stdin_source_new(const char *name, const st_file_opts *opts,
+    int until_eof)
+{
+	return st_lines_source_new(name, 0, 0, "<stdin>", "StdinSource[-]",
+	    opts, until_eof);
 }
