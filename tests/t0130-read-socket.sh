@@ -82,8 +82,8 @@ test_expect_success 'the checkpoint logs the lines of each batch; a restart says
 
 test_expect_success 'continuous: a line is out before its epoch ends, while the connection stays open' '
 	printf "%s\n" first >lines && serve lines release &&
-	st-read --trigger continuous=60s --format socket --host 127.0.0.1 --port "$port" |
-	st-filter "value IS NOT NULL" | st-select value | st-sink >out &
+	{ st-read --trigger continuous=60s --format socket --host 127.0.0.1 --port "$port" |
+	  st-filter "value IS NOT NULL" | st-select value | st-sink >out & } &&
 	reader=$! &&
 	wait_for "grep -q first out" 10 &&
 	data out >actual && echo "{\"value\":\"first\"}" >expect && test_cmp expect actual &&
