@@ -6,7 +6,8 @@
  *   ysb-gen --pace 10000 ... | <pipeline> | latency [--skip N]
  *
  * Reads NDJSON lines from standard input; for each data line that has a
- * member "created_us":<wall-clock microseconds> (ysb-gen --pace writes it),
+ * member "created_us":<wall-clock microseconds> (ysb-gen --pace writes it;
+ * also found escaped, inside a string: the socket source's {"value":...}),
  * records the time from creation to arrival here. Control lines and lines
  * without the member are ignored. The first --skip N samples (default 0)
  * are dropped as warm-up. At end of input prints one line:
@@ -54,6 +55,7 @@ main(int argc, char **argv)
 	size_t len = 0, n = 0, cap = 1 << 16, seen = 0;
 	int64_t *lat = malloc(cap * sizeof *lat);
 	static const char key[] = "\"created_us\":";
+	static const char ekey[] = "\\\"created_us\\\":";
 
 	for (;;) {
 		ssize_t k = read(0, buf + len, sizeof buf - len);
@@ -71,9 +73,11 @@ main(int argc, char **argv)
 		while ((nl = memchr(p, '\n', end - p)) != NULL) {
 			*nl = '\0';
 			char *c = strstr(p, key);
+			size_t klen = sizeof key - 1;
+			if (c == NULL && (c = strstr(p, ekey)) != NULL)
+				klen = sizeof ekey - 1;
 			if (c && seen++ >= skip) {
-				int64_t created = strtoll(c + sizeof key - 1,
-				    NULL, 10);
+				int64_t created = strtoll(c + klen, NULL, 10);
 				if (n == cap) {
 					cap *= 2;
 					lat = realloc(lat, cap * sizeof *lat);

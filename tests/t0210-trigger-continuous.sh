@@ -98,6 +98,16 @@ test_expect_success 'files: exactly once across kill -9, logged epochs replayed 
 	test_cmp f0 sunk/part-00000.json
 '
 
+test_expect_success 'latency smoke: bench/latency.sh, stdin and socket, every record measured' '
+	# The real figures come from make bench (bench/results.md); here, at
+	# a low rate and with the sanitizer build, only a bound no loaded
+	# machine misses: a record that waited for its epoch (1 s) would.
+	BENCH_LAT_RATE=2000 BENCH_LAT_SECONDS=1 sh "$SRCDIR/bench/latency.sh" >lat 2>err &&
+	cat lat &&
+	grep -c "samples 1800 " lat >n && echo 2 >expect && test_cmp expect n &&
+	awk "/^(stdin|socket) / { if (\$9 + 0 > 500000) bad = 1 } END { exit bad }" lat
+'
+
 test_expect_success 'continuous=INTERVAL must be a duration' '
 	test_expect_code 2 st-read --trigger continuous=soon - </dev/null 2>err &&
 	grep -q "invalid trigger" err
