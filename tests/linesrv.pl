@@ -13,6 +13,7 @@
 use strict;
 use warnings;
 use IO::Socket::INET;
+use Socket qw(IPPROTO_TCP TCP_NODELAY);
 
 my $hold;
 if (@ARGV && $ARGV[0] eq '--hold') {
@@ -33,6 +34,8 @@ rename("$portfile.tmp", $portfile) or die "linesrv: $portfile: $!\n";
 $SIG{PIPE} = 'IGNORE';
 my $c = $srv->accept() or die "linesrv: accept: $!\n";
 $c->autoflush(1);
+# Each line leaves at once (no Nagle delay), as a line typed into nc does.
+setsockopt($c, IPPROTO_TCP, TCP_NODELAY, 1);
 while (my $line = <STDIN>) {
 	print $c $line or last;
 }

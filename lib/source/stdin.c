@@ -4,6 +4,9 @@
  * they read and how they name it; see source.h.
  */
 #include <errno.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +203,25 @@ static const st_source_vt stdin_vt = {
 	.free = stdin_free,
 };
 
+/*
+ * Before each read of a TCP socket: acknowledge at once what arrives. A
+ * server that sends line by line with Nagle's algorithm on (nc does) holds
+ * each small line back until the previous one is acknowledged, and a
+ * delayed acknowledgement (up to 40 ms) would then delay every line.
+ */
+static void
+quick_ack(void *arg)
+{
+#ifdef TCP_QUICKACK
+	int one = 1;
+
+	(void)setsockopt(*(int *)arg, IPPROTO_TCP, TCP_QUICKACK, &one,
+	    sizeof one);
+#else
+	(void)arg;
+#endif
+}
+
 /* The socket source: the same functions, another kind. */
 static const st_source_vt socket_vt = {
 	.kind = "socket",
@@ -233,6 +255,10 @@ st_lines_source_new(const char *name, int fd, int own_fd, const char *where,
 	ss->first = ss->next = 1;
 	st_reader_init(&ss->r, fd, fd == 0 ? "standard input" : ss->where);
 	ss->parser = st_parser_new(opts);
+	if (own_fd) {
+		ss->r.before_read = quick_ack;
+		ss->r.before_read_arg = &ss->fd;
+	}
 	s->vt = fd == 0 && !own_fd ? &stdin_vt : &socket_vt;
 	s->name = name ? st_strdup(name) : NULL;
 	s->self = ss;
