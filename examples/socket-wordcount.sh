@@ -1,5 +1,5 @@
 #!/bin/sh
-# examples/socket-wordcount.sh - the seed's socket word count (seeds/004):
+# examples/socket-wordcount.sh - the lecture's socket word count (seeds/004):
 # lines from a socket, split into words, counted in complete mode and shown
 # batch by batch as Spark's console sink shows them.
 #
@@ -53,7 +53,7 @@ batches() {
 	done
 }
 
-# The seed's messages, each once the previous one's batch is shown; then
+# The lecture's messages, each once the previous one's batch is shown; then
 # the server closes the connection, which ends the stream.
 feed() {
 	n=0
