@@ -24,7 +24,7 @@ STD_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-Wall -Wextra -Werror -Wno-missing-field-initializers -iquote lib -MMD -MP \
 	$(PG_CFLAGS)
 PG_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
-LDLIBS = -ljansson -lcsv -lsqlite3 -lrdkafka -lpq -lm -lpthread
+LDLIBS = -ljansson -lcsv -lsqlite3 -lrdkafka -lpq -lavro -lz -lm -lpthread
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)

@@ -4,8 +4,8 @@
 # otherwise prints the exact command and fails.
 #
 # Build: gcc, make, pkg-config, jansson, libcsv, SQLite, librdkafka, libpq,
-# Check; clang 14 and its runtime for the libFuzzer targets (make fuzz, and
-# briefly make check).
+# avro-c, zlib (Avro files with the deflate codec), Check; clang 14 and
+# its runtime for the libFuzzer targets (make fuzz, and briefly make check).
 # Tests: jq (comparing JSON), mandoc (man page lint), bash, zsh and fish
 # (completion syntax checks), sqlite3 (reading what the SQLite sink wrote),
 # xmllint from libxml2-utils (parsing the chart sink's XHTML), kcat (the
@@ -15,7 +15,7 @@
 # python3 is not needed.
 # Benchmarks (make bench) also use miller and hyperfine when present.
 
-need="gcc make pkg-config libjansson-dev libcsv-dev libsqlite3-dev librdkafka-dev libpq-dev check jq mandoc sqlite3 postgresql bash zsh fish libxml2-utils kcat prometheus"
+need="gcc make pkg-config libjansson-dev libcsv-dev libsqlite3-dev librdkafka-dev libpq-dev libavro-dev zlib1g-dev check jq mandoc sqlite3 postgresql bash zsh fish libxml2-utils kcat prometheus"
 # The fuzz targets (tests/fuzz, make fuzz; briefly in make check).
 need="$need clang-14 libclang-rt-14-dev"
 [ "${1:-}" = bench ] && need="$need miller valgrind"

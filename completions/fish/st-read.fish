@@ -1,5 +1,5 @@
 # fish completion for st-read
-complete -c st-read -s f -l format -x -a 'json csv text kafka socket rate' -d 'input format or source'
+complete -c st-read -s f -l format -x -a 'json csv text avro kafka socket rate' -d 'input format or source'
 complete -c st-read -s s -l schema -x -d 'Spark DDL schema'
 complete -c st-read -l infer-schema -d 'CSV: infer the column types from the data'
 complete -c st-read -l header -d 'CSV: the first line names the columns'

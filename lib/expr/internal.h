@@ -136,6 +136,11 @@ struct st_expr_list {
 	size_t nschemas, capschemas;
 	pattern **patterns;	/* compiled regexes to free */
 	size_t npatterns, cappatterns;
+	struct list_keep {	/* anything else a function compiled */
+		void (*free)(void *);
+		void *p;
+	} *keeps;
+	size_t nkeeps, capkeeps;
 };
 
 /* Per-row column cache entry. */
@@ -169,6 +174,16 @@ int like_match(const pattern *pt, const char *s, size_t n);
 int regex_compile(regex_t *re, const char *p, size_t n, int nosub,
     char *err, size_t errlen);
 
+/* avrofn.c: from_avro(), to_avro() */
+int prep_from_avro(st_expr_list *l, node *n, char *err, size_t errlen,
+    size_t *errpos);
+void f_from_avro(st_eval *ev, const node *n, st_value *args, int nargs,
+    st_value *out);
+int prep_to_avro(st_expr_list *l, node *n, char *err, size_t errlen,
+    size_t *errpos);
+void f_to_avro(st_eval *ev, const node *n, st_value *args, int nargs,
+    st_value *out);
+
 /* dtfmt.c */
 dtfmt *dtfmt_compile(st_arena *a, const char *p, size_t n, char *err,
     size_t errlen, size_t *errpos);
@@ -178,6 +193,8 @@ void dtfmt_format(const dtfmt *f, int64_t usec, st_buf *b);
 /* lists.c */
 void list_add_schema(st_expr_list *l, st_schema *s);
 void list_add_pattern(st_expr_list *l, pattern *p);
+/* Keeps p, released with fn(p) when the list is freed. */
+void list_add_free(st_expr_list *l, void (*fn)(void *), void *p);
 /* Parses a DDL type ("DECIMAL(10,2)", "ARRAY<INT>") into l's keeping.
  * Returns NULL with err filled (errcol: 1-based column in text). */
 const st_type *parse_type_text(st_expr_list *l, const char *text,

@@ -33,6 +33,17 @@ list_add_pattern(st_expr_list *l, pattern *pt)
 	l->patterns[l->npatterns++] = pt;
 }
 
+void
+list_add_free(st_expr_list *l, void (*fn)(void *), void *p)
+{
+	if (l->nkeeps == l->capkeeps) {
+		l->capkeeps = l->capkeeps ? l->capkeeps * 2 : 4;
+		l->keeps = st_realloc(l->keeps, l->capkeeps * sizeof *l->keeps);
+	}
+	l->keeps[l->nkeeps].free = fn;
+	l->keeps[l->nkeeps++].p = p;
+}
+
 const st_type *
 parse_type_text(st_expr_list *l, const char *text, size_t n, char *err,
     size_t errlen, size_t *errcol)
@@ -70,6 +81,9 @@ st_expr_list_free(st_expr_list *l)
 	for (size_t i = 0; i < l->npatterns; i++)
 		if (l->patterns[i]->re_ok)
 			regfree(&l->patterns[i]->re);
+	for (size_t i = 0; i < l->nkeeps; i++)
+		l->keeps[i].free(l->keeps[i].p);
+	free(l->keeps);
 	free(l->schemas);
 	free(l->patterns);
 	free(l->items);

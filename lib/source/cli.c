@@ -17,7 +17,9 @@ const char st_read_usage[] =
 "       st-read [options] --format rate [--rows-per-second n]\n"
 "               [--ramp-up-time duration] [--num-partitions k]\n"
 "\n"
-"  -f, --format FMT            json (default), csv, text, kafka, socket or rate\n"
+"  -f, --format FMT            json (default), csv, text, avro (Avro object\n"
+"                              container files, each read whole), kafka,\n"
+"                              socket or rate\n"
 "  -s, --schema DDL            typed columns: 'a STRING, b BIGINT, c DOUBLE'\n"
 "      --infer-schema          CSV: infer the column types from the data\n"
 "      --header                CSV: the first line of each file names the columns\n"
@@ -129,11 +131,11 @@ const struct option st_read_longopts[] = {
 
 /* The names of --format and --clean-source, and what each means. */
 static const char *const format_names[] = {
-	"json", "csv", "text", "kafka", "socket", "rate", NULL
+	"json", "csv", "text", "avro", "kafka", "socket", "rate", NULL
 };
 static const st_file_format format_of[] = {
-	ST_FMT_JSON, ST_FMT_CSV, ST_FMT_TEXT, ST_FMT_JSON, ST_FMT_TEXT,
-	ST_FMT_JSON
+	ST_FMT_JSON, ST_FMT_CSV, ST_FMT_TEXT, ST_FMT_AVRO, ST_FMT_JSON,
+	ST_FMT_TEXT, ST_FMT_JSON
 };
 static const char *const clean_names[] = { "off", "delete", "archive", NULL };
 static const st_clean_source clean_of[] = {
@@ -493,6 +495,11 @@ st_read_cli_run(st_read_cli *c, int argc, char **argv)
 		if (strcmp(argv[i], "-") == 0 && !use_stdin)
 			st_usage_error("'-' (standard input) must be the only "
 			    "input");
+	if (use_stdin && fo->format == ST_FMT_AVRO)
+		st_usage_error("--format avro needs files, not standard input");
+	if (c->ddl && fo->format == ST_FMT_AVRO)
+		st_usage_error("--schema is not for --format avro: Avro files "
+		    "carry their schema");
 	if (use_stdin && fo->clean != ST_CLEAN_OFF)
 		st_usage_error("--clean-source needs files, not standard "
 		    "input");

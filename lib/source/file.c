@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "avro.h"
 #include "err.h"
 #include "fs.h"
 #include "opts.h"
@@ -410,7 +411,14 @@ file_plan(st_source *s, const st_source_limits *lim)
 		if (lim->max_files && nfiles >= lim->max_files)
 			break;
 		int64_t end = size, lines = -1;
-		if (lim->max_bytes && size - start > lim->max_bytes - bytes) {
+		if (lim->max_bytes && size - start > lim->max_bytes - bytes &&
+		    fs->o->format == ST_FMT_AVRO) {
+			/* An Avro file is not cut: whole, alone when it is
+			 * past the budget. */
+			if (nfiles > 0)
+				break;
+		} else if (lim->max_bytes && size - start > lim->max_bytes -
+		    bytes) {
 			if (nfiles > 0 && bytes >= lim->max_bytes)
 				break;
 			end = split_point(fs, v[i].path, start, size,
@@ -492,6 +500,42 @@ read_header(file_source *fs, int fd, const char *path)
 		st_warn("%s:1: cannot read the CSV header", path);
 }
 
+/* The records of an Avro object container file, as JSON objects (a
+ * schema that is not a record gives {"value": v}). */
+static int
+emit_avro(const char *path, st_emitter *em)
+{
+	char err[256];
+	st_avro_file *f = st_avro_file_open(path, err, sizeof err);
+	st_arena ar = ST_ARENA_INIT;
+	st_buf b = ST_BUF_INIT;
+	st_value v;
+	int rc;
+
+	if (f == NULL) {
+		st_warn("cannot read '%s': %s", path, err);
+		return -1;
+	}
+	while ((rc = st_avro_file_next(f, &ar, &v, err, sizeof err)) > 0) {
+		st_buf_reset(&b);
+		if (v.type != ST_V_STRUCT) {
+			st_buf_puts(&b, "{\"value\":");
+			st_value_write_json(&b, &v);
+			st_buf_putc(&b, '}');
+		} else {
+			st_value_write_json(&b, &v);
+		}
+		st_emitter_write(em, b.data, b.len);
+		st_arena_reset(&ar);
+	}
+	if (rc < 0)
+		st_warn("cannot read '%s': %s", path, err);
+	st_avro_file_close(f);
+	st_arena_release(&ar);
+	st_buf_release(&b);
+	return rc;
+}
+
 static int
 file_emit(st_source *s, json_t *range, st_emitter *em)
 {
@@ -503,6 +547,11 @@ file_emit(st_source *s, json_t *range, st_emitter *em)
 		const char *path = json_string_value(json_object_get(f,
 		    "path"));
 		int64_t start = jint(f, "start"), end = jint(f, "end");
+		if (fs->o->format == ST_FMT_AVRO) {
+			if (emit_avro(path, em) < 0)
+				return -1;
+			continue;
+		}
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			st_warn("cannot open '%s':", path);

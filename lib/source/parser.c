@@ -378,6 +378,8 @@ st_parser_line(st_parser *p, const char *line, size_t len)
 		st_buf_putc(&p->out, '}');
 		st_emitter_write(p->em, p->out.data, p->out.len);
 		break;
+	case ST_FMT_AVRO:
+		break;		/* not a line format: file.c reads it */
 	}
 	p->lineno++;
 }

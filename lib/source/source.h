@@ -157,7 +157,9 @@ void st_source_free(st_source *s);
 typedef enum st_file_format {
 	ST_FMT_JSON,
 	ST_FMT_CSV,
-	ST_FMT_TEXT
+	ST_FMT_TEXT,
+	ST_FMT_AVRO		/* object container files, each read whole
+				 * (never split by --max-bytes-per-trigger) */
 } st_file_format;
 
 typedef enum st_clean_source {
