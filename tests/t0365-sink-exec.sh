@@ -2,6 +2,10 @@
 test_description='st-sink --format exec: foreachBatch, a command per batch, exit status commits'
 . "$(dirname "$0")/lib.sh"
 
+# After Spark's ForeachBatchSinkSuite (a function per batch, given the batch
+# id; a failing function fails the query), for a command instead of a
+# function: its environment, stdin, exit status and replays.
+
 test_expect_success 'setup: two batches, update mode with keys, then an empty batch' '
 	cat >stream <<-\EOT
 	{"@st":"begin","batch":0,"ts":1549360800000,"mode":"update","keys":["word","n"]}

@@ -3,6 +3,9 @@ test_description='st-sink --format postgres: a real server, append, update upser
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/tests/lib-pg.sh"
 
+# The SQLite sink's test (t0350) against a real PostgreSQL server; Spark has
+# no PostgreSQL streaming sink (foreachBatch + JDBC is its answer).
+
 SQ="'"
 # The server's own settings (PGHOST etc.) are in the environment, so an
 # empty DSN reaches it, and so does psql.

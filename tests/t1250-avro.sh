@@ -2,6 +2,10 @@
 test_description='Avro: from_avro, to_avro and st-read --format avro; the seeds JSON -> Avro -> JSON'
 . "$(dirname "$0")/lib.sh"
 
+# After Spark's AvroFunctionsSuite (to_avro/from_avro round trips, with and
+# without a schema) and AvroSuite (reading container files); the types as
+# SchemaConverters maps them (see st-expr(7)).
+
 # An object container file from Avro-encoded records (base64, one a
 # line), written here byte by byte after the spec (magic, metadata map,
 # sync marker, one block), so that st-read is not only read back by
