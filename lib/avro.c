@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "avro.h"
+#include "bytes.h"
 #include "err.h"
 
 enum {
@@ -54,59 +55,6 @@ struct st_avro {
 	size_t nnamed;
 	st_buf scratch;
 };
-
-/* ---- base64 --------------------------------------------------------- */
-
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-void
-st_avro_base64_encode(st_buf *b, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	size_t i;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 |
-		    s[i + 2];
-		st_buf_putc(b, b64[v >> 18]);
-		st_buf_putc(b, b64[(v >> 12) & 63]);
-		st_buf_putc(b, b64[(v >> 6) & 63]);
-		st_buf_putc(b, b64[v & 63]);
-	}
-	if (i < n) {
-		uint32_t v = (uint32_t)s[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)s[i + 1] << 8;
-		st_buf_putc(b, b64[v >> 18]);
-		st_buf_putc(b, b64[(v >> 12) & 63]);
-		st_buf_putc(b, i + 1 < n ? b64[(v >> 6) & 63] : '=');
-		st_buf_putc(b, '=');
-	}
-}
-
-int
-st_avro_base64_decode(st_buf *b, const char *s, size_t n)
-{
-	uint32_t v = 0;
-	int bits = 0;
-	size_t i;
-
-	while (n > 0 && s[n - 1] == '=')
-		n--;
-	for (i = 0; i < n; i++) {
-		const char *c = memchr(b64, s[i], 64);
-		if (c == NULL || s[i] == '\0')
-			return -1;
-		v = v << 6 | (uint32_t)(c - b64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			st_buf_putc(b, (char)(v >> bits & 0xff));
-		}
-	}
-	return bits >= 6 ? -1 : 0;
-}
 
 /* ---- the schema tree ------------------------------------------------ */
 
@@ -622,7 +570,7 @@ to_st(st_avro *a, st_arena *ar, avro_value_t *v, const anode *n,
 			return 0;
 		}
 		st_buf_reset(&a->scratch);
-		st_avro_base64_encode(&a->scratch, p, sz);
+		st_base64_encode(&a->scratch, p, sz);
 		*out = st_v_string_copy(ar, a->scratch.data ? a->scratch.data :
 		    "", a->scratch.len);
 		return 0;
@@ -918,7 +866,7 @@ from_st(st_avro *a, st_arena *ar, const st_value *v, const anode *n,
 		if (cast_to(ar, v, st_type_simple(ST_V_STRING), &c) < 0)
 			return -1;
 		st_buf_reset(&a->scratch);
-		if (st_avro_base64_decode(&a->scratch, c.u.s.p, c.u.s.n) < 0)
+		if (st_base64_decode(&a->scratch, c.u.s.p, c.u.s.n) < 0)
 			return -1;
 		if (n->t == AVRO_FIXED) {
 			if ((int64_t)a->scratch.len != n->size)

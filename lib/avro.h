@@ -95,9 +95,4 @@ int st_avro_file_next(st_avro_file *f, st_arena *ar, st_value *out,
     char *err, size_t errlen);
 void st_avro_file_close(st_avro_file *f);
 
-/* base64 (RFC 4648, padded) of p[0..n) appended to b; and back (0, or -1
- * when s[0..n) is not base64). */
-void st_avro_base64_encode(st_buf *b, const void *p, size_t n);
-int st_avro_base64_decode(st_buf *b, const char *s, size_t n);
-
 #endif
