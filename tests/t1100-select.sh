@@ -216,4 +216,25 @@ test_expect_success '--source usage errors: twice, empty' '
 	grep -q "^st-select: invalid source name '"'"''"'"' for --source" err
 '
 
+# Spark: df.select(from_json(col("value"), schema).alias("v")).select("v.*")
+test_expect_success 'struct.* expands a struct into its fields, as select("value.*")' '
+	printf "%s\n" "{\"value\":\"{\\\"a\\\":1,\\\"b\\\":\\\"x\\\"}\",\"k\":7}" \
+	    "{\"value\":\"not json\",\"k\":8}" >in &&
+	st-select "k, from_json(value, '"'"'a INT, b STRING'"'"') AS v" <in |
+	st-select "k, v.*" >actual &&
+	printf "%s\n" "{\"k\":7,\"a\":1,\"b\":\"x\"}" "{\"k\":8}" >expect &&
+	test_cmp expect actual &&
+	echo "{\"v\":{\"a\":1,\"q\\\"\":{\"c\":2}},\"n\":null}" | st-select "v.*, n.*" >actual &&
+	echo "{\"a\":1,\"q\\\"\":{\"c\":2}}" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'struct.* must be a whole item' '
+	echo "{\"v\":{\"a\":1}}" >in &&
+	test_expect_code 2 st-select "v.* AS x" <in 2>err &&
+	grep "^st-select: invalid expression at column 1: .\.\*. expands a struct into its fields: it must be a whole item, without an alias$" err &&
+	test_expect_code 2 st-select "v.* + 1" <in 2>err &&
+	test_expect_code 2 st-filter "v.*" <in 2>err
+'
+
 test_done

@@ -800,6 +800,15 @@ primary(P *p)
 		if (lx_isop(p, O_DOT)) {
 			lx_next(p);
 			tok f = p->cur;
+			/* struct.*: every member of a struct, as Spark's
+			 * select("value.*"); a whole list item only (checked
+			 * there). */
+			if (lx_isop(p, O_STAR) && (p->flags & ST_EXPR_STAR) &&
+			    p->star_of == NULL) {
+				p->star_of = n;
+				lx_next(p);
+				break;
+			}
 			if (f.t != T_ID && f.t != T_QID) {
 				lx_err(p, f.pos, "expected a field name after "
 				    "'.', found %s", lx_show(p, &f));
@@ -1144,9 +1153,26 @@ parse_common(const char *text, unsigned flags, st_expr_error *err, int list)
 					goto fail;
 			}
 		} else {
+			size_t at = p.cur.pos;
 			node *n = expect_expr(&p, 0);
 			if (!n || p.failed)
 				goto fail;
+			if (p.star_of) {
+				if (p.star_of != n || p.cur.t == T_ID ||
+				    is_alias_token(&p)) {
+					lx_err(&p, at, "'.*' expands a struct "
+					    "into its fields: it must be a "
+					    "whole item, without an alias");
+					goto fail;
+				}
+				p.star_of = NULL;
+				if (compile_item(&p, n, 1) < 0)
+					goto fail;
+				it.kind = ST_ITEM_STAR;
+				it.expr = (st_expr *)n;
+				it.name = "*";
+				goto add_item;
+			}
 			it.kind = ST_ITEM_EXPR;
 			it.expr = (st_expr *)n;
 			int gpos = 0;
@@ -1199,6 +1225,7 @@ bad_alias:
 				st_buf_release(&b);
 			}
 		}
+add_item:
 		if (l->nitems == cap) {
 			cap = cap ? cap * 2 : 8;
 			l->items = st_realloc(l->items, cap * sizeof *l->items);

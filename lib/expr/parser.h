@@ -67,6 +67,7 @@ typedef struct P {
 	st_expr_list *l;
 	unsigned flags;		/* ST_EXPR_* */
 	int depth;
+	void *star_of;		/* the node before a ".*", once seen */
 } P;
 
 /* ---- lex.c ---------------------------------------------------------- */

@@ -42,11 +42,13 @@ typedef struct sel {
 	int gen_item;		/* index of the generator item, or -1 */
 	int gen_pos, gen_outer;
 	int may_dup;		/* output names may repeat */
+	int struct_stars;	/* struct.* items */
 	int seen;
 	st_only only;		/* --source NAME */
 	member *m;
 	size_t nm, capm;
 	st_buf vals, line, rowbuf, tmp;
+	st_buf keyb;		/* a struct member's name, escaped */
 	st_fields fields;
 } sel;
 
@@ -225,6 +227,25 @@ select_record(st_op *op, st_ctx *ctx, st_record *r)
 	const st_fields *fs = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const st_expr_item *it = st_expr_list_item(s->list, i);
+		if (it->kind == ST_ITEM_STAR && it->expr) {
+			/* struct.*: the struct's members as columns; a null
+			 * or a non-struct gives none. */
+			st_value v;
+			st_expr_eval(&s->ev, it->expr, &v);
+			for (uint32_t k = 0; v.type == ST_V_STRUCT &&
+			    k < v.u.a.n; k++) {
+				/* Member keys are raw JSON: escape the names
+				 * into the record's arena. */
+				st_buf_reset(&s->keyb);
+				st_buf_put_json_string(&s->keyb, v.u.a.names[k],
+				    v.u.a.nlens[k]);
+				const char *key = st_arena_strndup(&s->ev.arena,
+				    s->keyb.data + 1, s->keyb.len - 2);
+				member *m = add_member(s, key, s->keyb.len - 2);
+				set_value(s, m, &v.u.a.v[k]);
+			}
+			continue;
+		}
 		if (it->kind == ST_ITEM_STAR) {
 			if (!fs)
 				fs = row_fields(s, r);
@@ -344,6 +365,7 @@ sel_free(sel *s)
 	}
 	free(s->m);
 	st_buf_release(&s->vals);
+	st_buf_release(&s->keyb);
 	st_buf_release(&s->line);
 	st_buf_release(&s->rowbuf);
 	st_buf_release(&s->tmp);
@@ -394,6 +416,12 @@ st_select_run(const st_select_opts *o, st_common *common)
 		int stars = 0;
 		for (size_t i = 0; i < n; i++) {
 			const st_expr_item *it = st_expr_list_item(s.list, i);
+			if (it->kind == ST_ITEM_STAR && it->expr) {
+				/* struct.*: names known per record only. */
+				s.may_dup = 1;
+				s.struct_stars++;
+				continue;
+			}
 			if (it->kind == ST_ITEM_STAR) {
 				stars++;
 				continue;
@@ -409,7 +437,7 @@ st_select_run(const st_select_opts *o, st_common *common)
 				    s.jname[i]) == 0)
 					s.may_dup = 1;
 		}
-		s.identity = n == 1 && stars == 1 &&
+		s.identity = n == 1 && stars == 1 && s.struct_stars == 0 &&
 		    st_expr_list_item(s.list, 0)->nexcept == 0;
 		if (stars && (stars > 1 || n > 1))
 			s.may_dup = 1;
