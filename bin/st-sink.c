@@ -102,6 +102,8 @@ main(int argc, char **argv)
 	int ch, kafka_opts = 0;
 
 	st_common_init(&common, argv[0]);
+	/* standard output is data or a table, not a stream: no abort line */
+	st_abort_enable(0);
 	st_kafka_sink_opts_init(&ko);
 	while ((ch = getopt_long(argc, argv, "f:p:n:c:X:", longopts, NULL)) !=
 	    -1) {

@@ -1,6 +1,8 @@
 /* control.c - see control.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "control.h"
 #include "err.h"
@@ -31,6 +33,10 @@ st_ctl_parse(st_ctl *c, const char *line, size_t len, const char **err)
 		c->kind = ST_CTL_END;
 	else if (strcmp(kind, "source") == 0)
 		c->kind = ST_CTL_SOURCE;
+	else if (strcmp(kind, "eos") == 0)
+		c->kind = ST_CTL_EOS;
+	else if (strcmp(kind, "abort") == 0)
+		c->kind = ST_CTL_ABORT;
 	else
 		c->kind = ST_CTL_OTHER;
 	if (c->kind == ST_CTL_BEGIN || c->kind == ST_CTL_END) {
@@ -131,4 +137,105 @@ st_write_data_line(st_writer *w, const char *line, size_t len)
 	}
 	st_writer_write(w, line, len);
 	st_writer_putc(w, '\n');
+}
+
+json_t *
+st_ctl_new_eos(void)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "@st", json_string("eos"));
+	return o;
+}
+
+json_t *
+st_ctl_new_abort(const char *tool, const char *message)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "@st", json_string("abort"));
+	json_object_set_new(o, "tool", json_string(tool));
+	/* json_string() refuses invalid UTF-8: keep what can be kept. */
+	json_t *m = json_string(message);
+	if (m == NULL)
+		m = json_string("(message not valid UTF-8)");
+	json_object_set_new(o, "message", m);
+	return o;
+}
+
+void
+st_ctl_write_eos(st_writer *w)
+{
+	static const char eos[] = "{\"@st\":\"eos\"}\n";
+
+	st_writer_write(w, eos, sizeof eos - 1);
+	st_writer_flush(w);
+}
+
+static struct {
+	int armed, enabled, passed;
+	st_writer *w;
+} abort_state;
+
+/*
+ * Runs at exit(3) with the exit status (glibc's on_exit(3), so that a
+ * return from main is covered as well as st_die()). It must not exit
+ * again: output errors are ignored here, the status already says failure.
+ */
+static void
+write_abort(int status, void *arg)
+{
+	(void)arg;
+	if (status == 0 || !abort_state.enabled || abort_state.passed ||
+	    isatty(1))
+		return;
+	abort_state.passed = 1;
+	st_writer *w = abort_state.w;
+	if (w && w->len > 0) {
+		(void)st_write_all(w->fd, w->buf, w->len);
+		if (w->buf[w->len - 1] != '\n')
+			(void)st_write_all(w->fd, "\n", 1);
+		w->len = 0;
+	}
+	const char *msg = st_last_message();
+	char alt[64];
+	if (*msg == '\0') {
+		snprintf(alt, sizeof alt, "exited with status %d", status);
+		msg = alt;
+	}
+	json_t *a = st_ctl_new_abort(st_progname(), msg);
+	st_buf b = ST_BUF_INIT;
+	st_ctl_serialize(a, &b);
+	st_buf_putc(&b, '\n');
+	(void)st_write_all(1, b.data, b.len);
+	st_buf_release(&b);
+	json_decref(a);
+}
+
+void
+st_abort_init(void)
+{
+	abort_state.enabled = 1;
+	if (!abort_state.armed) {
+		abort_state.armed = 1;
+		on_exit(write_abort, NULL);
+	}
+}
+
+void
+st_abort_enable(int on)
+{
+	abort_state.enabled = on;
+}
+
+void
+st_abort_writer(st_writer *w)
+{
+	abort_state.w = w;
+}
+
+void
+st_abort_passed(void)
+{
+	abort_state.passed = 1;
 }

@@ -21,6 +21,18 @@
  *       progress before passing the line on, so the sink sees the whole
  *       pipeline's progress for the batch.
  *
+ *   {"@st":"eos"}
+ *       the clean end of the stream: the last line of a stream with
+ *       control lines, written by the source when it ended well and passed
+ *       on by every tool only when it ended well itself. A tool whose
+ *       input had control lines but ends without it fails (an upstream
+ *       tool died).
+ *   {"@st":"abort","tool":"st-read","message":"path 'x/' does not exist"}
+ *       the stream failed: written by a failing tool instead of eos (see
+ *       st_abort_init below), passed on unchanged by every tool downstream,
+ *       each of which then exits 1; the sink prints the message. So the
+ *       pipeline's exit status is the last tool's, without pipefail.
+ *
  * Data lines starting with {"@st": are therefore reserved, and no tool
  * ever writes one: every data line goes out through st_write_data_line(),
  * which spells a leading "@st" key of a record "\u0040st" instead (the
@@ -43,6 +55,8 @@ typedef enum st_ctl_kind {
 	ST_CTL_BEGIN,
 	ST_CTL_END,
 	ST_CTL_SOURCE,
+	ST_CTL_EOS,		/* the clean end of the stream */
+	ST_CTL_ABORT,		/* the stream failed upstream */
 	ST_CTL_OTHER		/* an unknown kind: passed on untouched */
 } st_ctl_kind;
 
@@ -86,8 +100,37 @@ json_t *st_ctl_new_source(const char *name);
  * records through here (st_emit, st_emit_raw, st-read's emitter).
  */
 void st_write_data_line(st_writer *w, const char *line, size_t len);
+/* Builds an eos control object (new reference). */
+json_t *st_ctl_new_eos(void);
+
+/* Builds an abort control object naming the failing tool and its message
+ * (new reference). */
+json_t *st_ctl_new_abort(const char *tool, const char *message);
 
 /* Appends the compact text of a control object, "@st" first, no newline. */
 void st_ctl_serialize(json_t *obj, st_buf *b);
+
+/*
+ * The failure path. st_abort_init() (called by st_common_init(), so by
+ * every tool at start) arranges that a tool exiting with a non-zero status
+ * (st_die(), a usage error, a failing callback, a non-zero return from
+ * main) writes {"@st":"abort","tool":PROG,"message":LAST} to standard
+ * output as its last line, LAST being the last message it printed
+ * (st_last_message()). Nothing is written when standard output is a
+ * terminal, when abort lines are disabled (a sink, whose standard output
+ * is not a stream), or once st_abort_passed() said an upstream abort line
+ * was passed on already. Exit status 0 (EPIPE included) writes nothing.
+ */
+void st_abort_init(void);
+void st_abort_enable(int on);
+/* The tool's buffered output (borrowed; NULL: none): what it holds is
+ * written before the abort line, so that the abort line is whole and
+ * last. Set it to NULL before w is released. */
+void st_abort_writer(st_writer *w);
+/* An abort line from upstream was passed on: write no other. */
+void st_abort_passed(void);
+
+/* Writes the eos line to w (sources and the runner, at a clean end). */
+void st_ctl_write_eos(st_writer *w);
 
 #endif

@@ -7,6 +7,7 @@
 #include "err.h"
 
 static const char *progname = "st";
+static char last_message[4096];
 
 void
 st_setprogname(const char *argv0)
@@ -50,10 +51,21 @@ st_vwarn(const char *fmt, va_list ap)
 		if ((size_t)len >= sizeof line - 2)
 			len = sizeof line - 2;
 	}
+	size_t plen = strlen(progname) + 2;
+	if ((size_t)len >= plen) {
+		memcpy(last_message, line + plen, (size_t)len - plen);
+		last_message[len - plen] = '\0';
+	}
 	line[len++] = '\n';
 	fwrite(line, 1, len, stderr);
 	fflush(stderr);
 	errno = saved;
+}
+
+const char *
+st_last_message(void)
+{
+	return last_message;
 }
 
 void

@@ -40,6 +40,11 @@ const char *st_progname(void);
 void st_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void st_vwarn(const char *fmt, va_list ap);
 
+/* The last message st_warn() printed, without the "prog: " prefix and
+ * the newline ("" before the first). Borrowed, valid until the next
+ * message. The abort line of a failing tool carries it (control.h). */
+const char *st_last_message(void);
+
 /* Prints like st_warn() and exits with status code. */
 noreturn void st_die(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

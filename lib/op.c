@@ -148,6 +148,7 @@ typedef struct runner {
 	int in_batch;
 	int implicit;		/* in_batch is plain NDJSON's batch -1 */
 	int stopped;		/* stopped by a signal, not end of input */
+	int eos;		/* the end-of-stream line was read */
 	int64_t last_id, last_ts, last_wm;	/* the last batch ended */
 } runner;
 
@@ -633,7 +634,36 @@ end_text(runner *rn, const char *line, size_t len, int *rc)
 	return 1;
 }
 
-/* A control line. Returns 0, or -1 when a callback failed. */
+static int
+is_abort(const char *line, size_t len)
+{
+	static const char a[] = "{\"@st\":\"abort\"";
+
+	return len >= sizeof a - 1 && memcmp(line, a, sizeof a - 1) == 0;
+}
+
+/* An abort line arrived: passes it on (a sink with --raw too) and makes
+ * sure no other is written at exit. */
+static void
+upstream_abort(runner *rn, const st_ctl *c, const char *line, size_t len)
+{
+	const char *tool = json_string_value(json_object_get(c->obj, "tool"));
+	const char *msg = json_string_value(json_object_get(c->obj,
+	    "message"));
+
+	if (!(rn->op->flags & ST_OP_SINK)) {
+		st_writer_write(&rn->ctx.out, line, len);
+		st_writer_putc(&rn->ctx.out, '\n');
+	}
+	st_writer_flush(&rn->ctx.out);
+	st_abort_passed();
+	if (rn->op->flags & ST_OP_SINK)
+		st_warn("upstream %s failed: %s", tool ? tool : "tool",
+		    msg ? msg : "(no message)");
+}
+
+/* A control line. Returns 0, or -1 when a callback failed or the stream
+ * was aborted upstream. */
 static int
 control_line(runner *rn, const char *line, size_t len)
 {
@@ -642,7 +672,9 @@ control_line(runner *rn, const char *line, size_t len)
 	const char *why;
 	int rc = 0;
 
-	if (rn->implicit)
+	/* An abort may end plain NDJSON too: a failing tool writes one
+	 * whatever its input was. */
+	if (rn->implicit && !is_abort(line, len))
 		protocol_error(rn, rn->rd.lineno, "control line after data "
 		    "lines outside any batch");
 	if (end_text(rn, line, len, &rc))
@@ -664,6 +696,19 @@ control_line(runner *rn, const char *line, size_t len)
 		if (!json_is_array(json_object_get(c.obj, "progress")))
 			json_object_set_new(c.obj, "progress", json_array());
 		rc = batch_end(rn, &(end_line){ .obj = c.obj });
+		break;
+	case ST_CTL_EOS:
+		if (rn->in_batch)
+			protocol_error(rn, rn->rd.lineno, "end of stream inside "
+			    "a batch");
+		rn->eos = 1;
+		break;
+	case ST_CTL_ABORT:
+		/* An upstream tool failed and said why: pass its line on and
+		 * fail too, printing nothing more (it did), but the sink, last,
+		 * repeats the message. */
+		upstream_abort(rn, &c, line, len);
+		rc = -1;
 		break;
 	case ST_CTL_SOURCE:
 		free(rn->source);
@@ -699,8 +744,11 @@ input_end(runner *rn)
 
 	if (rn->in_batch && !rn->implicit)
 		st_die(ST_EXIT_DATA, "input ended inside batch %lld (did an "
-		    "upstream tool stop?); nothing of it was committed",
+		    "upstream tool die?); nothing of it was committed",
 		    (long long)rn->batch.id);
+	if (rn->ctx.controlled && !rn->eos && !rn->stopped)
+		st_die(ST_EXIT_DATA, "input ended without an end-of-stream "
+		    "line (did an upstream tool die?)");
 	if (rn->implicit) {
 		if (rn->in_batch && batch_end(rn, &(end_line){ 0 }) < 0)
 			return -1;
@@ -747,6 +795,7 @@ runner_init(runner *rn, st_op *op, const st_common *common)
 	st_io_tune_pipe(0);
 	st_io_tune_pipe(1);
 	st_writer_init(&rn->ctx.out, 1, "standard output", 0);
+	st_abort_writer(&rn->ctx.out);
 	st_reader_init(&rn->rd, 0, "<stdin>");
 	rn->rd.before_read = flush_if_idle;
 	rn->rd.before_read_arg = &rn->ctx;
@@ -799,6 +848,7 @@ runner_release(runner *rn)
 	if (rn->dead_fd >= 0 && close(rn->dead_fd) < 0)
 		st_die(ST_EXIT_DATA, "cannot write to '%s':",
 		    common->dead_letter);
+	st_abort_writer(NULL);
 	st_writer_release(&rn->ctx.out);
 	st_reader_release(&rn->rd);
 	st_record_release(&rn->rec);
@@ -853,6 +903,8 @@ st_op_run(st_op *op, const st_common *common)
 
 		if (st_is_control(line, len)) {
 			rc = control_line(&rn, line, len);
+			if (rn.eos)
+				break;	/* the last line of the stream */
 			if (rc == 0 && stop_flag && !rn.in_batch) {
 				rn.stopped = 1;
 				break;
@@ -865,6 +917,10 @@ st_op_run(st_op *op, const st_common *common)
 	 * so that the sanitizer build reports real leaks only. */
 	if (rc == 0)
 		rc = input_end(&rn);
+	/* A clean end, passed on: this tool and every one upstream ended
+	 * well (or this one stopped, as asked, at a batch boundary). */
+	if (rc == 0 && rn.ctx.controlled && !(op->flags & ST_OP_SINK))
+		st_ctl_write_eos(&rn.ctx.out);
 	runner_release(&rn);
 	return rc < 0 ? ST_EXIT_DATA : ST_EXIT_OK;
 }

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "control.h"
 #include "err.h"
 #include "opts.h"
 #include "time.h"
@@ -16,6 +17,7 @@ void
 st_common_init(st_common *c, const char *argv0)
 {
 	st_setprogname(argv0);
+	st_abort_init();
 	memset(c, 0, sizeof *c);
 	const char *env = getenv("ST_CHECKPOINT");
 	if (env && *env)

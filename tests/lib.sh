@@ -134,3 +134,13 @@ wait_for() {
 st_json_sort() {
 	jq -cS . "$@" | LC_ALL=C sort
 }
+
+# eos: the end-of-stream line, last line of every stream with control lines
+# (st(7)); hand-written streams end with it, as st-read's do.
+eos() { printf '%s\n' '{"@st":"eos"}'; }
+# only_abort FILE TOOL: FILE holds nothing but the abort line TOOL wrote as
+# it failed (st(7)), so that the tools downstream fail too.
+only_abort() {
+	[ "$(wc -l <"$1")" -eq 1 ] &&
+	[ "$(jq -c '[.["@st"], .tool]' "$1")" = "[\"abort\",\"$2\"]" ]
+}

@@ -10,12 +10,13 @@ test_expect_success 'plain NDJSON passes through byte for byte, no control lines
 
 test_expect_success 'batches: begin and end lines are passed on, progress appended' '
 	printf "%s\n" "{\"@st\":\"begin\",\"batch\":0,\"ts\":7}" "{\"a\":1}" "{\"a\":2}" \
-		"{\"@st\":\"end\",\"batch\":0,\"progress\":[{\"name\":\"up\"}]}" >in &&
+		"{\"@st\":\"end\",\"batch\":0,\"progress\":[{\"name\":\"up\"}]}" "{\"@st\":\"eos\"}" >in &&
 	st-filter "a > 1" <in >out &&
 	cat >expect <<-\EOT &&
 	{"@st":"begin","batch":0,"ts":7}
 	{"a":2}
 	{"@st":"end","batch":0,"progress":[{"name":"up"},{"name":"st-filter","numInputRows":2,"numOutputRows":1}]}
+	{"@st":"eos"}
 	EOT
 	test_cmp expect out
 '
@@ -31,7 +32,9 @@ test_expect_success 'unknown control lines are passed on untouched' '
 test_expect_success 'failfast: exit 1 naming input, line and column; earlier output kept' '
 	printf "%s\n" "{\"a\":1}" "{\"a\":1,}" "{\"a\":3}" >in &&
 	test_expect_code 1 st-filter true <in >out 2>err &&
-	echo "{\"a\":1}" >expect && test_cmp expect out &&
+	echo "{\"a\":1}" >expect && head -n 1 out >actual && test_cmp expect actual &&
+	tail -n 1 out | jq -c "[.[\"@st\"], .tool]" >actual &&
+	echo "[\"abort\",\"st-filter\"]" >expect && test_cmp expect actual &&
 	echo "st-filter: <stdin>:2:8: malformed record: expected a string key (use --malformed dropmalformed or permissive to go on)" >expect &&
 	test_cmp expect err
 '
@@ -47,7 +50,7 @@ test_expect_success 'dropmalformed: dropped, counted, copied to the dead-letter 
 
 test_expect_success 'dropmalformed: the count is in the batch progress' '
 	printf "%s\n" "{\"@st\":\"begin\",\"batch\":0,\"ts\":0}" "{\"a\":1}" "{oops" "{\"@st\":\"end\",\"batch\":0}" |
-	st-filter --malformed dropmalformed true 2>/dev/null | tail -n 1 | jq -c ".progress[0].numMalformedRows" >out &&
+	st-filter --malformed dropmalformed true 2>/dev/null | tail -n 2 | head -n 1 | jq -c ".progress[0].numMalformedRows" >out &&
 	echo 1 >expect && test_cmp expect out
 '
 
@@ -61,7 +64,7 @@ test_expect_success 'permissive: the line is kept as _corrupt_record' '
 test_expect_success 'input ending inside a batch: exit 1, said so' '
 	printf "%s\n" "{\"@st\":\"begin\",\"batch\":4,\"ts\":0}" "{\"a\":1}" >in &&
 	test_expect_code 1 st-filter true <in >out 2>err &&
-	echo "st-filter: input ended inside batch 4 (did an upstream tool stop?); nothing of it was committed" >expect &&
+	echo "st-filter: input ended inside batch 4 (did an upstream tool die?); nothing of it was committed" >expect &&
 	test_cmp expect err
 '
 
@@ -119,7 +122,9 @@ test_expect_success 'SIGTERM inside a batch: the batch is finished and passed on
 	echo 0 >expect && test_cmp expect rc &&
 	jq -c "select(has(\"@st\") | not)" o1 >data &&
 	printf "%s\n" "{\"a\":1}" "{\"a\":2}" "{\"a\":3}" >expect && test_cmp expect data &&
-	tail -n 1 o1 | jq -c "[.[\"@st\"], .batch]" >last &&
+	tail -n 2 o1 | jq -c "[.[\"@st\"], .batch]" >last &&
+	printf "%s\n" "[\"end\",1]" "[\"eos\",null]" >expect && test_cmp expect last &&
+	tail -n 2 o1 | head -n 1 | jq -c "[.[\"@st\"], .batch]" >last &&
 	echo "[\"end\",1]" >expect && test_cmp expect last &&
 	test_must_fail test -s e1
 '
@@ -137,7 +142,8 @@ test_expect_success 'SIGINT between batches: exit 0 at once' '
 	echo 0 >expect && test_cmp expect rc &&
 	printf "%s\n" "$B0" "{\"a\":1}" >expect &&
 	head -n 2 o2 >actual && test_cmp expect actual &&
-	test $(wc -l <o2) -eq 3
+	tail -n 1 o2 >actual && eos >expect && test_cmp expect actual &&
+	test $(wc -l <o2) -eq 4
 '
 
 test_expect_success 'usage errors exit 2' '

@@ -27,6 +27,7 @@ test_expect_success 'trigger once: one batch, then an empty one' '
 	{"@st":"end","batch":0}
 	{"@st":"begin","batch":1}
 	{"@st":"end","batch":1}
+	{"@st":"eos"}
 	EOT
 	test_cmp expect actual
 '
@@ -100,6 +101,7 @@ test_expect_success 'stdin with -' '
 	{"@st":"end","batch":0}
 	{"@st":"begin","batch":1}
 	{"@st":"end","batch":1}
+	{"@st":"eos"}
 	EOT
 	test_cmp expect actual
 '
@@ -118,6 +120,7 @@ test_expect_success 'named sources: one batch sequence, source lines' '
 	{"@st":"source","name":"left"}
 	{"@st":"source","name":"right"}
 	{"@st":"end","batch":1}
+	{"@st":"eos"}
 	EOT
 	test_cmp expect actual
 '

@@ -11,6 +11,7 @@ test_expect_success 'setup: a stream of two batches' '
 	{"@st":"begin","batch":1,"ts":1549360860000,"mode":"update","keys":["word"]}
 	{"word":"a, \"quoted\" word","count":3}
 	{"@st":"end","batch":1,"progress":[]}
+	{"@st":"eos"}
 	EOT
 '
 
@@ -20,7 +21,7 @@ test_expect_success 'default: NDJSON on stdout, control lines stripped' '
 '
 
 test_expect_success '--raw keeps the control lines' '
-	st-sink --raw <stream | grep -c "^{\"@st\"" >n && echo 4 >expect && test_cmp expect n
+	st-sink --raw <stream | grep -c "^{\"@st\"" >n && echo 5 >expect && test_cmp expect n
 '
 
 test_expect_success 'plain NDJSON (no control lines) is one batch' '
@@ -57,7 +58,7 @@ test_expect_success 'an uncommitted batch is replaced, not duplicated' '
 
 test_expect_success 'input ending inside a batch: exit 1, no commit, no visible file' '
 	head -n 2 stream | test_expect_code 1 st-sink --checkpoint D --format json --path cut 2>err &&
-	echo "st-sink: input ended inside batch 0 (did an upstream tool stop?); nothing of it was committed" >expect &&
+	echo "st-sink: input ended inside batch 0 (did an upstream tool die?); nothing of it was committed" >expect &&
 	test_cmp expect err &&
 	test_must_fail test -d D/commits &&
 	ls -A cut >actual && test_must_fail test -s actual

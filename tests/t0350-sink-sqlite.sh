@@ -16,6 +16,7 @@ test_expect_success 'setup: an append stream of two batches, a new column in the
 	{"@st":"begin","batch":1,"ts":1549360860000}
 	{"word":"eel","n":3,"extra":"new"}
 	{"@st":"end","batch":1,"progress":[]}
+	{"@st":"eos"}
 	EOT
 '
 
@@ -106,7 +107,7 @@ test_expect_success 'the batches of another query (a new checkpoint) are not ski
 
 test_expect_success 'input ending inside a batch: exit 1, its rows rolled back, written once on replay' '
 	head -n 6 stream | test_expect_code 1 st-sink --checkpoint E --format sqlite --path cut.db 2>err &&
-	echo "st-sink: input ended inside batch 1 (did an upstream tool stop?); nothing of it was committed" >expect &&
+	echo "st-sink: input ended inside batch 1 (did an upstream tool die?); nothing of it was committed" >expect &&
 	test_cmp expect err &&
 	q cut.db "SELECT word FROM st_output ORDER BY n" >actual &&
 	printf "cat\nd\"og\303\251\n" >expect && test_cmp expect actual &&
@@ -140,6 +141,7 @@ test_expect_success 'setup: events in three batches, as st-read emits them' '
 	{"@st":"begin","batch":2,"ts":1549360920000}
 	{"t":"2019-02-05T10:12:00Z","User":"b","v":6}
 	{"@st":"end","batch":2,"progress":[]}
+	{"@st":"eos"}
 	EOT
 '
 
@@ -183,12 +185,13 @@ test_expect_success 'update: hand-written control lines, a key that is not a win
 	{"@st":"begin","batch":2,"ts":3,"mode":"update","keys":["k","v"]}
 	{"k":"a","v":10,"w":"new"}
 	{"@st":"end","batch":2,"progress":[]}
+	{"@st":"eos"}
 	EOT
 	st-sink --format sqlite --path upd.db <upd &&
 	q upd.db "SELECT * FROM st_output ORDER BY k" >actual &&
 	printf "a|10|new\nb|2|\n" >expect && test_cmp expect actual &&
 	printf "%s\n" "{\"@st\":\"begin\",\"batch\":3,\"ts\":4,\"mode\":\"update\",\"keys\":[\"k\",\"v\",\"w\"]}" \
-		"{\"k\":\"a\",\"v\":10,\"w\":\"new\"}" "{\"@st\":\"end\",\"batch\":3,\"progress\":[]}" |
+		"{\"k\":\"a\",\"v\":10,\"w\":\"new\"}" "{\"@st\":\"end\",\"batch\":3,\"progress\":[]}" "{\"@st\":\"eos\"}" |
 		st-sink --format sqlite --path upd.db &&
 	q upd.db "SELECT count(*) FROM st_output" >actual && echo 2 >expect && test_cmp expect actual
 '
@@ -214,12 +217,13 @@ test_expect_success 'complete: each batch replaces the table, in one transaction
 	{"k":"b","n":1}
 	{"k":"c","n":1}
 	{"@st":"end","batch":1,"progress":[]}
+	{"@st":"eos"}
 	EOT
 	st-sink --checkpoint P --format sqlite --path comp.db <comp &&
 	q comp.db "SELECT * FROM st_output ORDER BY k" >actual &&
 	printf "a|2\nb|1\nc|1\n" >expect && test_cmp expect actual &&
 	printf "%s\n" "{\"@st\":\"begin\",\"batch\":2,\"ts\":3,\"mode\":\"complete\",\"keys\":[\"k\"]}" \
-		"{\"@st\":\"end\",\"batch\":2,\"progress\":[]}" >empty &&
+		"{\"@st\":\"end\",\"batch\":2,\"progress\":[]}" "{\"@st\":\"eos\"}" >empty &&
 	st-sink --checkpoint P --format sqlite --path comp.db <empty &&
 	q comp.db "SELECT count(*) FROM st_output" >actual && echo 0 >expect && test_cmp expect actual
 '

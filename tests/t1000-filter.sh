@@ -53,6 +53,7 @@ test_expect_success 'control lines pass through; data is filtered inside batches
 		echo "{\"@st\":\"begin\",\"batch\":0,\"ts\":1549360800000,\"extra\":[1]}"
 		cat in
 		echo "{\"@st\":\"end\",\"batch\":0}"
+		eos
 	} | st-filter "event_type = '"'"'click'"'"'" >out &&
 	head -n 1 out >actual &&
 	echo "{\"@st\":\"begin\",\"batch\":0,\"ts\":1549360800000,\"extra\":[1]}" >expect &&
@@ -63,7 +64,7 @@ test_expect_success 'control lines pass through; data is filtered inside batches
 	sed -n 3p out | jq -c "[.\"@st\", .batch]" >actual &&
 	echo "[\"end\",0]" >expect &&
 	test_cmp expect actual &&
-	test $(wc -l <out) -eq 3
+	test $(wc -l <out) -eq 4
 '
 
 test_expect_success 'current_timestamp() is the batch timestamp' '
@@ -72,6 +73,7 @@ test_expect_success 'current_timestamp() is the batch timestamp' '
 		echo "{\"t\":\"2019-02-05T09:50:00Z\"}"
 		echo "{\"t\":\"2019-02-05T09:40:00Z\"}"
 		echo "{\"@st\":\"end\",\"batch\":7}"
+		eos
 	} | st-filter "t > current_timestamp() - INTERVAL 15 MINUTES" |
 	grep -v "^{\"@st\"" >actual &&
 	echo "{\"t\":\"2019-02-05T09:50:00Z\"}" >expect &&
@@ -159,6 +161,7 @@ cat >tagged <<'EOF_IN'
 {"ImpressionID":4,"n":7}
 {"ImpressionID":5,"n":1}
 {"@st":"end","batch":1}
+{"@st":"eos"}
 EOF_IN
 
 test_expect_success '--source filters one source; the others pass byte for byte' '
@@ -176,6 +179,7 @@ test_expect_success '--source filters one source; the others pass byte for byte'
 	{"@st":"source","name":"impressions"}
 	{"ImpressionID":4,"n":7}
 	{"@st":"end","batch":1,"progress":[{"name":"st-filter","numInputRows":3,"numOutputRows":2}]}
+	{"@st":"eos"}
 	EOF_E
 	test_cmp expect actual &&
 	test ! -s err
@@ -197,6 +201,7 @@ test_expect_success 'st-where --source with --invert keeps what is not true in t
 	{"@st":"source","name":"impressions"}
 	{"ImpressionID":5,"n":1}
 	{"@st":"end","batch":1,"progress":[{"name":"st-filter","numInputRows":3,"numOutputRows":2}]}
+	{"@st":"eos"}
 	EOF_E
 	test_cmp expect actual
 '

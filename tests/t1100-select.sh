@@ -110,6 +110,7 @@ test_expect_success 'control lines pass through untouched' '
 		echo "{\"@st\":\"begin\",\"batch\":0,\"ts\":0,\"keep\":\"me\"}"
 		cat in
 		echo "{\"@st\":\"end\",\"batch\":0}"
+		eos
 	} | st-select "b" >out &&
 	head -n 1 out >actual &&
 	echo "{\"@st\":\"begin\",\"batch\":0,\"ts\":0,\"keep\":\"me\"}" >expect &&
@@ -156,6 +157,7 @@ cat >tagged <<'EOF_IN'
 {"@st":"source","name":"clicks"}
 { "ClickID":"i2","ClickTime":"2019-02-05 10:30:00" }
 {"@st":"end","batch":0}
+{"@st":"eos"}
 EOF_IN
 
 test_expect_success '--source: the list applies to one source; the others pass byte for byte' '
@@ -170,6 +172,7 @@ test_expect_success '--source: the list applies to one source; the others pass b
 	{"@st":"source","name":"clicks"}
 	{ "ClickID":"i2","ClickTime":"2019-02-05 10:30:00" }
 	{"@st":"end","batch":0,"progress":[{"name":"st-select","numInputRows":4,"numOutputRows":4}]}
+	{"@st":"eos"}
 	EOF_E
 	test_cmp expect actual &&
 	test ! -s err
@@ -188,6 +191,7 @@ test_expect_success '--source with --with, explode and a second st-select for th
 	{"@st":"source","name":"clicks"}
 	{"ClickID":"i2","ClickTime":"2019-02-05T10:30:00Z"}
 	{"@st":"end","batch":0,"progress":[{"name":"st-select","numInputRows":4,"numOutputRows":4},{"name":"st-select","numInputRows":4,"numOutputRows":4}]}
+	{"@st":"eos"}
 	EOF_E
 	test_cmp expect actual
 '

@@ -17,6 +17,7 @@ test_expect_success 'the watermark of batch N comes from batches before N' '
 		batch 1 "{\"t\":\"2019-02-05 10:20:00\"}" "{\"t\":\"2019-02-05 10:25:00\"}"
 		batch 2 "{\"t\":\"2019-02-05 10:12:00\"}"
 		batch 3
+		eos
 	} >in &&
 	st-watermark --time t --delay "30 minutes" <in >out &&
 	grep "^{\"@st\":\"begin\"" out >actual &&
@@ -33,7 +34,7 @@ test_expect_success 'the watermark of batch N comes from batches before N' '
 '
 
 test_expect_success 'the progress entry carries eventTime like Spark' '
-	batch 0 "{\"t\":\"2019-02-05 10:05:00\"}" "{\"t\":1549361400}" "{\"x\":1}" |
+	{ batch 0 "{\"t\":\"2019-02-05 10:05:00\"}" "{\"t\":1549361400}" "{\"x\":1}"; eos; } |
 	st-watermark -t t -d 10m | grep "\"end\"" |
 	jq -c ".progress[0] | {eventTime, numRowsWithoutEventTime}" >actual &&
 	echo "{\"eventTime\":{\"min\":\"2019-02-05T10:05:00Z\",\"max\":\"2019-02-05T10:10:00Z\",\"avg\":\"2019-02-05T10:07:30Z\",\"watermark\":null},\"numRowsWithoutEventTime\":1}" >expect &&
@@ -41,7 +42,7 @@ test_expect_success 'the progress entry carries eventTime like Spark' '
 '
 
 test_expect_success 'numbers are seconds, or ms and us with --time-unit' '
-	{ batch 0 "{\"t\":1549361400123}"; batch 1; } |
+	{ batch 0 "{\"t\":1549361400123}"; batch 1; eos; } |
 	st-watermark -t t -d 1s --time-unit ms | sed -n "s/.*\"wm\":\(\"[^\"]*\"\).*/\1/p" >actual &&
 	echo "\"2019-02-05T10:09:59.123Z\"" >expect &&
 	test_cmp expect actual
@@ -52,6 +53,7 @@ test_expect_success 'the watermark never goes back' '
 		batch 0 "{\"t\":\"2019-02-05 11:00:00\"}"
 		batch 1 "{\"t\":\"2019-02-05 09:00:00\"}"
 		batch 2
+		eos
 	} | st-watermark -t t -d 1h | sed -n "s/.*\"wm\":\([^,}]*\).*/\1/p" >actual &&
 	printf "%s\n" null "\"2019-02-05T10:00:00Z\"" "\"2019-02-05T10:00:00Z\"" >expect &&
 	test_cmp expect actual
@@ -64,6 +66,7 @@ test_expect_success 'per-source watermarks: wms, global min (default) and max' '
 		    "{\"@st\":\"source\",\"name\":\"clk\"}" "{\"t\":\"2019-02-05 10:30:00\"}" \
 		    "{\"@st\":\"end\",\"batch\":0}"
 		batch 1
+		eos
 	} >in &&
 	st-watermark -t t -d 10m --source imp <in |
 	st-watermark -t t -d 20m --source clk >out &&
@@ -85,6 +88,7 @@ test_expect_success 'a source without a watermark holds the minimum back' '
 		    "{\"@st\":\"source\",\"name\":\"imp\"}" "{\"t\":\"2019-02-05 10:00:00\"}" \
 		    "{\"@st\":\"end\",\"batch\":0}"
 		batch 1
+		eos
 	} | st-watermark -t t -d 10m --source imp |
 	st-watermark -t t -d 10m --source clk |
 	grep "\"batch\":1" | grep begin | jq -c "{wm, wms}" >actual &&
@@ -93,18 +97,18 @@ test_expect_success 'a source without a watermark holds the minimum back' '
 '
 
 test_expect_success 'with a checkpoint, a restart resumes from the saved maximum' '
-	{ batch 0 "{\"t\":\"2019-02-05 10:05:00\"}"; batch 1 "{\"t\":\"2019-02-05 10:40:00\"}"; } |
+	{ batch 0 "{\"t\":\"2019-02-05 10:05:00\"}"; batch 1 "{\"t\":\"2019-02-05 10:40:00\"}"; eos; } |
 	st-watermark -t t -d 30m --checkpoint ck >/dev/null &&
 	test -f ck/state/st-watermark/1 &&
-	batch 2 | st-watermark -t t -d 30m --checkpoint ck | head -n 1 >actual &&
+	{ batch 2; eos; } | st-watermark -t t -d 30m --checkpoint ck | head -n 1 >actual &&
 	echo "{\"@st\":\"begin\",\"batch\":2,\"ts\":0,\"delay\":\"30 minutes\",\"wm\":\"2019-02-05T10:10:00Z\"}" >expect &&
 	test_cmp expect actual
 '
 
 test_expect_success 'a different time column on the same checkpoint is refused' '
-	batch 0 | st-watermark -t t -d 30m --checkpoint ck2 >/dev/null &&
-	batch 1 | test_expect_code 1 st-watermark -t u -d 30m --checkpoint ck2 >out 2>err &&
-	test ! -s out &&
+	{ batch 0; eos; } | st-watermark -t t -d 30m --checkpoint ck2 >/dev/null &&
+	{ batch 1; eos; } | test_expect_code 1 st-watermark -t u -d 30m --checkpoint ck2 >out 2>err &&
+	only_abort out st-watermark &&
 	grep "^st-watermark: checkpoint .ck2. holds the state of a different query" err
 '
 

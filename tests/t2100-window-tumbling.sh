@@ -20,7 +20,7 @@ AGG="sum(Buy) AS TotalBuy, sum(Sell) AS TotalSell"
 
 test_expect_success 'setup: the trades as four batches and one empty' '
 	for i in 0 1 2 3; do bs $D/batch$i.ndjson >b$i || return 1; done &&
-	{ batch 0 b0; batch 1 b1; batch 2 b2; batch 3 b3; batch 4; } >in
+	{ batch 0 b0; batch 1 b1; batch 2 b2; batch 3 b3; batch 4; eos; } >in
 '
 
 test_expect_success 'append: a window is emitted once the watermark passes its end' '
@@ -50,7 +50,7 @@ test_expect_success 'the too-late row is dropped, counted and kept in --late-out
 '
 
 test_expect_success 'without a checkpoint the end of input flushes open windows in one more batch' '
-	tail -n 5 out | head -n 1 | jq -c "{batch, mode}" >actual &&
+	tail -n 6 out | head -n 1 | jq -c "{batch, mode}" >actual &&
 	echo "{\"batch\":5,\"mode\":\"append\"}" >expect &&
 	test_cmp expect actual
 '
@@ -71,6 +71,7 @@ test_expect_success 'update: changed windows each batch, the late record updatin
 	{"window":{"start":"2019-02-05T10:45:00Z","end":"2019-02-05T11:00:00Z"},"TotalBuy":0,"TotalSell":600}
 	{"@st":"begin","batch":4,"wm":"2019-02-05T10:18:00Z","mode":"update","keys":["window"]}
 	{"@st":"begin","batch":5,"ts":0,"wm":"2019-02-05T10:18:00Z","mode":"update","keys":["window"]}
+	{"@st":"eos"}
 	EOT
 	test_cmp expect actual &&
 	grep "\"end\",\"batch\":4" out | jq -c ".progress[1] | [.stateRows, .stateRowsRemoved]" >actual &&
@@ -119,7 +120,7 @@ test_expect_success 'groupBy without a window: update and complete' '
 	{"Type":"SELL","BrokerCode":"ABX","total":1000,"n":2}
 	EOT
 	test_cmp expect actual &&
-	{ batch 0 b0; batch 1 b1; } | st-window -b Type -a "count(*) AS n" -m complete | grep -v "^{\"@st\":\"end\"" >actual &&
+	{ batch 0 b0; batch 1 b1; eos; } | st-window -b Type -a "count(*) AS n" -m complete | grep -v "^{\"@st\":\"end\"" >actual &&
 	cat >expect <<-\EOT &&
 	{"@st":"begin","batch":0,"ts":0,"mode":"complete","keys":["Type"]}
 	{"Type":"BUY","n":1}
@@ -129,6 +130,7 @@ test_expect_success 'groupBy without a window: update and complete' '
 	{"@st":"begin","batch":2,"ts":0,"mode":"complete","keys":["Type"]}
 	{"Type":"BUY","n":2}
 	{"Type":"SELL","n":1}
+	{"@st":"eos"}
 	EOT
 	test_cmp expect actual
 '
@@ -149,9 +151,9 @@ test_expect_success 'a run split by a restart equals one run (checkpointed state
 	st-watermark -t CreatedTime -d 30m <in |
 	st-window -t CreatedTime -s 15m -a "$AGG, avg(Amount) AS a, min(Type) AS mt, approx_count_distinct(Amount) AS d" -m update --checkpoint one |
 	data >expect &&
-	{ batch 0 b0; batch 1 b1; } | st-watermark -t CreatedTime -d 30m --checkpoint two |
+	{ batch 0 b0; batch 1 b1; eos; } | st-watermark -t CreatedTime -d 30m --checkpoint two |
 	st-window -t CreatedTime -s 15m -a "$AGG, avg(Amount) AS a, min(Type) AS mt, approx_count_distinct(Amount) AS d" -m update --checkpoint two | data >actual &&
-	{ batch 2 b2; batch 3 b3; batch 4; } | st-watermark -t CreatedTime -d 30m --checkpoint two |
+	{ batch 2 b2; batch 3 b3; batch 4; eos; } | st-watermark -t CreatedTime -d 30m --checkpoint two |
 	st-window -t CreatedTime -s 15m -a "$AGG, avg(Amount) AS a, min(Type) AS mt, approx_count_distinct(Amount) AS d" -m update --checkpoint two | data >>actual &&
 	test_cmp expect actual &&
 	head -n 1 two/state/st-window/3 >actual &&
@@ -160,8 +162,8 @@ test_expect_success 'a run split by a restart equals one run (checkpointed state
 '
 
 test_expect_success 'replaying a batch restores the state of the batch before it' '
-	{ batch 0 b0; batch 1 b1; batch 2 b2; } | st-window -t CreatedTime -s 15m -a "sum(Amount) AS s" -m update --checkpoint rp >/dev/null &&
-	batch 2 b2 | st-window -t CreatedTime -s 15m -a "sum(Amount) AS s" -m update --checkpoint rp | data >actual &&
+	{ batch 0 b0; batch 1 b1; batch 2 b2; eos; } | st-window -t CreatedTime -s 15m -a "sum(Amount) AS s" -m update --checkpoint rp >/dev/null &&
+	{ batch 2 b2; eos; } | st-window -t CreatedTime -s 15m -a "sum(Amount) AS s" -m update --checkpoint rp | data >actual &&
 	cat >expect <<-\EOT &&
 	{"window":{"start":"2019-02-05T10:00:00Z","end":"2019-02-05T10:15:00Z"},"s":800}
 	{"window":{"start":"2019-02-05T10:30:00Z","end":"2019-02-05T10:45:00Z"},"s":900}
@@ -170,9 +172,11 @@ test_expect_success 'replaying a batch restores the state of the batch before it
 '
 
 test_expect_success 'a different query on the same checkpoint is refused before any output' '
-	batch 0 b0 | st-window -t CreatedTime -s 15m -a "sum(Amount) AS s" -m update --checkpoint q >/dev/null &&
-	batch 1 b1 | test_expect_code 1 st-window -t CreatedTime -s 10m -a "sum(Amount) AS s" -m update --checkpoint q >out 2>err &&
-	test ! -s out &&
+	{ batch 0 b0; eos; } | st-window -t CreatedTime -s 15m -a "sum(Amount) AS s" -m update --checkpoint q >/dev/null &&
+	{ batch 1 b1; eos; } | test_expect_code 1 st-window -t CreatedTime -s 10m -a "sum(Amount) AS s" -m update --checkpoint q >out 2>err &&
+	jq -c "{tool: .tool, st: .[\"@st\"]}" out >actual &&
+	echo "{\"tool\":\"st-window\",\"st\":\"abort\"}" >expect &&
+	test_cmp expect actual &&
 	cat >expect <<-\EOT &&
 	st-window: checkpoint '"'"'q'"'"' holds the state of a different query (--size was "15 minutes", now "10 minutes"; --slide was "15 minutes", now "10 minutes"); Spark refuses such a change too: use a new checkpoint directory, or the old options
 	EOT
@@ -180,7 +184,7 @@ test_expect_success 'a different query on the same checkpoint is refused before 
 '
 
 test_expect_success 'append mode on a stream without a watermark is refused, explaining why' '
-	batch 0 b0 | test_expect_code 2 st-window -t CreatedTime -s 15m -a "count(*)" 2>err >out &&
+	{ batch 0 b0; eos; } | test_expect_code 2 st-window -t CreatedTime -s 15m -a "count(*)" 2>err >out &&
 	cat >expect <<-\EOT &&
 	st-window: append mode needs a watermark: a window is emitted once the watermark passes its end, and batch 0 has none (put st-watermark before st-window, or use --mode update or complete)
 	EOT

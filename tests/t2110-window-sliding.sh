@@ -47,6 +47,7 @@ test_expect_success 'sliding: a row late for some of its windows still counts in
 		batch 0 "{\"t\":\"2019-01-01 10:20:00\"}"
 		batch 1 "{\"t\":\"2019-01-01 10:12:00\"}"
 		batch 2
+		eos
 	} | st-watermark -t t -d 5m | st-window -t t -s 10m --slide 5m -a "count(*) AS n" -m update |
 	sed -n "/begin\",\"batch\":1/,/end\",\"batch\":1/p" | grep -v "^{\"@st\"" >actual &&
 	echo "{\"window\":{\"start\":\"2019-01-01T10:10:00Z\",\"end\":\"2019-01-01T10:20:00Z\"},\"n\":1}" >expect &&
@@ -59,6 +60,7 @@ test_expect_success 'the sensor example: the out-of-order 01:30 value lands in i
 		batch 1 "$(sed -n 3p $SRCDIR/tests/data/sensor/events.ndjson)"
 		batch 2 "$(sed -n 4p $SRCDIR/tests/data/sensor/events.ndjson)" "$(sed -n 5p $SRCDIR/tests/data/sensor/events.ndjson)"
 		batch 3
+		eos
 	} | st-watermark -t time -d 1h | st-window -t time -s 1h -a "sum(value) AS total, count(*) AS n" -m update |
 	grep -v "^{\"@st\":\"end\"" | sed "s/,\"ts\":0,\"delay\":\"1 hour\"//;s/,\"mode\":\"update\",\"keys\":\[\"window\"\]//" >actual &&
 	cat >expect <<-\EOT &&
@@ -72,6 +74,7 @@ test_expect_success 'the sensor example: the out-of-order 01:30 value lands in i
 	{"window":{"start":"2017-04-07T03:00:00Z","end":"2017-04-07T04:00:00Z"},"total":7,"n":1}
 	{"@st":"begin","batch":3,"wm":"2017-04-07T02:00:00Z"}
 	{"@st":"begin","batch":4,"ts":0,"wm":"2017-04-07T02:00:00Z"}
+	{"@st":"eos"}
 	EOT
 	test_cmp expect actual
 '

@@ -33,10 +33,12 @@ test_expect_success 'append: a session is emitted when the watermark passes its 
 	{
 		batch 0 "$(ev a 10:00:00)" "$(ev b 10:02:00)"
 		batch 1 "$(ev a 10:04:00)"
+		eos
 	} | st-watermark -t t -d 1m --checkpoint ck | st-window -t t -g 5m -b u -a "count(*) AS n" --checkpoint ck >out1 &&
 	{
 		batch 2 "$(ev a 10:30:00)"
 		batch 3
+		eos
 	} | st-watermark -t t -d 1m --checkpoint ck | st-window -t t -g 5m -b u -a "count(*) AS n" --checkpoint ck >out2 &&
 	! grep -v "^{\"@st\"" out1 &&
 	grep -v "^{\"@st\"" out2 >actual &&

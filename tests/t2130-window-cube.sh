@@ -22,7 +22,7 @@ test_expect_success 'setup: activity readings in two batches' '
 	{"t":"2024-01-01T00:12:00Z","gt":"walk","model":"s3","x":8}
 	{"t":"2024-01-01T00:04:00Z","gt":"sit","model":"nexus","x":16}
 	EOT
-	{ batch 0 a0; batch 1 a1; } >in
+	{ batch 0 a0; batch 1 a1; eos; } >in
 '
 
 test_expect_success 'cube, plain, update: every subset of the columns, rolled up as null' '
@@ -46,6 +46,7 @@ test_expect_success 'cube, plain, update: every subset of the columns, rolled up
 	{"gt":"walk","model":null,"n":2,"s":12}
 	{"gt":"walk","model":"s3","n":1,"s":8}
 	{"@st":"begin","batch":2,"ts":0,"mode":"update","keys":["gt","model"]}
+	{"@st":"eos"}
 	EOT
 	grep -v "^{\"@st\":\"end\"" out >actual &&
 	test_cmp expect actual
@@ -134,22 +135,22 @@ test_expect_success 'a null in the data is its own group, apart from the rolled-
 for g in cube rollup; do
 	test_expect_success "$g: a run split by a restart equals one run (checkpointed state)" "
 		st-window -t t -s 10m --$g gt,model -a 'sum(x) AS s, min(model) AS m' -m update --checkpoint $g-one <in | data >expect &&
-		batch 0 a0 | st-window -t t -s 10m --$g gt,model -a 'sum(x) AS s, min(model) AS m' -m update --checkpoint $g-two | data >actual &&
-		batch 1 a1 | st-window -t t -s 10m --$g gt,model -a 'sum(x) AS s, min(model) AS m' -m update --checkpoint $g-two | data >>actual &&
+		{ batch 0 a0; eos; } | st-window -t t -s 10m --$g gt,model -a 'sum(x) AS s, min(model) AS m' -m update --checkpoint $g-two | data >actual &&
+		{ batch 1 a1; eos; } | st-window -t t -s 10m --$g gt,model -a 'sum(x) AS s, min(model) AS m' -m update --checkpoint $g-two | data >>actual &&
 		test_cmp expect actual
 	"
 done
 
 test_expect_success 'a checkpoint of a rollup refuses a cube and a plain groupBy' '
-	batch 0 a0 | st-window --rollup gt,model -a "sum(x) AS s" --checkpoint q >/dev/null &&
-	batch 1 a1 | test_expect_code 1 st-window --cube gt,model -a "sum(x) AS s" --checkpoint q >out 2>err &&
-	test ! -s out &&
+	{ batch 0 a0; eos; } | st-window --rollup gt,model -a "sum(x) AS s" --checkpoint q >/dev/null &&
+	{ batch 1 a1; eos; } | test_expect_code 1 st-window --cube gt,model -a "sum(x) AS s" --checkpoint q >out 2>err &&
+	only_abort out st-window &&
 	cat >expect <<-\EOT &&
 	st-window: checkpoint '"'"'q'"'"' holds the state of a different query (--cube/--rollup was "rollup", now "cube"); Spark refuses such a change too: use a new checkpoint directory, or the old options
 	EOT
 	test_cmp expect err &&
-	batch 1 a1 | test_expect_code 1 st-window -b gt,model -a "sum(x) AS s" --checkpoint q >out 2>err &&
-	test ! -s out &&
+	{ batch 1 a1; eos; } | test_expect_code 1 st-window -b gt,model -a "sum(x) AS s" --checkpoint q >out 2>err &&
+	only_abort out st-window &&
 	grep "(--cube/--rollup was \"rollup\", now not given)" err
 '
 

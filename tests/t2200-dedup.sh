@@ -31,6 +31,7 @@ test_expect_success 'with a watermark: late rows dropped and counted, state evic
 		batch 0 "$(ev a 10:00:00 1)" "$(ev a 10:00:00 2)" "$(ev b 10:00:00 3)"
 		batch 1 "$(ev a 10:00:00 4)" "$(ev a 09:00:00 5)" "$(ev c 11:00:00 6)"
 		batch 2 "$(ev a 10:00:00 7)"
+		eos
 	} | st-watermark -t t -d 30m | st-dedup -k User,t -t t --late-output late >out &&
 	data out >actual &&
 	printf "%s\n" "$(ev a 10:00:00 1)" "$(ev b 10:00:00 3)" "$(ev c 11:00:00 6)" >expect &&
@@ -48,6 +49,7 @@ test_expect_success 'within the watermark: the time need not be a key; a key liv
 		batch 1 "$(ev a 10:20:00 2)" "$(ev z 10:45:00 3)"
 		batch 2 "$(ev a 10:40:00 4)"
 		batch 3 "$(ev a 10:40:00 5)"
+		eos
 	} | st-watermark -t t -d 10m | st-dedup -k User -t t --within-watermark | data >actual &&
 	printf "%s\n" "$(ev a 10:00:00 1)" "$(ev z 10:45:00 3)" "$(ev a 10:40:00 5)" >expect &&
 	test_cmp expect actual
@@ -57,6 +59,7 @@ test_expect_success '--max-keys forgets the oldest keys at batch end and says so
 	{
 		batch 0 "$(ev u1 10:00:00 1)" "$(ev u2 10:00:00 2)" "$(ev u3 10:00:00 3)" "$(ev u1 10:00:00 4)"
 		batch 1 "$(ev u1 10:00:00 5)" "$(ev u3 10:00:00 6)"
+		eos
 	} | st-dedup -k User --max-keys 2 2>err | data >actual &&
 	printf "%s\n" "$(ev u1 10:00:00 1)" "$(ev u2 10:00:00 2)" "$(ev u3 10:00:00 3)" "$(ev u1 10:00:00 5)" >expect &&
 	test_cmp expect actual &&
@@ -65,8 +68,8 @@ test_expect_success '--max-keys forgets the oldest keys at batch end and says so
 '
 
 test_expect_success 'state survives a restart' '
-	batch 0 "$(ev a 10:00:00 1)" | st-dedup -k User --checkpoint ck >/dev/null &&
-	batch 1 "$(ev a 10:00:00 2)" "$(ev b 10:00:00 3)" | st-dedup -k User --checkpoint ck | data >actual &&
+	{ batch 0 "$(ev a 10:00:00 1)"; eos; } | st-dedup -k User --checkpoint ck >/dev/null &&
+	{ batch 1 "$(ev a 10:00:00 2)" "$(ev b 10:00:00 3)"; eos; } | st-dedup -k User --checkpoint ck | data >actual &&
 	ev b 10:00:00 3 >expect && echo >>expect &&
 	test_cmp expect actual
 '

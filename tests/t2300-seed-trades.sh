@@ -57,6 +57,7 @@ test_expect_success 'update mode, as the lecture draws it batch by batch' '
 			cat b$i
 			printf "{\"@st\":\"end\",\"batch\":%s}\n" $i
 		done
+		eos
 	} | st-watermark -t CreatedTime -d 30m | st-window -t CreatedTime -s 15m -m update -a "$BUY, $SELL" |
 	grep -v "^{\"@st\":\"end\"" | sed "s/,\"ts\":0,\"delay\":\"30 minutes\",\"wm\":[^,]*,\"mode\":\"update\",\"keys\":\[\"window\"\]//" >actual &&
 	cat >expect <<-\EOT &&
@@ -68,6 +69,7 @@ test_expect_success 'update mode, as the lecture draws it batch by batch' '
 	{"window":{"start":"2019-02-05T10:00:00Z","end":"2019-02-05T10:15:00Z"},"TotalBuy":800,"TotalSell":0}
 	{"window":{"start":"2019-02-05T10:30:00Z","end":"2019-02-05T10:45:00Z"},"TotalBuy":900,"TotalSell":0}
 	{"@st":"begin","batch":3,"ts":0,"wm":"2019-02-05T09:55:00Z","mode":"update","keys":["window"]}
+	{"@st":"eos"}
 	EOT
 	test_cmp expect actual
 '

@@ -14,7 +14,8 @@ test_expect_success 'setup: a long stream' '
 			printf(\"{\\\"@st\\\":\\\"end\\\",\\\"batch\\\":%d}\\n\", b)
 		}
 	}" >in &&
-	test $(wc -l <in) -eq $((BATCHES * 52))
+	eos >>in &&
+	test $(wc -l <in) -eq $((BATCHES * 52 + 1))
 '
 
 # state_rows OUT NAME: the stateRows of NAME's progress entry, per batch.

@@ -111,12 +111,14 @@ test_expect_success 'batches: control lines pass through, progress names the sta
 		echo "{\"@st\":\"begin\",\"batch\":0,\"ts\":1599645600000}" &&
 		head -n 1 "$D/logins.json" &&
 		echo "{\"@st\":\"end\",\"batch\":0}"
+		eos
 	} >in &&
 	st-join --static "$D/users.csv" --on login_id <in >actual &&
 	cat >expect <<-\EOT &&
 	{"@st":"begin","batch":0,"ts":1599645600000}
 	{"created_time":"2020-09-09 10:18:00","login_id":"100001","user_name":"Prashant","last_login":"2019-02-05 10:05:00"}
 	{"@st":"end","batch":0,"progress":[{"name":"st-join","numInputRows":1,"numOutputRows":1,"staticRows":3,"staticVersion":1}]}
+	{"@st":"eos"}
 	EOT
 	test_cmp expect actual
 '

@@ -26,6 +26,7 @@ test_expect_success 'a change is visible from the next batch (replace by rename)
 	wait_for "grep -q \"\\\"batch\\\":1,\\\"progress\\\"\" out" 20 &&
 	printf "login_id,user_name\n100001,Pk\n" >users.csv &&
 	batch 2 100001 >&3 &&
+	eos >&3 &&
 	exec 3>&- &&
 	wait $pid &&
 	grep -v "^{\"@st\"" out >actual &&
@@ -42,7 +43,7 @@ test_expect_success 'a change is visible from the next batch (replace by rename)
 
 test_expect_success 'an unchanged file is not reloaded' '
 	cp "$D/users.csv" users.csv &&
-	{ batch 0 100001 && batch 1 100009; } >in2 &&
+	{ batch 0 100001 && batch 1 100009; eos; } >in2 &&
 	st-join --static users.csv --on login_id <in2 >out &&
 	grep -o "\"staticVersion\":[0-9]*" out >versions &&
 	printf "\"staticVersion\":%s\n" 1 1 >expect &&

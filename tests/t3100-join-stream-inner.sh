@@ -77,6 +77,7 @@ test_expect_success 'duplicates join as Spark does: each pair once' '
 	{"@st":"source","name":"a"}
 	{"k":1,"l":"w"}
 	{"@st":"end","batch":1}
+	{"@st":"eos"}
 	EOT
 	st-join --left a --right b --on k <dup.in >out &&
 	data out >actual &&
@@ -95,7 +96,7 @@ test_expect_success 'a restart from the checkpoint gives the same output as one 
 	rm -rf ck1 ck2 &&
 	st-join --left impressions --right clicks --on "$ON" --within "$WITHIN" \
 		--checkpoint ck1 <"$D/stream.in" >whole &&
-	sed -n "1,9p" "$D/stream.in" >part1 &&
+	{ sed -n "1,9p" "$D/stream.in"; eos; } >part1 &&
 	sed -n "10,\$p" "$D/stream.in" >part2 &&
 	st-join --left impressions --right clicks --on "$ON" --within "$WITHIN" \
 		--checkpoint ck2 <part1 >split &&

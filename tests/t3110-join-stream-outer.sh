@@ -68,6 +68,7 @@ test_expect_success 'left semi: each matching left row once, as it is' '
 	{"@st":"source","name":"clicks"}
 	{"ClickID":"102","ClickTime":"2020-09-09T10:04:00Z"}
 	{"@st":"end","batch":1}
+	{"@st":"eos"}
 	EOT
 	st-join --left impressions --right clicks --on "$ON" --within "$WITHIN" \
 		--type left_semi <semi.in >out &&
@@ -81,7 +82,7 @@ test_expect_success 'left semi: each matching left row once, as it is' '
 '
 
 test_expect_success 'without a checkpoint the end of input is the end of data: unmatched rows flush' '
-	head -n 9 "$D/stream.in" >one.in &&
+	{ head -n 9 "$D/stream.in"; eos; } >one.in &&
 	st-join --left impressions --right clicks --on "$ON" --within "$WITHIN" \
 		--type full <one.in >out &&
 	per_batch out >actual &&
@@ -109,6 +110,7 @@ test_expect_success 'shared key columns appear once; a right-outer row carries t
 	{"@st":"source","name":"b"}
 	{"k":7,"t":"2020-09-09T10:00:00Z","v":"r"}
 	{"@st":"end","batch":0}
+	{"@st":"eos"}
 	EOT
 	st-join --left a --right b --on k --within "b.t BETWEEN a.t AND a.t + INTERVAL 1 MINUTE" \
 		--type right --left-columns k,t,u <k.in >out &&

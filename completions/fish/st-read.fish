@@ -13,6 +13,7 @@ complete -c st-read -l clean-source -x -a 'off delete archive' -d 'what to do wi
 complete -c st-read -l archive-dir -r -F -d 'where archived files go'
 complete -c st-read -l poll-interval -x -d 'how often to look for new files'
 complete -c st-read -l wait -d 'wait for a running pipeline'
+complete -c st-read -l wait-for-path -d 'wait for a missing path'
 complete -c st-read -l commit-on-emit -d 'no checkpointing sink: a batch is done once emitted'
 complete -c st-read -l bootstrap-servers -x -d 'Kafka brokers H:P,...'
 complete -c st-read -l subscribe -x -d 'Kafka topics'

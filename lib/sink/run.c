@@ -241,6 +241,9 @@ st_sink_run(const st_sink_opts *o, const st_common *c)
 		.end = sink_end,
 	};
 
+	/* With --raw, standard output is a stream again: it ends with eos
+	 * or abort like any tool's. */
+	st_abort_enable(o->raw);
 	if (c->checkpoint) {
 		/* Announce a committing sink before any batch arrives, so a
 		 * restarting st-read waits for commits, not for its own

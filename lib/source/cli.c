@@ -34,6 +34,8 @@ const char st_read_usage[] =
 "      --archive-dir DIR       where --clean-source archive moves files\n"
 "      --poll-interval DUR     how often to look for new data (default 100ms)\n"
 "      --wait                  wait for a running pipeline instead of exiting\n"
+"      --wait-for-path         wait for a path that does not exist yet instead\n"
+"                              of failing\n"
 "      --commit-on-emit        no checkpointing sink downstream: a batch is done\n"
 "                              once emitted (at-least-once for the last one)\n"
 "Kafka (--format kafka):\n"
@@ -71,6 +73,7 @@ enum {
 	OPT_ARCHIVE,
 	OPT_POLL,
 	OPT_WAIT,
+	OPT_WAIT_PATH,
 	OPT_COMMIT_ON_EMIT,
 	OPT_INFER,
 	OPT_BOOTSTRAP,
@@ -107,6 +110,7 @@ const struct option st_read_longopts[] = {
 	{ "archive-dir", required_argument, NULL, OPT_ARCHIVE },
 	{ "poll-interval", required_argument, NULL, OPT_POLL },
 	{ "wait", no_argument, NULL, OPT_WAIT },
+	{ "wait-for-path", no_argument, NULL, OPT_WAIT_PATH },
 	{ "commit-on-emit", no_argument, NULL, OPT_COMMIT_ON_EMIT },
 	{ "bootstrap-servers", required_argument, NULL, OPT_BOOTSTRAP },
 	{ "subscribe", required_argument, NULL, OPT_SUBSCRIBE },
@@ -328,6 +332,9 @@ st_read_cli_option(st_read_cli *c, int ch, const char *arg)
 	case OPT_WAIT:
 		c->o.wait_lock = 1;
 		break;
+	case OPT_WAIT_PATH:
+		c->fo.wait_for_path = 1;
+		break;
 	case OPT_COMMIT_ON_EMIT:
 		c->o.commit_on_emit = 1;
 		break;
@@ -469,6 +476,7 @@ st_read_cli_run(st_read_cli *c, int argc, char **argv)
 	st_read_opts *o = &c->o;
 	char *inferred = NULL;
 
+	fo->poll = o->poll;
 	check_kafka(c, argc);
 	check_socket_rate(c, argc);
 	if (c->socket || c->rate) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "avro.h"
@@ -782,9 +783,45 @@ st_file_list(char *const *paths)
 	return out;
 }
 
+/*
+ * A path without glob characters must exist, as in Spark (DataSource's
+ * "Path does not exist"): a typo would otherwise read nothing, forever,
+ * and exit 0. A glob may match nothing yet. With --wait-for-path a
+ * missing path is waited for (until a stop signal).
+ */
+static int
+file_start(st_source *s)
+{
+	file_source *fs = s->self;
+	struct stat st;
+
+	for (char *const *p = fs->paths; *p; p++) {
+		if (strpbrk(*p, "*?[") != NULL)
+			continue;
+		while (stat(*p, &st) < 0) {
+			if (errno != ENOENT && errno != ENOTDIR) {
+				st_warn("cannot read '%s':", *p);
+				return -1;
+			}
+			if (!fs->o->wait_for_path) {
+				st_warn("path '%s' does not exist (use "
+				    "--wait-for-path to wait for it)", *p);
+				return -1;
+			}
+			if (st_stop_requested())
+				return 0;
+			struct timespec ts = { fs->o->poll / 1000000,
+			    (fs->o->poll % 1000000) * 1000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	return 0;
+}
+
 static const st_source_vt file_vt = {
 	.kind = "file",
 	.replayable = 1,
+	.start = file_start,
 	.plan = file_plan,
 	.advance = file_advance,
 	.emit = file_emit,

@@ -758,6 +758,7 @@ st_read_run(const st_read_opts *o)
 	st_signals_init();
 	st_io_tune_pipe(1);
 	st_writer_init(&l.out, 1, "standard output", 0);
+	st_abort_writer(&l.out);
 	l.em.out = &l.out;
 	l.em.mode = c->malformed;
 	l.em.dead_letter = c->dead_letter;
@@ -769,6 +770,10 @@ st_read_run(const st_read_opts *o)
 			st_die(ST_EXIT_DATA, "cannot open '%s':",
 			    c->dead_letter);
 	}
+	for (size_t i = 0; i < o->nsources; i++)
+		if (o->sources[i]->vt->start &&
+		    o->sources[i]->vt->start(o->sources[i]) < 0)
+			exit(ST_EXIT_DATA);
 	if (c->checkpoint) {
 		if (st_ckpt_open(&l.ckpt, c->checkpoint) < 0)
 			return ST_EXIT_DATA;
@@ -869,6 +874,9 @@ st_read_run(const st_read_opts *o)
 		    c->dead_letter ? "')" : "");
 	if (l.em.dead_fd >= 0 && close(l.em.dead_fd) < 0)
 		st_die(ST_EXIT_DATA, "cannot write to '%s':", c->dead_letter);
+	/* Everything went well: say so, as the last line (st(7)). */
+	st_ctl_write_eos(&l.out);
+	st_abort_writer(NULL);
 	for (size_t i = 0; i < l.npend; i++)
 		json_decref(l.pend[i].sources);
 	free(l.pend);

@@ -102,6 +102,10 @@ typedef struct st_source_vt {
 	const char *kind;	/* "file", "stdin", ... */
 	/* 1: emit() can re-emit any logged range after a restart. */
 	int replayable;
+	/* Called once, before anything else: checks that the input is
+	 * there (Spark's "Path does not exist"), or waits for it. Returns 0,
+	 * or -1 after printing why. Optional. */
+	int (*start)(st_source *s);
 	/* Returns the range of the next batch: new data after the position
 	 * within lim (new reference), or NULL when there is nothing new. Does
 	 * not move the position. */
@@ -176,6 +180,9 @@ typedef struct st_file_opts {
 	char quote;		/* CSV, default '"' */
 	st_clean_source clean;
 	const char *archive_dir;
+	int wait_for_path;	/* a path that does not exist is waited for,
+				 * not an error */
+	int64_t poll;		/* how often to look for it, usec */
 } st_file_opts;
 
 /*
