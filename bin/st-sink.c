@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "control.h"
 #include "err.h"
 #include "opts.h"
 #include "sink/sink.h"

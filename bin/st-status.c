@@ -2,6 +2,7 @@
  * their checkpoints. See st-status(1). */
 #include <getopt.h>
 
+#include "control.h"
 #include "err.h"
 #include "opts.h"
 #include "status.h"
@@ -48,6 +49,8 @@ main(int argc, char **argv)
 	int c;
 
 	st_common_init(&common, argv[0]);
+	/* standard output is a report, not a stream: no abort line */
+	st_abort_enable(0);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		if (st_common_option(&common, c, optarg, usage_text))

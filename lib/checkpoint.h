@@ -45,6 +45,8 @@ typedef struct st_ckpt {
  *     sink                      written by a committing sink at start
  *     commits/N                 batch N is durable in the sink
  *     progress/N                batch N's progress entries
+ *     sides/OWNER/N             side-file lengths as batch N began
+ *                               (linefile.h: exactly-once side files)
  *
  * The builders write the path into b (reset first) and return b->data.
  */
@@ -57,6 +59,7 @@ typedef struct st_ckpt {
 #define ST_CKPT_DONE		"sources/done"
 #define ST_CKPT_SCHEMA		"sources/schema"
 #define ST_CKPT_STATE		"state"
+#define ST_CKPT_SIDES		"sides"
 
 const char *st_ckpt_offsets_path(st_buf *b, int64_t id);
 const char *st_ckpt_commit_path(st_buf *b, int64_t id);

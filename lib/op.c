@@ -134,15 +134,15 @@ typedef struct runner {
 	char *corner;		/* "state/<name>" */
 	const char *cname;	/* <name>: the corner's name, in corner */
 	int64_t state_version;	/* the batch whose state the op holds */
-	int dead_fd;
-	uint64_t malformed_total;
+	st_linefile dead;	/* --dead-letter */
+	st_malformed_policy mal;
+	char *owner;		/* "TOOL[.NAME]", its side files' owner */
 	st_buf scratch;
 	char *source;		/* owned copy of the current source tag */
 	st_fields cfields;	/* a control line's members (text path) */
 
 	st_reader rd;
 	st_record rec;
-	st_buf corrupt;		/* a _corrupt_record line (permissive) */
 	st_batch batch;		/* the batch in progress when in_batch */
 	st_ctl begin_ctl;	/* owns batch.begin */
 	int in_batch;
@@ -443,44 +443,19 @@ reset_counters(st_ctx *c)
 /* Applies the malformed-record policy; returns 1 when r should go on to
  * the op (possibly rewritten as a _corrupt_record), 0 when dropped. */
 static int
-malformed(runner *rn, st_record *r, st_buf *corrupt)
+malformed(runner *rn, st_record *r)
 {
-	const st_common *cm = rn->ctx.common;
+	size_t n;
+	const char *keep = st_malformed_apply(&rn->mal, &rn->ctx.out, r->line,
+	    r->len, NULL, 0, &n, "%s:%llu:%zu: malformed record: %s",
+	    rn->ctx.input_name, (unsigned long long)r->lineno,
+	    r->err.offset + 1, r->err.msg);
 
-	switch (cm->malformed) {
-	case ST_MALFORMED_FAILFAST:
-		/* What came before the bad line is good output: pass it on. */
-		st_writer_flush(&rn->ctx.out);
-		st_die(ST_EXIT_DATA, "%s:%llu:%zu: malformed record: %s "
-		    "(use --malformed dropmalformed or permissive to go on)",
-		    rn->ctx.input_name, (unsigned long long)r->lineno,
-		    r->err.offset + 1, r->err.msg);
-	case ST_MALFORMED_DROP:
-		rn->ctx.rows_malformed++;
-		rn->malformed_total++;
-		if (rn->dead_fd >= 0) {
-			/* One write per line keeps lines whole in the file
-			 * even when several tools share it. */
-			st_buf_reset(&rn->scratch);
-			st_buf_add(&rn->scratch, r->line, r->len);
-			st_buf_putc(&rn->scratch, '\n');
-			if (st_write_all(rn->dead_fd, rn->scratch.data,
-			    rn->scratch.len) < 0)
-				st_die(ST_EXIT_DATA, "cannot write to '%s':",
-				    cm->dead_letter);
-		}
+	rn->ctx.rows_malformed++;
+	if (keep == NULL)
 		return 0;
-	case ST_MALFORMED_PERMISSIVE:
-		rn->ctx.rows_malformed++;
-		rn->malformed_total++;
-		st_buf_reset(corrupt);
-		st_buf_puts(corrupt, "{\"_corrupt_record\":");
-		st_buf_put_json_string(corrupt, r->line, r->len);
-		st_buf_putc(corrupt, '}');
-		st_record_set_line(r, corrupt->data, corrupt->len, r->lineno);
-		return 1;
-	}
-	return 0;
+	st_record_set_line(r, keep, n, r->lineno);
+	return 1;
 }
 
 static noreturn void
@@ -519,6 +494,10 @@ batch_begin(runner *rn, const char *line, size_t len)
 	rn->ctx.batch = b;
 	if (rn->stateful && ensure_state(rn, b->id) < 0)
 		return -1;
+	/* Side files exactly once: a replayed batch first cuts them back. */
+	st_linefile *side[] = { &rn->dead, op->late };
+	if (st_linefile_batch(rn->ctx.ckpt, rn->owner, b->id, side, 2) < 0)
+		return -1;
 	if (op->begin && op->begin(op, &rn->ctx, b) < 0)
 		return -1;
 	if (line == NULL || b->dirty || (op->flags & ST_OP_SINK)) {
@@ -552,7 +531,7 @@ batch_data(runner *rn, const char *line, size_t len)
 	}
 	st_record_set_line(&rn->rec, line, len, rn->rd.lineno);
 	if (st_record_scan(&rn->rec) < 0 &&
-	    !malformed(rn, &rn->rec, &rn->corrupt))
+	    !malformed(rn, &rn->rec))
 		return 0;
 	rn->ctx.rows_in++;
 	return op->record(op, &rn->ctx, &rn->rec);
@@ -785,7 +764,6 @@ runner_init(runner *rn, st_op *op, const st_common *common)
 {
 	memset(rn, 0, sizeof *rn);
 	rn->op = op;
-	rn->dead_fd = -1;
 	rn->state_version = -2;
 	rn->last_id = -1;
 	rn->last_wm = ST_TIME_NONE;
@@ -806,13 +784,14 @@ runner_init(runner *rn, st_op *op, const st_common *common)
 	rn->corner = st_buf_detach(&cn, NULL);
 	rn->cname = rn->corner + strlen(ST_CKPT_STATE "/");
 
-	if (common->dead_letter) {
-		rn->dead_fd = open(common->dead_letter,
-		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-		if (rn->dead_fd < 0)
-			st_die(ST_EXIT_DATA, "cannot open '%s':",
-			    common->dead_letter);
-	}
+	rn->dead = (st_linefile)ST_LINEFILE_INIT;
+	st_linefile_open(&rn->dead, common->dead_letter);
+	st_malformed_init(&rn->mal, common->malformed, &rn->dead);
+	st_buf_reset(&cn);
+	st_buf_puts(&cn, op->name);
+	if (common->name)
+		st_buf_printf(&cn, ".%s", common->name);
+	rn->owner = st_buf_detach(&cn, NULL);
 }
 
 static int
@@ -834,29 +813,20 @@ runner_open_checkpoint(runner *rn)
 static void
 runner_release(runner *rn)
 {
-	const st_common *common = rn->ctx.common;
-
 	st_ctl_release(&rn->begin_ctl);
 	st_writer_flush(&rn->ctx.out);
-	if (rn->malformed_total && common->malformed == ST_MALFORMED_DROP)
-		st_warn("dropped %llu malformed record%s%s%s%s",
-		    (unsigned long long)rn->malformed_total,
-		    rn->malformed_total == 1 ? "" : "s",
-		    common->dead_letter ? " (copied to '" : "",
-		    common->dead_letter ? common->dead_letter : "",
-		    common->dead_letter ? "')" : "");
-	if (rn->dead_fd >= 0 && close(rn->dead_fd) < 0)
-		st_die(ST_EXIT_DATA, "cannot write to '%s':",
-		    common->dead_letter);
+	st_malformed_report(&rn->mal);
+	st_malformed_release(&rn->mal);
+	st_linefile_close(&rn->dead);
 	st_abort_writer(NULL);
 	st_writer_release(&rn->ctx.out);
 	st_reader_release(&rn->rd);
 	st_record_release(&rn->rec);
-	st_buf_release(&rn->corrupt);
 	st_buf_release(&rn->scratch);
 	st_fields_release(&rn->cfields);
 	free(rn->source);
 	free(rn->corner);
+	free(rn->owner);
 	if (rn->ctx.ckpt)
 		st_ckpt_close(&rn->ckpt);
 }

@@ -52,15 +52,13 @@
 #include "checkpoint.h"
 #include "control.h"
 #include "io.h"
+#include "linefile.h"
+#include "malformed.h"
 #include "record.h"
 
 /* How a tool treats a data line that is not a valid JSON object (and, in
- * st-read, a line that does not fit the schema): Spark's reader modes. */
-typedef enum st_malformed {
-	ST_MALFORMED_FAILFAST,	/* stop with exit 1, naming file:line */
-	ST_MALFORMED_DROP,	/* drop and count (and copy to --dead-letter) */
-	ST_MALFORMED_PERMISSIVE	/* keep as {"_corrupt_record": "<line>"} */
-} st_malformed;
+ * st-read, a line that does not fit the schema): st_malformed, Spark's
+ * reader modes, in malformed.h. */
 
 /* Options every tool shares; filled by st_common_option(). */
 typedef struct st_common {
@@ -127,6 +125,11 @@ struct st_op {
 	int (*load)(st_op *op, FILE *f);
 	/* Adds the op's metrics for the batch to obj (stateRows, ...). */
 	void (*metrics)(st_op *op, json_t *obj);
+
+	/* The op's --late-output file (borrowed), or NULL. With a
+	 * checkpoint the runner keeps it, with --dead-letter, exactly-once
+	 * across replays (linefile.h). */
+	st_linefile *late;
 };
 
 /* The runner's context, given to every callback. */

@@ -55,4 +55,20 @@ test_expect_success 'errors: nothing to infer from; not CSV; both --schema and -
 	grep -q "^st-read: give --schema or --infer-schema, not both" err
 '
 
+test_expect_success 'a first file with only a header waits for data, then infers from it' '
+	mkdir ho && printf "%s\n" "a,b" >ho/1.csv &&
+	test_expect_code 1 st-read -f csv --header --infer-schema --trigger available-now ho >/dev/null 2>err &&
+	echo "st-read: cannot infer a schema: no CSV data in the input yet, only a header (give --schema)" >expect &&
+	test_cmp expect err &&
+	{ st-read -f csv --header --infer-schema --checkpoint H --poll-interval 10ms ho >out 2>err & } &&
+	pid=$! && trap "kill $pid 2>/dev/null" EXIT &&
+	sleep_a_bit() { wait_for "test -d H" 20; } && sleep_a_bit &&
+	test_must_fail test -f H/sources/schema &&
+	printf "%s\n" "a,b" "1,2.5" >ho/.2.csv && mv ho/.2.csv ho/2.csv &&
+	wait_for "grep -q \"\\\"a\\\":1,\" out" 20 &&
+	kill $pid && wait $pid;
+	echo "\`a\` INT, \`b\` DOUBLE" >expect &&
+	test_cmp expect H/sources/schema
+'
+
 test_done

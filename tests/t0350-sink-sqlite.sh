@@ -308,4 +308,24 @@ test_expect_success 'st-read | st-sink: a CSV directory into a table, exactly th
 	echo "0,1,2" >expect && test_cmp expect actual
 '
 
+# Two sinks that opened the database before either created the table (two
+# overlapping cron runs): the second must find the first's table, not fail
+# with "table already exists".
+test_expect_success 'two sinks racing to create the table: both write' '
+	{ rm -f race.db f1 f2 && mkfifo f1 f2 || exit 1; } &&
+	{ st-sink --format sqlite --path race.db <f1 2>err1 & } && p1=$! &&
+	{ st-sink --format sqlite --path race.db <f2 2>err2 & } && p2=$! &&
+	exec 3>f1 4>f2 &&
+	opened() { ls -l /proc/$1/fd 2>/dev/null | grep -q "race\.db$"; } &&
+	wait_for "opened $p1 && opened $p2" 20 &&
+	printf "%s\n" "{\"@st\":\"begin\",\"batch\":0,\"ts\":1}" "{\"a\":1}" "{\"@st\":\"end\",\"batch\":0,\"progress\":[]}" >&3 &&
+	wait_for "q race.db \"SELECT count(*) FROM st_output\" 2>/dev/null | grep -qx 1" 20 &&
+	printf "%s\n" "{\"@st\":\"begin\",\"batch\":0,\"ts\":1}" "{\"a\":2,\"b\":3}" "{\"@st\":\"end\",\"batch\":0,\"progress\":[]}" >&4 &&
+	eos >&3 && eos >&4 && exec 3>&- 4>&- &&
+	{ wait $p1; echo $? >rc; wait $p2; echo $? >>rc; } &&
+	cat rc err1 err2 >actual && printf "0\n0\n" >expect && test_cmp expect actual &&
+	q race.db "SELECT a, b FROM st_output ORDER BY a" >actual &&
+	printf "1|\n2|3\n" >expect && test_cmp expect actual
+'
+
 test_done

@@ -31,7 +31,8 @@ w() { echo "{\"window\":{\"start\":\"2020-01-01T00:00:$1Z\",\"end\":\"2020-01-01
 test_expect_success 'update mode: each row replaces its point; well-formed page with one line per series' '
 	{
 		w 00 10 a 1 | batch 0 update &&
-		{ w 00 10 a 2; w 00 10 b 5; w 10 20 a 3; } | batch 1 update
+		{ w 00 10 a 2; w 00 10 b 5; w 10 20 a 3; } | batch 1 update &&
+		eos
 	} >in &&
 	st-sink --format chart --path page.html --x window.start --y n --series campaign <in >out &&
 	test ! -s out &&
@@ -53,7 +54,8 @@ test_expect_success 'update mode: each row replaces its point; well-formed page 
 test_expect_success 'complete mode: each batch replaces the whole table' '
 	{
 		{ w 00 10 a 1; w 00 10 b 1; } | batch 0 complete &&
-		w 00 10 a 7 | batch 1 complete
+		w 00 10 a 7 | batch 1 complete &&
+		eos
 	} >in &&
 	st-sink --format chart --path page.html --x window.start --y n --series campaign <in &&
 	table_rows page.html >actual &&
@@ -63,8 +65,8 @@ test_expect_success 'complete mode: each batch replaces the whole table' '
 
 test_expect_success 'a restarted sink goes on with the chart it drew' '
 	rm -f page.html &&
-	w 00 10 a 1 | batch 0 update | st-sink --format chart --path page.html --x window.start --y n --series campaign &&
-	w 10 20 a 4 | batch 1 update | st-sink --format chart --path page.html --x window.start --y n --series campaign &&
+	w 00 10 a 1 | { batch 0 update; eos; } | st-sink --format chart --path page.html --x window.start --y n --series campaign &&
+	w 10 20 a 4 | { batch 1 update; eos; } | st-sink --format chart --path page.html --x window.start --y n --series campaign &&
 	table_rows page.html >actual &&
 	printf "%s\n" "a 2020-01-01T00:00:00Z 1" "a 2020-01-01T00:00:10Z 4" >expect &&
 	test_cmp expect actual
@@ -96,7 +98,8 @@ test_expect_success 'rows without a number to draw are counted, not drawn' '
 test_expect_success 'on a terminal: a sparkline per series, redrawn in place' '
 	rm -f page.html &&
 	{
-		{ w 00 10 a 1; w 10 20 a 4; w 20 30 a 2; w 00 10 b 3; } | batch 0 update
+		{ w 00 10 a 1; w 10 20 a 4; w 20 30 a 2; w 00 10 b 3; } | batch 0 update &&
+		eos
 	} >in &&
 	script -qec "st-sink --format chart --path page.html --x window.start --y n --series campaign <in" /dev/null >tty.out &&
 	tr -d "\r" <tty.out | sed "s/\x1b\[H\x1b\[J/<clear>/" >actual &&

@@ -67,6 +67,18 @@ test_expect_success '--max-keys forgets the oldest keys at batch end and says so
 	test_cmp expect err
 '
 
+test_expect_success '--max-keys never evicts inside a batch: a duplicate in the batch is dropped' '
+	{
+		printf "%s\n" "{\"@st\":\"begin\",\"batch\":0,\"ts\":0}"
+		i=0 && while [ $i -lt 80 ]; do echo "{\"User\":\"k$i\"}"; i=$((i + 1)); done
+		echo "{\"User\":\"k0\"}"
+		printf "%s\n" "{\"@st\":\"end\",\"batch\":0}"
+		eos
+	} | st-dedup -k User --max-keys 1 2>/dev/null | data >actual &&
+	test $(wc -l <actual) -eq 80 &&
+	test $(grep -c "\"k0\"" actual) -eq 1
+'
+
 test_expect_success 'state survives a restart' '
 	{ batch 0 "$(ev a 10:00:00 1)"; eos; } | st-dedup -k User --checkpoint ck >/dev/null &&
 	{ batch 1 "$(ev a 10:00:00 2)" "$(ev b 10:00:00 3)"; eos; } | st-dedup -k User --checkpoint ck | data >actual &&

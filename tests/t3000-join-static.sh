@@ -164,8 +164,36 @@ test_expect_success 'a missing static file is a runtime error (exit 1)' '
 test_expect_success 'a CSV row with too many fields is a runtime error' '
 	printf "a,b\n1,2,3\n" >bad.csv &&
 	test_expect_code 1 st-join --static bad.csv --on a </dev/null 2>err &&
-	echo "st-join: bad.csv: row 2 has 3 fields, the header 2" >expect &&
+	echo "st-join: bad.csv:2: malformed record: 3 fields, the header has 2 (use --malformed dropmalformed or permissive to go on)" >expect &&
 	test_cmp expect err
+'
+
+test_expect_success 'a short CSV row: an error naming file:line by default; dropped or kept as the policy says' '
+	printf "a,b\n1,x\n\"2\nz\",y\n3\n4,w\n" >short.csv &&
+	test_expect_code 1 st-join --static short.csv --on a </dev/null 2>err &&
+	echo "st-join: short.csv:5: malformed record: 1 field, the header has 2 (use --malformed dropmalformed or permissive to go on)" >expect &&
+	test_cmp expect err &&
+	printf "%s\n" "{\"a\":\"3\"}" "{\"a\":\"4\"}" >in &&
+	st-join --static short.csv --on a --malformed dropmalformed <in >out 2>err &&
+	echo "{\"a\":\"4\",\"b\":\"w\"}" >expect && test_cmp expect out &&
+	echo "st-join: short.csv: dropped 1 malformed row" >expect && test_cmp expect err &&
+	st-join --static short.csv --on a --malformed permissive <in >out &&
+	printf "%s\n" "{\"a\":\"3\",\"b\":null}" "{\"a\":\"4\",\"b\":\"w\"}" >expect && test_cmp expect out
+'
+
+test_expect_success 'an unclosed quote in a CSV static table is an error naming the line' '
+	printf "a,b\n1,x\n2,\"open\n3,y\n" >quote.csv &&
+	test_expect_code 1 st-join --static quote.csv --on a </dev/null 2>err &&
+	echo "st-join: quote.csv:3: malformed record: a quoted field is not closed (use --malformed dropmalformed or permissive to go on)" >expect &&
+	test_cmp expect err
+'
+
+# Spark's CSVUtils.makeSafeHeader (case-insensitive analysis, the default).
+test_expect_success 'duplicate and empty header names are made unique as Spark does' '
+	printf "id,name,,Name,x\n1,a,b,c,d\n" >dup.csv &&
+	echo "{\"id\":\"1\"}" | st-join --static dup.csv --on id >out &&
+	echo "{\"id\":\"1\",\"name1\":\"a\",\"_c2\":\"b\",\"Name3\":\"c\",\"x\":\"d\"}" >expect &&
+	test_cmp expect out
 '
 
 test_expect_success 'usage errors exit 2 with a message' '

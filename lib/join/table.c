@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "err.h"
@@ -201,9 +202,41 @@ typedef struct csv_state {
 	int *isnull;
 	size_t nvals, cap;
 	size_t rowno;
+	size_t line;		/* the line being parsed (1-based) */
+	size_t row_line;	/* the line the current row began on */
+	size_t dropped;		/* malformed rows dropped */
 	st_buf obj;
 	int failed;
 } csv_state;
+
+/*
+ * Spark's header names (CSVUtils.makeSafeHeader, case-insensitive as
+ * spark.sql.caseSensitive is by default): an empty name becomes _cI and a
+ * name that occurs twice, ignoring case, gets its index appended (a, A ->
+ * a0, A1), I being the column's 0-based index. Never two columns of one
+ * name, which a JSON record could not hold.
+ */
+static char **
+safe_header(const st_buf *vals, size_t n)
+{
+	char **h = st_calloc(n + 1, sizeof *h);
+
+	for (size_t i = 0; i < n; i++) {
+		st_buf b = ST_BUF_INIT;
+		int dup = 0;
+		for (size_t k = 0; k < n && !dup && vals[i].len > 0; k++)
+			dup = k != i && vals[k].len > 0 &&
+			    strcasecmp(vals[k].data, vals[i].data) == 0;
+		if (vals[i].len == 0)
+			st_buf_printf(&b, "_c%zu", i);
+		else if (dup)
+			st_buf_printf(&b, "%s%zu", vals[i].data, i);
+		else
+			st_buf_puts(&b, vals[i].data);
+		h[i] = st_buf_detach(&b, NULL);
+	}
+	return h;
+}
 
 static void
 csv_field(void *s, size_t len, void *data)
@@ -232,18 +265,42 @@ csv_row(int c, void *data)
 	(void)c;
 
 	cs->rowno++;
+	size_t at = cs->row_line;
+	cs->row_line = cs->line + 1;
 	if (cs->failed) {
 		cs->nvals = 0;
 		return;
 	}
 	if (!cs->have_header) {
-		cs->header = st_calloc(cs->nvals + 1, sizeof *cs->header);
-		for (size_t i = 0; i < cs->nvals; i++)
-			cs->header[i] = st_strdup(cs->vals[i].data);
+		cs->header = safe_header(cs->vals, cs->nvals);
 		cs->nheader = cs->nvals;
 		cs->have_header = 1;
 		cs->nvals = 0;
 		return;
+	}
+	/* A row whose field count is not the header's: the malformed policy
+	 * decides, as st-read's (failfast by default). */
+	if (cs->nvals != cs->nheader) {
+		switch (cs->ld->t->malformed) {
+		case ST_MALFORMED_FAILFAST:
+			st_warn("%s:%zu: malformed record: %zu field%s, the "
+			    "header has %zu (use --malformed dropmalformed or "
+			    "permissive to go on)", cs->ld->what, at,
+			    cs->nvals, cs->nvals == 1 ? "" : "s",
+			    cs->nheader);
+			cs->failed = 1;
+			cs->nvals = 0;
+			return;
+		case ST_MALFORMED_DROP:
+			cs->dropped++;
+			cs->nvals = 0;
+			return;
+		case ST_MALFORMED_PERMISSIVE:
+			/* missing fields null, extra ones ignored (Spark) */
+			if (cs->nvals > cs->nheader)
+				cs->nvals = cs->nheader;
+			break;
+		}
 	}
 	st_objw w;
 	st_buf_reset(&cs->obj);
@@ -257,17 +314,11 @@ csv_row(int c, void *data)
 			    cs->vals[i].len);
 	}
 	st_objw_end(&w);
-	if (cs->nvals > cs->nheader) {
-		st_warn("%s: row %zu has %zu fields, the header %zu",
-		    cs->ld->what, cs->rowno, cs->nvals, cs->nheader);
+	st_buf where = ST_BUF_INIT;
+	st_buf_printf(&where, "%s:%zu", cs->ld->what, at);
+	if (add_row(cs->ld, cs->obj.data, cs->obj.len, where.data) < 0)
 		cs->failed = 1;
-	} else {
-		st_buf where = ST_BUF_INIT;
-		st_buf_printf(&where, "%s: row %zu", cs->ld->what, cs->rowno);
-		if (add_row(cs->ld, cs->obj.data, cs->obj.len, where.data) < 0)
-			cs->failed = 1;
-		st_buf_release(&where);
-	}
+	st_buf_release(&where);
 	cs->nvals = 0;
 }
 
@@ -279,16 +330,43 @@ load_csv(loader *ld, const st_buf *data)
 
 	memset(&cs, 0, sizeof cs);
 	cs.ld = ld;
+	cs.row_line = 1;
 	if (csv_init(&p, CSV_EMPTY_IS_NULL | CSV_APPEND_NULL) != 0)
 		st_die(ST_EXIT_DATA, "out of memory");
-	size_t n = csv_parse(&p, data->data, data->len, csv_field, csv_row,
-	    &cs);
-	if (n != data->len || csv_fini(&p, csv_field, csv_row, &cs) != 0) {
-		st_warn("%s: invalid CSV: %s", ld->what,
+	/* Line by line, so that messages name the line a row began on. */
+	const char *q = data->data, *end = data->data + data->len;
+	int bad = 0;
+	while (q < end && !bad) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+		size_t len = nl ? (size_t)(nl - q) + 1 : (size_t)(end - q);
+		cs.line++;
+		bad = csv_parse(&p, q, len, csv_field, csv_row, &cs) != len;
+		q += len;
+	}
+	/* libcsv's state FIELD_BEGUN (2) in a quoted field at the end: the
+	 * closing quote never came. */
+	if (!bad && !cs.failed && p.quoted && p.pstate == 2) {
+		if (ld->t->malformed == ST_MALFORMED_FAILFAST) {
+			st_warn("%s:%zu: malformed record: a quoted field is "
+			    "not closed (use --malformed dropmalformed or "
+			    "permissive to go on)", ld->what, cs.row_line);
+			cs.failed = 1;
+		} else if (ld->t->malformed == ST_MALFORMED_DROP) {
+			cs.dropped++;
+			cs.failed = 2;	/* the row is not added below */
+		}
+	}
+	if (bad || csv_fini(&p, csv_field, csv_row, &cs) != 0) {
+		st_warn("%s:%zu: invalid CSV: %s", ld->what, cs.row_line,
 		    csv_strerror(csv_error(&p)));
 		cs.failed = 1;
 	}
+	if (cs.failed == 2)
+		cs.failed = 0;
 	csv_free(&p);
+	if (cs.dropped)
+		st_warn("%s: dropped %zu malformed row%s", ld->what,
+		    cs.dropped, cs.dropped == 1 ? "" : "s");
 	if (!cs.failed && !cs.have_header) {
 		st_warn("%s: no header row", ld->what);
 		cs.failed = 1;

@@ -28,6 +28,7 @@
 #ifndef ST_JOIN_TABLE_H
 #define ST_JOIN_TABLE_H
 
+#include "malformed.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,9 @@ typedef struct st_jtable {
 	char *path;		/* the file */
 	char *table;		/* SQLite: the table, else NULL */
 	st_jtable_format format;
+	st_malformed malformed;	/* CSV rows of the wrong width, unclosed
+				 * quotes: the tool's --malformed (set it
+				 * after st_jtable_init; default failfast) */
 	st_schema *schema;	/* borrowed, may be NULL */
 	char *const *keys;	/* borrowed: key column names (plain) */
 	size_t nkeys;

@@ -6,7 +6,7 @@
 #include "column.h"
 #include "err.h"
 #include "op/dedup.h"
-#include "op/late.h"
+#include "linefile.h"
 #include "state/file.h"
 #include "state/table.h"
 #include "time.h"
@@ -22,7 +22,7 @@ typedef struct dedup {
 	size_t nkeys;
 	st_table t;
 	st_buf key, out;
-	st_late late;
+	st_linefile late;
 	int64_t wm, delay, swept_wm;
 	uint64_t m_new, m_removed, m_dups, m_limit;
 	int warned_limit;
@@ -33,7 +33,7 @@ static void
 late_row(dedup *d, st_ctx *ctx, st_record *r)
 {
 	ctx->rows_dropped_watermark++;
-	st_late_record(&d->late, r);
+	st_linefile_record(&d->late, r);
 }
 
 static int
@@ -143,10 +143,9 @@ dd_record(st_op *op, st_ctx *ctx, st_record *r)
 		t = d->delay ? t + d->delay : t;
 	*(int64_t *)st_entry_payload(e) = o->time.col ? t : NEVER;
 	d->m_new++;
+	/* --max-keys evicts at the end of the batch (dd_end), never inside
+	 * it: a duplicate within one batch is always dropped. */
 	st_emit(ctx, r);
-	if (o->max_keys && d->t.n > (size_t)o->max_keys +
-	    (size_t)o->max_keys / 8 + 64)
-		enforce_limit(d);
 	return 0;
 }
 
@@ -318,7 +317,7 @@ st_dedup_run(const st_dedup_opts *o, st_common *common)
 	st_table_init(&d.t, sizeof(int64_t));
 	st_colcheck_init(&d.cc, "--keys", (const char *const *)o->keys,
 	    d.nkeys);
-	st_late_open(&d.late, o->late_output);
+	st_linefile_open(&d.late, o->late_output);
 	st_op op = {
 		.name = "st-dedup",
 		.self = &d,
@@ -329,9 +328,10 @@ st_dedup_run(const st_dedup_opts *o, st_common *common)
 		.save = dd_save,
 		.load = dd_load,
 		.metrics = dd_metrics,
+		.late = &d.late,
 	};
 	int rc = st_op_run(&op, common);
-	st_late_close(&d.late);
+	st_linefile_close(&d.late);
 	st_table_release(&d.t, NULL, NULL);
 	st_buf_release(&d.key);
 	st_buf_release(&d.out);

@@ -13,7 +13,7 @@
 #include "join/side.h"
 #include "join/table.h"
 #include "op/join.h"
-#include "op/late.h"
+#include "linefile.h"
 #include "suggest.h"
 #include "time.h"
 
@@ -58,6 +58,7 @@ st_join_type_name(st_join_type t)
 typedef struct join {
 	const st_join_opts *o;
 	int stream;		/* stream-stream, else stream-static */
+	int warned_unbounded;	/* said once that state grows for ever */
 	st_jcond cond;
 	st_jcols drop[2];	/* raw names dropped from each side */
 	st_buf prefix;		/* raw --right-prefix */
@@ -71,7 +72,7 @@ typedef struct join {
 	st_jside batch[2];	/* this batch's rows, joined at its end */
 	int64_t wm;
 	uint64_t removed;	/* rows evicted this batch */
-	st_late late;
+	st_linefile late;
 	/* scratch */
 	st_arena arena;
 	st_fields f[2];
@@ -398,6 +399,17 @@ stream_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	(void)ctx;
 	j->removed = 0;
 	j->wm = b->wm;
+	/* A time bound evicts only with a watermark: st-watermark upstream
+	 * puts its delay in every begin line. */
+	if (!j->warned_unbounded && b->begin &&
+	    json_object_get(b->begin, "delay") == NULL) {
+		st_warn("the input has no watermark (st-watermark on each "
+		    "source): the state of this stream-stream join will grow "
+		    "for ever");
+	}
+	/* Said at the first batch or never (the last batch of a complete
+	 * input is made up here, without the upstream members). */
+	j->warned_unbounded = 1;
 	if (j->wm == ST_TIME_NONE && b->begin) {
 		/* Only per-source watermarks: the global one is their
 		 * minimum, Spark's default policy. */
@@ -442,7 +454,7 @@ stream_record(st_op *op, st_ctx *ctx, st_record *rec)
 	    &role);
 	if (j->wm != ST_TIME_NONE && t != ST_TIME_NONE && t < j->wm) {
 		ctx->rows_dropped_watermark++;
-		st_late_line(&j->late, rec->line, rec->len);
+		st_linefile_line(&j->late, rec->line, rec->len);
 		return 0;
 	}
 	st_jcond_keys(&j->cond, s, &j->arena, &rec->fields, j->kv);
@@ -793,7 +805,7 @@ st_join_run(const st_join_opts *o, const st_common *common)
 	memset(&j, 0, sizeof j);
 	memset(&op, 0, sizeof op);
 	j.o = o;
-	j.late = (st_late)ST_LATE_INIT;
+	j.late = (st_linefile)ST_LINEFILE_INIT;
 	if (is_static && (o->left || o->right))
 		st_usage_error("--static and --left/--right cannot be used "
 		    "together");
@@ -839,6 +851,13 @@ st_join_run(const st_join_opts *o, const st_common *common)
 		    "that every buffered row is evicted in time (X BETWEEN "
 		    "Y AND Y + INTERVAL 15 MINUTES)",
 		    st_join_type_name(o->type));
+	if (!is_static && !j.cond.has_bound) {
+		j.warned_unbounded = 1;
+		st_warn("no time bound between the sides (in --on or "
+		    "--within): the state of this stream-stream join will grow "
+		    "for ever, as Spark's without watermarks and a time-range "
+		    "condition");
+	}
 	raw_list(&j.drop[L], o->drop_left);
 	raw_list(&j.drop[R], o->drop_right);
 	st_jcols_raw(&j.prefix, o->right_prefix ? o->right_prefix : "right_");
@@ -872,6 +891,7 @@ st_join_run(const st_join_opts *o, const st_common *common)
 		    j.cond.keys[R], j.cond.nkeys, &why) < 0)
 			st_usage_error("invalid --static '%s': %s",
 			    o->static_spec, why);
+		j.table.malformed = common->malformed;
 		int reloaded;
 		if (st_jtable_refresh(&j.table, &reloaded) < 0) {
 			rc = ST_EXIT_DATA;
@@ -883,7 +903,8 @@ st_join_run(const st_join_opts *o, const st_common *common)
 		op.record = static_record;
 		op.metrics = static_metrics;
 	} else {
-		st_late_open(&j.late, o->late_output);
+		st_linefile_open(&j.late, o->late_output);
+		op.late = &j.late;
 		op.flags = ST_OP_UNTAG;
 		op.begin = stream_begin;
 		op.record = stream_record;
@@ -897,7 +918,7 @@ st_join_run(const st_join_opts *o, const st_common *common)
 
 	rc = st_op_run(&op, common);
 out:
-	st_late_close(&j.late);
+	st_linefile_close(&j.late);
 	for (int s = 0; s < 2; s++) {
 		st_jside_release(&j.state[s]);
 		st_jside_release(&j.batch[s]);

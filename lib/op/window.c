@@ -5,7 +5,7 @@
 
 #include "column.h"
 #include "err.h"
-#include "op/late.h"
+#include "linefile.h"
 #include "op/window.h"
 #include "state/file.h"
 #include "state/table.h"
@@ -89,7 +89,7 @@ typedef struct win {
 	size_t nupdated, capupdated;
 	row *rows;
 	size_t nrows, caprows;
-	st_late late;
+	st_linefile late;
 	int64_t wm;		/* watermark of the batch in progress */
 	int64_t swept_wm;	/* state holds nothing ending at or before */
 	const char *const *keys;	/* "window" + by, for the begin line */
@@ -270,7 +270,7 @@ static void
 late_row(win *w, st_ctx *ctx, st_record *r)
 {
 	ctx->rows_dropped_watermark++;
-	st_late_record(&w->late, r);
+	st_linefile_record(&w->late, r);
 }
 
 static int add_to_set(win *w, int64_t t, uint32_t set);
@@ -993,7 +993,7 @@ st_window_run(const st_window_opts *o, st_common *common)
 	for (size_t i = 0; i < w.nby; i++)
 		keys[nk++] = o->by[i];
 	w.keys = keys;
-	st_late_open(&w.late, o->late_output);
+	st_linefile_open(&w.late, o->late_output);
 
 	st_op op = {
 		.name = "st-window",
@@ -1006,10 +1006,11 @@ st_window_run(const st_window_opts *o, st_common *common)
 		.save = win_save,
 		.load = win_load,
 		.metrics = win_metrics,
+		.late = &w.late,
 	};
 	rc = st_op_run(&op, common);
 
-	st_late_close(&w.late);
+	st_linefile_close(&w.late);
 	st_table_release(&w.t, free_payload, &w);
 	st_aggs_release(&w.aggs);
 	st_buf_release(&w.key);

@@ -112,6 +112,19 @@ load_columns(sq_sink *q)
 	return 0;
 }
 
+/* Forgets the columns listed so far and reads the table's again (inside
+ * the batch's transaction). */
+static int
+relist_columns(sq_sink *q)
+{
+	for (size_t i = 0; i < q->t.ncols; i++)
+		free(q->t.cols[i].name);
+	q->t.ncols = q->t.ncreated = 0;
+	sqlite3_finalize(q->ins);
+	q->ins = NULL;
+	return load_columns(q);
+}
+
 /* ---- the row statement --------------------------------------------- */
 
 /*
@@ -211,6 +224,11 @@ sq_begin(st_sink *s, const st_sink_batch *b)
 	    SQLITE_OK)
 		return fail(q, "write");
 	q->in_tx = 1;
+	/* Another sink (an overlapping cron run) may have created the table
+	 * since we looked: look again now that the write lock is ours, so
+	 * that creating it is race-free. */
+	if (!q->t.exists && relist_columns(q) < 0)
+		return -1;
 	if (strcmp(b->mode, "complete") == 0 && q->t.exists) {
 		st_buf_reset(&q->sql);
 		st_buf_puts(&q->sql, "DELETE FROM ");

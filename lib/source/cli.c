@@ -527,7 +527,9 @@ st_read_cli_run(st_read_cli *c, int argc, char **argv)
 			nlists = c->nn;
 		}
 		inferred = st_csv_infer_schema((char *const *const *)lists,
-		    nlists, fo, 10000, c->common.checkpoint);
+		    nlists, fo, 10000, c->common.checkpoint,
+		    o->trigger == ST_TRIGGER_DEFAULT ||
+		    o->trigger == ST_TRIGGER_INTERVAL ? o->poll : 0);
 		if (c->nn > 0)
 			free((void *)lists);
 		if (inferred == NULL)

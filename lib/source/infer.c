@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "checkpoint.h"
 #include "err.h"
@@ -180,7 +181,8 @@ ddl_of(const infer *in)
 
 char *
 st_csv_infer_schema(char *const *const *lists, size_t nlists,
-    const st_file_opts *o, size_t max_records, const char *ckpt_dir)
+    const st_file_opts *o, size_t max_records, const char *ckpt_dir,
+    int64_t wait_usec)
 {
 	st_ckpt ck;
 	st_buf kept = ST_BUF_INIT;
@@ -198,22 +200,41 @@ st_csv_infer_schema(char *const *const *lists, size_t nlists,
 	}
 
 	infer in = { .o = o, .max = max_records };
-	int failed = 0;
-	for (size_t l = 0; l < nlists && in.records < in.max && !failed; l++) {
-		char **files = st_file_list(lists[l]);
-		for (char **f = files; *f && in.records < in.max; f++)
-			if (read_file(&in, *f) < 0) {
-				failed = 1;
-				break;
-			}
-		st_strv_free(files);
-	}
-	if (failed)
-		goto out;
-	if (in.ncol == 0 || (in.records == 0 && !o->header)) {
-		st_warn("cannot infer a schema: no CSV data in the input yet "
-		    "(give --schema)");
-		goto out;
+	for (;;) {
+		int failed = 0;
+		for (size_t l = 0; l < nlists && in.records < in.max &&
+		    !failed; l++) {
+			char **files = st_file_list(lists[l]);
+			for (char **f = files; *f && in.records < in.max; f++)
+				if (read_file(&in, *f) < 0) {
+					failed = 1;
+					break;
+				}
+			st_strv_free(files);
+		}
+		if (failed)
+			goto out;
+		/* A header alone types nothing: wait for a data row. */
+		if (in.ncol > 0 && in.records > 0)
+			break;
+		if (wait_usec <= 0) {
+			st_warn("cannot infer a schema: no CSV data in the "
+			    "input yet%s (give --schema)", in.ncol > 0 ?
+			    ", only a header" : "");
+			goto out;
+		}
+		for (size_t i = 0; i < in.ncol; i++)
+			free(in.names[i]);
+		free(in.names);
+		free(in.types);
+		in = (infer){ .o = o, .max = max_records };
+		if (st_stop_requested())
+			goto out;
+		struct timespec ts = { wait_usec / 1000000,
+		    (wait_usec % 1000000) * 1000 };
+		nanosleep(&ts, NULL);
+		if (st_stop_requested())
+			goto out;
 	}
 	ddl = ddl_of(&in);
 	if (ckpt_dir) {

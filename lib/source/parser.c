@@ -26,43 +26,18 @@ st_emitter_bad(st_emitter *em, const char *raw, size_t rawlen,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	switch (em->mode) {
-	case ST_MALFORMED_FAILFAST:
-		/* The good records before the bad one are part of an
-		 * unfinished batch: downstream will not commit it. */
-		st_writer_flush(em->out);
-		st_die(ST_EXIT_DATA, "%s (use --malformed dropmalformed or "
-		    "permissive to go on)", msg);
-	case ST_MALFORMED_DROP:
-		em->malformed++;
-		if (em->dead_fd >= 0) {
-			/* One write per record keeps records whole even when
-			 * several tools append to the same file. */
-			st_buf_reset(&em->scratch);
-			st_buf_add(&em->scratch, raw, rawlen);
-			st_buf_putc(&em->scratch, '\n');
-			if (st_write_all(em->dead_fd, em->scratch.data,
-			    em->scratch.len) < 0)
-				st_die(ST_EXIT_DATA, "cannot write to '%s':",
-				    em->dead_letter);
-		}
-		return;
-	case ST_MALFORMED_PERMISSIVE:
-		em->malformed++;
-		st_buf_reset(&em->scratch);
-		if (typed && tlen >= 2) {
-			st_buf_add(&em->scratch, typed, tlen - 1);
-			if (tlen > 2)
-				st_buf_putc(&em->scratch, ',');
-		} else {
-			st_buf_putc(&em->scratch, '{');
-		}
-		st_buf_puts(&em->scratch, "\"_corrupt_record\":");
-		st_buf_put_json_string(&em->scratch, raw, rawlen);
-		st_buf_putc(&em->scratch, '}');
-		st_emitter_write(em, em->scratch.data, em->scratch.len);
-		return;
+	st_malformed_policy failfast;
+	st_malformed_policy *p = em->policy;
+	if (p == NULL) {
+		st_malformed_init(&failfast, ST_MALFORMED_FAILFAST, NULL);
+		p = &failfast;
 	}
+	size_t n;
+	const char *keep = st_malformed_apply(p, em->out, raw, rawlen, typed,
+	    tlen, &n, "%s", msg);
+	em->malformed++;
+	if (keep)
+		st_emitter_write(em, keep, n);
 }
 
 /* One CSV field of the record being parsed: a slice of fbuf. */

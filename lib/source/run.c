@@ -39,7 +39,8 @@ typedef struct loop {
 	int last_had_data;
 	int64_t through;	/* the batch the compacted positions include */
 	int64_t prev_start;	/* mono usec when the previous batch began */
-	uint64_t malformed;	/* malformed records, all batches */
+	st_linefile dead;	/* --dead-letter */
+	st_malformed_policy mal;
 	pending *pend;		/* emitted batches not yet cleaned */
 	size_t npend, pcap;
 	int64_t bar_t0;		/* progress bar: when it started (mono) */
@@ -360,6 +361,11 @@ advance_all(loop *l, json_t *sources)
 static void
 open_batch(loop *l, int64_t id, int64_t ts)
 {
+	/* The dead-letter file exactly once: a replay first cuts it back. */
+	st_linefile *dead = &l->dead;
+	if (st_linefile_batch(l->has_ckpt ? &l->ckpt : NULL, "st-read", id,
+	    &dead, 1) < 0)
+		exit(ST_EXIT_DATA);
 	json_t *b = st_ctl_new_begin(id, ts);
 
 	write_ctl(l, b);
@@ -438,7 +444,6 @@ close_batch(loop *l, int64_t id, json_t *sources, int data, int64_t t0,
 	write_ctl(l, e);
 	json_decref(e);
 	st_writer_flush(&l->out);
-	l->malformed += l->em.malformed;
 	progress_bar(l, id, bl->files, bl->bytes, bl->planned);
 	l->prev_start = t0;
 	l->emitted = id;
@@ -760,16 +765,10 @@ st_read_run(const st_read_opts *o)
 	st_writer_init(&l.out, 1, "standard output", 0);
 	st_abort_writer(&l.out);
 	l.em.out = &l.out;
-	l.em.mode = c->malformed;
-	l.em.dead_letter = c->dead_letter;
-	l.em.dead_fd = -1;
-	if (c->dead_letter) {
-		l.em.dead_fd = open(c->dead_letter,
-		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-		if (l.em.dead_fd < 0)
-			st_die(ST_EXIT_DATA, "cannot open '%s':",
-			    c->dead_letter);
-	}
+	l.dead = (st_linefile)ST_LINEFILE_INIT;
+	st_linefile_open(&l.dead, c->dead_letter);
+	st_malformed_init(&l.mal, c->malformed, &l.dead);
+	l.em.policy = &l.mal;
 	for (size_t i = 0; i < o->nsources; i++)
 		if (o->sources[i]->vt->start &&
 		    o->sources[i]->vt->start(o->sources[i]) < 0)
@@ -865,15 +864,9 @@ st_read_run(const st_read_opts *o)
 	st_writer_flush(&l.out);
 	if (l.bar_open)
 		(void)!write(STDERR_FILENO, "\n", 1);
-	if (l.malformed && c->malformed == ST_MALFORMED_DROP)
-		st_warn("dropped %llu malformed record%s%s%s%s",
-		    (unsigned long long)l.malformed,
-		    l.malformed == 1 ? "" : "s",
-		    c->dead_letter ? " (copied to '" : "",
-		    c->dead_letter ? c->dead_letter : "",
-		    c->dead_letter ? "')" : "");
-	if (l.em.dead_fd >= 0 && close(l.em.dead_fd) < 0)
-		st_die(ST_EXIT_DATA, "cannot write to '%s':", c->dead_letter);
+	st_malformed_report(&l.mal);
+	st_malformed_release(&l.mal);
+	st_linefile_close(&l.dead);
 	/* Everything went well: say so, as the last line (st(7)). */
 	st_ctl_write_eos(&l.out);
 	st_abort_writer(NULL);
@@ -882,7 +875,6 @@ st_read_run(const st_read_opts *o)
 	free(l.pend);
 	st_writer_release(&l.out);
 	st_buf_release(&l.line);
-	st_buf_release(&l.em.scratch);
 	if (l.has_ckpt)
 		st_ckpt_close(&l.ckpt);
 	return ST_EXIT_OK;

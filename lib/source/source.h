@@ -69,12 +69,9 @@ typedef struct st_source_limits {
  */
 typedef struct st_emitter {
 	st_writer *out;			/* borrowed */
-	st_malformed mode;
-	const char *dead_letter;	/* path, for messages */
-	int dead_fd;			/* -1: none */
+	st_malformed_policy *policy;	/* borrowed; NULL: failfast */
 	uint64_t rows;			/* records written in this batch */
 	uint64_t malformed;		/* malformed records in this batch */
-	st_buf scratch;
 } st_emitter;
 
 /* Writes one record (valid JSON object text, no newline) and counts it. */
@@ -90,7 +87,7 @@ void st_emitter_write(st_emitter *em, const char *obj, size_t len);
  * newline) names where and why, e.g. "in/a.csv:12: field 'Price': cannot
  * cast 'abc' to DOUBLE"; failfast prints it and exits 1 (after flushing
  * the good records before it), dropmalformed counts the record and copies
- * raw to the dead-letter file.
+ * raw to the dead-letter file: st_malformed_apply() (malformed.h).
  */
 void st_emitter_bad(st_emitter *em, const char *raw, size_t rawlen,
     const char *typed, size_t tlen, const char *fmt, ...)
@@ -212,9 +209,14 @@ char **st_file_list(char *const *paths);
  * schema inferred by the first run is kept in ckpt/sources/schema and
  * returned by later runs, so replays and new batches keep their types.
  * Returns NULL after printing why (no data to infer from, unreadable file).
+ * A header is no data: while the files hold no data row yet, with wait
+ * (usec, > 0) the files are listed and read again every wait usec until
+ * one does (or a stop signal: NULL, nothing said), rather than typing
+ * every column STRING for good; with wait 0 that is an error.
  */
 char *st_csv_infer_schema(char *const *const *lists, size_t nlists,
-    const st_file_opts *o, size_t max_records, const char *ckpt);
+    const st_file_opts *o, size_t max_records, const char *ckpt,
+    int64_t wait);
 
 /* ---- the stdin source (stdin.c) ----------------------------------- */
 

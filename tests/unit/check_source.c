@@ -131,8 +131,7 @@ START_TEST(test_split_bytes)
 	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	st_writer w;
 	st_writer_init(&w, fd, "out", 0);
-	st_emitter em = { .out = &w, .mode = ST_MALFORMED_FAILFAST,
-	    .dead_fd = -1 };
+	st_emitter em = { .out = &w };
 	ck_assert_int_eq(s->vt->emit(s, r, &em), 0);
 	st_writer_release(&w);
 	close(fd);
@@ -141,7 +140,6 @@ START_TEST(test_split_bytes)
 	ck_assert_int_eq(st_read_file(out, &b), 0);
 	ck_assert_str_eq(b.data, "{\"id\":2}\n");
 	st_buf_release(&b);
-	st_buf_release(&em.scratch);
 	json_decref(r);
 	st_source_free(s);
 }
@@ -171,8 +169,7 @@ read_batches(char **fpaths, const st_file_opts *o, int64_t budget,
 	ck_assert_int_ge(fd, 0);
 	st_writer w;
 	st_writer_init(&w, fd, "out", 0);
-	st_emitter em = { .out = &w, .mode = ST_MALFORMED_FAILFAST,
-	    .dead_fd = -1 };
+	st_emitter em = { .out = &w };
 	int64_t pos = 0, line = 1;
 	json_t *r;
 
@@ -201,7 +198,6 @@ read_batches(char **fpaths, const st_file_opts *o, int64_t budget,
 	ck_assert_int_eq(pos, (int64_t)file->len);
 	st_writer_release(&w);
 	close(fd);
-	st_buf_release(&em.scratch);
 	st_buf_reset(out);
 	ck_assert_int_eq(st_read_file(name, out), 0);
 	st_source_free(s);
