@@ -175,6 +175,7 @@ st_ctl_write_eos(st_writer *w)
 static struct {
 	int armed, enabled, passed;
 	st_writer *w;
+	char *up_tool, *up_message;	/* the upstream abort passed on */
 } abort_state;
 
 /*
@@ -235,7 +236,21 @@ st_abort_writer(st_writer *w)
 }
 
 void
-st_abort_passed(void)
+st_abort_passed(const char *tool, const char *message)
 {
 	abort_state.passed = 1;
+	free(abort_state.up_tool);
+	free(abort_state.up_message);
+	abort_state.up_tool = st_strdup(tool ? tool : "tool");
+	abort_state.up_message = st_strdup(message ? message : "(no message)");
+}
+
+int
+st_abort_upstream(const char **tool, const char **message)
+{
+	if (abort_state.up_tool == NULL)
+		return 0;
+	*tool = abort_state.up_tool;
+	*message = abort_state.up_message;
+	return 1;
 }

@@ -127,8 +127,13 @@ void st_abort_enable(int on);
  * written before the abort line, so that the abort line is whole and
  * last. Set it to NULL before w is released. */
 void st_abort_writer(st_writer *w);
-/* An abort line from upstream was passed on: write no other. */
-void st_abort_passed(void);
+/* An abort line from upstream (tool and message, borrowed, may be NULL)
+ * was passed on: write no other. */
+void st_abort_passed(const char *tool, const char *message);
+/* Returns 1 with the upstream abort's tool and message (borrowed, valid to
+ * exit) when one was passed on, else 0: for a sink that reports failures
+ * elsewhere too. */
+int st_abort_upstream(const char **tool, const char **message);
 
 /* Writes the eos line to w (sources and the runner, at a clean end). */
 void st_ctl_write_eos(st_writer *w);

@@ -635,7 +635,7 @@ upstream_abort(runner *rn, const st_ctl *c, const char *line, size_t len)
 		st_writer_putc(&rn->ctx.out, '\n');
 	}
 	st_writer_flush(&rn->ctx.out);
-	st_abort_passed();
+	st_abort_passed(tool, msg);
 	if (rn->op->flags & ST_OP_SINK)
 		st_warn("upstream %s failed: %s", tool ? tool : "tool",
 		    msg ? msg : "(no message)");
