@@ -14,6 +14,7 @@ test_expect_success 'setup: two batches, update mode with keys, then an empty ba
 	{"@st":"end","batch":0,"progress":[]}
 	{"@st":"begin","batch":1,"ts":1549360860000}
 	{"@st":"end","batch":1,"progress":[]}
+	{"@st":"eos"}
 	EOT
 	cat >show.sh <<-\EOT
 	echo "batch=$ST_BATCH_ID mode=$ST_MODE keys=$ST_KEYS checkpoint=${ST_CHECKPOINT-unset} args=$#"

@@ -24,6 +24,7 @@ test_expect_success 'setup: the server answers; an append stream with a new colu
 	{"@st":"begin","batch":1,"ts":1549360860000}
 	{"word":"eel","n":3,"extra":"new"}
 	{"@st":"end","batch":1,"progress":[]}
+	{"@st":"eos"}
 	EOT
 '
 
@@ -84,7 +85,7 @@ test_expect_success 'the batches of another query (a new checkpoint) are not ski
 
 test_expect_success 'input ending inside a batch: exit 1, its rows rolled back, written once on replay' '
 	head -n 6 stream | test_expect_code 1 sink --checkpoint E --table cut 2>err &&
-	echo "st-sink: input ended inside batch 1 (did an upstream tool stop?); nothing of it was committed" >expect &&
+	echo "st-sink: input ended inside batch 1 (did an upstream tool die?); nothing of it was committed" >expect &&
 	test_cmp expect err &&
 	pq "SELECT word FROM cut ORDER BY n" >actual &&
 	printf "cat\nd\"og\303\251\n" >expect && test_cmp expect actual &&
@@ -116,6 +117,7 @@ test_expect_success 'setup: events in three batches' '
 	{"@st":"begin","batch":2,"ts":1549360920000}
 	{"t":"2019-02-05T10:12:00Z","User":"b","v":6}
 	{"@st":"end","batch":2,"progress":[]}
+	{"@st":"eos"}
 	EOT
 '
 
@@ -164,6 +166,7 @@ test_expect_success 'update: null keys are one key (NULLS NOT DISTINCT), all-key
 	{"@st":"begin","batch":2,"ts":3,"mode":"update","keys":["k","v","w"]}
 	{"k":"a","v":null,"w":"new"}
 	{"@st":"end","batch":2,"progress":[]}
+	{"@st":"eos"}
 	EOT
 	sink --table upd <upd &&
 	pq "SELECT coalesce(k, ${SQ}NULL${SQ}), v, w FROM upd ORDER BY k" >actual &&
@@ -181,12 +184,13 @@ test_expect_success 'complete: each batch replaces the table, an empty batch emp
 	{"k":"b","n":1}
 	{"k":"c","n":1}
 	{"@st":"end","batch":1,"progress":[]}
+	{"@st":"eos"}
 	EOT
 	sink --checkpoint P --table comp <comp &&
 	pq "SELECT * FROM comp ORDER BY k" >actual &&
 	printf "a|2\nb|1\nc|1\n" >expect && test_cmp expect actual &&
 	printf "%s\n" "{\"@st\":\"begin\",\"batch\":2,\"ts\":3,\"mode\":\"complete\",\"keys\":[\"k\"]}" \
-		"{\"@st\":\"end\",\"batch\":2,\"progress\":[]}" >empty &&
+		"{\"@st\":\"end\",\"batch\":2,\"progress\":[]}" "{\"@st\":\"eos\"}" >empty &&
 	sink --checkpoint P --table comp <empty &&
 	pq "SELECT count(*) FROM comp" >actual && echo 0 >expect && test_cmp expect actual
 '
@@ -197,6 +201,7 @@ test_expect_success 'hostile table, field names and values land as plain data' '
 	{"@st":"begin","batch":0,"ts":1,"mode":"update","keys":["\"; DROP TABLE x; --"]}
 	{"\"; DROP TABLE x; --":"\"; DROP TABLE x; --","it'"'"'s":"O'"'"'Brien\nline two","$1":"$1","a\\b":"\\\"","nul?":"tab\there"}
 	{"@st":"end","batch":0,"progress":[]}
+	{"@st":"eos"}
 	EOT
 	sink --checkpoint H --table "t\"; DROP TABLE x; --" <hostile &&
 	pq "SELECT count(*) FROM x" >actual && echo 0 >expect && test_cmp expect actual &&
