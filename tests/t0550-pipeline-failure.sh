@@ -100,7 +100,7 @@ test_expect_success 'a usage error in the middle fails the pipeline' '
 test_expect_success 'a stateful tool refusing its checkpoint fails the pipeline' '
 	st-read --trigger available-now in | st-window -b a -a "count(*) AS n" -m update --checkpoint W | st-sink >/dev/null &&
 	test_expect_code 1 sh -c "st-read --trigger available-now in | st-window -b a -a \"sum(a) AS s\" -m update --checkpoint W | st-sink >out 2>err" &&
-	grep "^st-sink: upstream st-window failed: checkpoint .W. holds state of a different query" err
+	grep "^st-sink: upstream st-window failed: checkpoint .W. holds the state of a different query" err
 '
 
 test_expect_success 'the end of input without eos after control lines fails a middle tool too' '
