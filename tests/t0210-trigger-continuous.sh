@@ -43,6 +43,7 @@ test_expect_success 'an epoch closes an interval after it opened; no empty epoch
 	["end",1]
 	["begin",2]
 	["end",2]
+	["eos",null]
 	EOT
 	test_cmp expect actual &&
 	jq -c .sources.default C/offsets/0 C/offsets/1 >actual &&
