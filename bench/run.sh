@@ -279,6 +279,21 @@ if have st-read && have st-sink && [ "$latency" != "not built" ]; then
 	[ -n "$latency4" ] || latency4="failed: $(head -n 1 "$W/lat3.err")"
 fi
 
+# ---- Kafka on the mock broker, beside kcat (bench/kafka.sh) ---------------
+
+kafka_out= kafka_ratio="not run"
+if have st-read && have st-sink && have_cmd kcat; then
+	say "bench: Kafka -> st-filter -> Kafka beside kcat (mock broker)"
+	kafka_out=$(ST_BIN=$BIN BENCH_REPEAT=$REPEAT sh bench/kafka.sh "$W/ysb-gen" 2>"$W/kafka.err")
+	kc=$(printf '%s\n' "$kafka_out" | sed -n 's/^kcat_consume //p')
+	sc=$(printf '%s\n' "$kafka_out" | sed -n 's/^st_consume //p')
+	case "$kc$sc" in
+	*[!0-9]*|'') kafka_ratio="failed: $(head -n 1 "$W/kafka.err")" ;;
+	*) kafka_ratio=$(awk -v s="$sc" -v k="$kc" 'BEGIN { printf("%.2fx", s / k) }') ;;
+	esac
+fi
+kline() { printf '%s\n' "$kafka_out" | sed -n "s/^$1 //p"; }
+
 # ---- memory per state key --------------------------------------------------
 
 # peak_rss INPUT CMD: the peak RSS in KiB of CMD reading INPUT.
@@ -477,6 +492,23 @@ cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
 	printf '%s\n' "$lat_cont" | sed -n 's/^stdin_cmd  *\(.*\)/Command (stdin): `\1`/p'
 	echo
 	printf '%s\n' "$lat_cont" | sed -n 's/^socket_cmd  *\(.*\)/Command (socket): `\1`/p'
+	echo
+	echo "## Kafka (bench/kafka.sh, librdkafka's mock broker)"
+	echo
+	echo "$(kline events) YSB events in a 48-partition topic of tests/kafka-mock,"
+	echo "read from the start, best of $REPEAT runs, events per second of input"
+	echo "(kcat and st in the same run, on the same topics). Target:"
+	echo "st-read -f kafka consumes at >= 0.8x kcat's rate into /dev/null."
+	echo
+	echo "| what | kcat | st | st / kcat |"
+	echo "|---|---:|---:|---:|"
+	echo "| consume into /dev/null | $(kline kcat_consume) | $(kline st_consume) | $kafka_ratio |"
+	echo "| Kafka -> filter views -> Kafka | $(kline kcat_pipeline) | $(kline st_pipeline) | |"
+	echo
+	echo "- kcat: \`$(kline kcat_consume_cmd)\`"
+	echo "- st: \`$(kline st_consume_cmd)\`"
+	echo "- kcat pipeline: \`$(kline kcat_pipeline_cmd)\`"
+	echo "- st pipeline: \`$(kline st_pipeline_cmd)\`"
 	echo
 	echo "## Memory per state key ($KEYS keys)"
 	echo

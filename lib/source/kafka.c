@@ -38,6 +38,7 @@
 #include "time.h"
 
 #define META_TIMEOUT_MS 10000
+#define BATCH 1024
 
 typedef struct kafka_source {
 	const st_kafka_source_opts *o;
@@ -56,6 +57,9 @@ typedef struct kafka_source {
 	json_t *assigned;	/* {"t":{"0":next}} or NULL */
 	st_buf rec;
 	st_buf tmp;
+	rd_kafka_queue_t *q;	/* the consumer queue */
+	rd_kafka_message_t *msgs[BATCH];	/* polled, msgs[mi..mn) unread */
+	size_t mi, mn;
 } kafka_source;
 
 /* One partition of a plan. */
@@ -623,7 +627,16 @@ kafka_emit(st_source *s, json_t *range, st_emitter *em)
 			free(w);
 			return -1;
 		}
-		rd_kafka_message_t *m = rd_kafka_consumer_poll(ks->rk, 100);
+		/* Messages come in batches of up to BATCH from the consumer
+		 * queue (one lock round per batch, not per message). */
+		if (ks->mi == ks->mn) {
+			ssize_t got = rd_kafka_consume_batch_queue(ks->q, 100,
+			    ks->msgs, BATCH);
+			ks->mi = 0;
+			ks->mn = got > 0 ? (size_t)got : 0;
+		}
+		rd_kafka_message_t *m = ks->mi < ks->mn ? ks->msgs[ks->mi++] :
+		    NULL;
 		if (m == NULL) {
 			if (st_mono_usec() - idle_since > 30 * ST_USEC_PER_SEC) {
 				/* Nothing for long: check that the range
@@ -696,6 +709,12 @@ kafka_emit(st_source *s, json_t *range, st_emitter *em)
 			left--;
 		}
 		rd_kafka_message_destroy(m);
+	}
+	/* Messages polled past the batch: dropped, and the next batch
+	 * assigns its partitions again. */
+	for (; ks->mi < ks->mn; ks->mi++) {
+		rd_kafka_message_destroy(ks->msgs[ks->mi]);
+		dirty = 1;
 	}
 	/* Stop fetching until the next batch says from where. */
 	(void)rd_kafka_pause_partitions(ks->rk, l);
@@ -807,6 +826,10 @@ kafka_free(st_source *s)
 {
 	kafka_source *ks = s->self;
 
+	for (; ks->mi < ks->mn; ks->mi++)
+		rd_kafka_message_destroy(ks->msgs[ks->mi]);
+	if (ks->q)
+		rd_kafka_queue_destroy(ks->q);
 	if (ks->rk)
 		rd_kafka_destroy_flags(ks->rk,
 		    RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
@@ -906,6 +929,7 @@ st_kafka_source_new(const char *name, const st_kafka_source_opts *o)
 	if (ks->rk == NULL)
 		st_die(ST_EXIT_DATA, "%s: %s", ks->desc, errstr);
 	rd_kafka_poll_set_consumer(ks->rk);
+	ks->q = rd_kafka_queue_get_consumer(ks->rk);
 	s->vt = &kafka_vt;
 	s->name = name ? st_strdup(name) : NULL;
 	s->self = ks;
