@@ -44,7 +44,8 @@ step "Sliding windows: 10 minutes long, every 5 minutes" \
 st-read --trigger available-now "$in" |
 st-select '*' "$EVENT_TIME" |
 st-window --time event_time --size '10 minutes' --slide '5 minutes' \
-    --agg 'count(*) AS n, round(avg(x), 4) AS avg_x' --mode complete |
+    --agg 'count(*) AS n, avg(x) AS avg_x' --mode complete |
+st-select 'window, n, round(avg_x, 4) AS avg_x' |
 st-sink | jq -sc 'sort_by(.window.start) | .[]' | st-sink --format console --truncate 0
 
 step "A 5-minute watermark, append mode, one file per micro-batch: each window is
