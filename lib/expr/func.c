@@ -8,7 +8,6 @@
  *
  * Null rule unless said otherwise: a NULL argument gives NULL.
  */
-#include <csv.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "csv.h"
 #include "suggest.h"
 #include "bytes.h"
 #include "err.h"
@@ -1573,15 +1573,17 @@ IMPL(f_from_csv)
 		*out = st_v_null();
 		return;
 	}
-	struct csv_parser p;
+	/* The toolkit's one dialect (csv.h): the same text reads the same
+	 * values as st-read gives. */
+	st_csv_reader p;
 	csvrow r = { ev, NULL, 0, 0, 0 };
-	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+	if (st_csv_reader_init(&p, &st_csv_spark) != 0) {
 		*out = st_v_null();
 		return;
 	}
-	csv_parse(&p, args[0].u.s.p, args[0].u.s.n, csv_field, csv_row, &r);
-	csv_fini(&p, csv_field, csv_row, &r);
-	csv_free(&p);
+	st_csv_feed(&p, args[0].u.s.p, args[0].u.s.n, csv_field, csv_row, &r);
+	st_csv_finish(&p, csv_field, csv_row, &r);
+	st_csv_reader_release(&p);
 	const st_schema *sc = n->aux;
 	st_value s = st_v_struct(&ev->arena, (uint32_t)sc->n);
 	for (size_t i = 0; i < sc->n; i++) {
@@ -1605,24 +1607,12 @@ IMPL(f_to_csv)
 	st_buf b = ST_BUF_INIT, t = ST_BUF_INIT;
 	for (uint32_t i = 0; i < v->u.a.n; i++) {
 		if (i)
-			st_buf_putc(&b, ',');
+			st_buf_putc(&b, st_csv_spark.sep);
 		st_buf_reset(&t);
 		st_value_write_text(&t, &v->u.a.v[i]);
-		if (!t.len)
-			continue;
-		int q = strpbrk(t.data, ",\"\r\n") != NULL ||
-		    t.data[0] == ' ' || t.data[t.len - 1] == ' ';
-		if (!q) {
-			st_buf_add(&b, t.data, t.len);
-			continue;
-		}
-		st_buf_putc(&b, '"');
-		for (size_t k = 0; k < t.len; k++) {
-			if (t.data[k] == '"')
-				st_buf_putc(&b, '"');
-			st_buf_putc(&b, t.data[k]);
-		}
-		st_buf_putc(&b, '"');
+		/* Spark's writer (csv.h), as st-sink --format csv. */
+		st_csv_put_field(&b, &st_csv_spark, t.data ? t.data : "",
+		    t.len, v->u.a.v[i].type == ST_V_NULL);
 	}
 	*out = bufstr(ev, &b);
 	st_buf_release(&b);

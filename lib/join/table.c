@@ -1,5 +1,4 @@
 /* table.c - the static side of a stream-static join; see table.h. */
-#include <csv.h>
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -8,6 +7,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "csv.h"
 #include "err.h"
 #include "io.h"
 #include "join/key.h"
@@ -253,7 +253,7 @@ csv_field(void *s, size_t len, void *data)
 	}
 	st_buf_reset(&cs->vals[cs->nvals]);
 	st_buf_add(&cs->vals[cs->nvals], s ? s : "", s ? len : 0);
-	/* CSV_EMPTY_IS_NULL hands an empty unquoted field as NULL. */
+	/* An empty field, quoted or not, comes as NULL (csv.h). */
 	cs->isnull[cs->nvals] = s == NULL;
 	cs->nvals++;
 }
@@ -325,13 +325,14 @@ csv_row(int c, void *data)
 static int
 load_csv(loader *ld, const st_buf *data)
 {
-	struct csv_parser p;
+	st_csv_reader p;
 	csv_state cs;
 
 	memset(&cs, 0, sizeof cs);
 	cs.ld = ld;
 	cs.row_line = 1;
-	if (csv_init(&p, CSV_EMPTY_IS_NULL | CSV_APPEND_NULL) != 0)
+	/* The toolkit's one dialect (csv.h), as st-read: blanks kept. */
+	if (st_csv_reader_init(&p, &st_csv_spark) != 0)
 		st_die(ST_EXIT_DATA, "out of memory");
 	/* Line by line, so that messages name the line a row began on. */
 	const char *q = data->data, *end = data->data + data->len;
@@ -340,12 +341,12 @@ load_csv(loader *ld, const st_buf *data)
 		const char *nl = memchr(q, '\n', (size_t)(end - q));
 		size_t len = nl ? (size_t)(nl - q) + 1 : (size_t)(end - q);
 		cs.line++;
-		bad = csv_parse(&p, q, len, csv_field, csv_row, &cs) != len;
+		bad = st_csv_feed(&p, q, len, csv_field, csv_row, &cs) < 0;
 		q += len;
 	}
 	/* libcsv's state FIELD_BEGUN (2) in a quoted field at the end: the
 	 * closing quote never came. */
-	if (!bad && !cs.failed && p.quoted && p.pstate == 2) {
+	if (!bad && !cs.failed && p.p.quoted && p.p.pstate == 2) {
 		if (ld->t->malformed == ST_MALFORMED_FAILFAST) {
 			st_warn("%s:%zu: malformed record: a quoted field is "
 			    "not closed (use --malformed dropmalformed or "
@@ -356,14 +357,14 @@ load_csv(loader *ld, const st_buf *data)
 			cs.failed = 2;	/* the row is not added below */
 		}
 	}
-	if (bad || csv_fini(&p, csv_field, csv_row, &cs) != 0) {
+	if (bad || st_csv_finish(&p, csv_field, csv_row, &cs) < 0) {
 		st_warn("%s:%zu: invalid CSV: %s", ld->what, cs.row_line,
-		    csv_strerror(csv_error(&p)));
+		    st_csv_strerror(&p));
 		cs.failed = 1;
 	}
 	if (cs.failed == 2)
 		cs.failed = 0;
-	csv_free(&p);
+	st_csv_reader_release(&p);
 	if (cs.dropped)
 		st_warn("%s: dropped %zu malformed row%s", ld->what,
 		    cs.dropped, cs.dropped == 1 ? "" : "s");

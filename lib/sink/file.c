@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "column.h"
 #include "err.h"
 #include "fs.h"
@@ -98,30 +99,16 @@ open_tmp(file_sink *fs)
 	st_writer_init(&fs->w, fs->fd, fs->tmp.data, 0);
 }
 
-/* Appends s as one CSV field, quoted when it must be. */
+/* Appends s as one CSV field in the toolkit's dialect (csv.h: Spark's
+ * writer, as to_csv). */
 static void
 csv_field(st_buf *b, const char *s, size_t n)
 {
-	int q = n == 0;
-
-	for (size_t i = 0; i < n && !q; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-			q = 1;
-	if (!q) {
-		st_buf_add(b, s, n);
-		return;
-	}
-	st_buf_putc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			st_buf_putc(b, '"');
-		st_buf_putc(b, s[i]);
-	}
-	st_buf_putc(b, '"');
+	st_csv_put_field(b, &st_csv_spark, s, n, 0);
 }
 
 static int
-csv_write(file_sink *fs, st_record *r)
+csv_write_record(file_sink *fs, st_record *r)
 {
 	st_buf *b = &fs->cell;
 
@@ -177,7 +164,7 @@ file_write(st_sink *s, st_record *r)
 	if (fs->fd < 0)
 		open_tmp(fs);
 	if (fs->csv)
-		return csv_write(fs, r);
+		return csv_write_record(fs, r);
 	st_record_write(r, &fs->w);
 	return 0;
 }

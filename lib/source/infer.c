@@ -1,11 +1,11 @@
 /* infer.c - Spark's inferSchema for CSV files; see source.h. */
-#include <csv.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "csv.h"
 #include "checkpoint.h"
 #include "err.h"
 #include "io.h"
@@ -107,7 +107,7 @@ on_field(void *s, size_t len, void *data)
 	grow(in, i + 1);
 	if (in->header_pending) {
 		if (in->names[i] == NULL)
-			in->names[i] = st_strndup(s, len);
+			in->names[i] = st_strndup(s ? s : "", len);
 		return;
 	}
 	if (in->records < in->max)
@@ -130,7 +130,7 @@ on_record(int c, void *data)
 static int
 read_file(infer *in, const char *path)
 {
-	struct csv_parser p;
+	st_csv_reader p;
 	char buf[65536];
 	FILE *f = fopen(path, "r");
 
@@ -138,9 +138,11 @@ read_file(infer *in, const char *path)
 		st_warn("cannot open '%s':", path);
 		return -1;
 	}
-	csv_init(&p, CSV_APPEND_NULL);
-	csv_set_delim(&p, in->o->delimiter ? in->o->delimiter : ',');
-	csv_set_quote(&p, in->o->quote ? in->o->quote : '"');
+	/* The dialect st-read parses with (csv.h), so that inference sees
+	 * the values st-read will give. */
+	st_csv_dialect d = st_csv_dialect_of(in->o->delimiter, in->o->quote);
+	if (st_csv_reader_init(&p, &d) != 0)
+		st_die(ST_EXIT_DATA, "out of memory");
 	in->header_pending = in->o->header;
 	in->field = 0;
 	size_t got, first = 1;
@@ -152,10 +154,10 @@ read_file(infer *in, const char *path)
 			got = n;
 			first = 0;
 		}
-		csv_parse(&p, q, got, on_field, on_record, in);
+		st_csv_feed(&p, q, got, on_field, on_record, in);
 	}
-	csv_fini(&p, on_field, on_record, in);
-	csv_free(&p);
+	st_csv_finish(&p, on_field, on_record, in);
+	st_csv_reader_release(&p);
 	fclose(f);
 	return 0;
 }

@@ -1,11 +1,11 @@
 /* parser.c - the emitter and the line formats (JSON, CSV, text); see
  * source.h. */
-#include <csv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "err.h"
 #include "source.h"
 
@@ -54,7 +54,7 @@ struct st_parser {
 	st_fields fields;
 	st_buf out;
 	/* CSV */
-	struct csv_parser csv;
+	st_csv_reader csv;
 	st_buf fbuf;
 	csv_field *f;
 	size_t nf, fcap;
@@ -71,22 +71,11 @@ struct st_parser {
 	size_t vcap;
 };
 
-static int
-no_space(unsigned char c)
-{
-	(void)c;
-	return 0;
-}
-
 static void
 csv_reset(st_parser *p)
 {
-	csv_free(&p->csv);
-	csv_init(&p->csv, CSV_EMPTY_IS_NULL | CSV_APPEND_NULL);
-	csv_set_delim(&p->csv, (unsigned char)p->o->delimiter);
-	csv_set_quote(&p->csv, (unsigned char)p->o->quote);
-	/* Spark keeps blanks around unquoted fields; so do we. */
-	csv_set_space_func(&p->csv, no_space);
+	/* The toolkit's one dialect (csv.h): blanks kept, as Spark. */
+	st_csv_reader_reset(&p->csv);
 }
 
 st_parser *
@@ -96,9 +85,9 @@ st_parser_new(const st_file_opts *o)
 
 	p->o = o;
 	if (o->format == ST_FMT_CSV) {
-		if (csv_init(&p->csv, CSV_EMPTY_IS_NULL | CSV_APPEND_NULL) != 0)
+		st_csv_dialect d = st_csv_dialect_of(o->delimiter, o->quote);
+		if (st_csv_reader_init(&p->csv, &d) != 0)
 			st_die(ST_EXIT_DATA, "out of memory");
-		csv_reset(p);
 	}
 	return p;
 }
@@ -109,7 +98,7 @@ st_parser_free(st_parser *p)
 	if (p == NULL)
 		return;
 	if (p->o->format == ST_FMT_CSV)
-		csv_free(&p->csv);
+		st_csv_reader_release(&p->csv);
 	st_fields_release(&p->fields);
 	st_buf_release(&p->out);
 	st_buf_release(&p->fbuf);
@@ -261,12 +250,11 @@ csv_feed(st_parser *p, const char *line, size_t len)
 	st_buf_add(&p->raw, line, len);
 	st_buf_putc(&p->raw, '\n');
 	p->rec_done = 0;
-	if (csv_parse(&p->csv, line, len, csv_cb_field, csv_cb_record, p) !=
-	    len || csv_parse(&p->csv, "\n", 1, csv_cb_field, csv_cb_record,
-	    p) != 1)
+	if (st_csv_feed(&p->csv, line, len, csv_cb_field, csv_cb_record,
+	    p) < 0 || st_csv_feed(&p->csv, "\n", 1, csv_cb_field,
+	    csv_cb_record, p) < 0)
 		st_die(ST_EXIT_DATA, "%s:%llu: %s", p->where,
-		    (unsigned long long)p->lineno,
-		    csv_strerror(csv_error(&p->csv)));
+		    (unsigned long long)p->lineno, st_csv_strerror(&p->csv));
 	/* A record ends at a newline outside quotes, so a line that ended
 	 * none is inside a quoted field (libcsv skips blank lines). */
 	if (p->rec_done || (blank && p->raw.len == 1))
