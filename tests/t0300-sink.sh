@@ -72,7 +72,8 @@ test_expect_success 'csv files: header, quoting, null as empty' '
 	dog,2
 	EOT
 	test_cmp expect csv/part-00000.csv &&
-	printf "%s\n" "word,count" "\"a, \"\"quoted\"\" word\",3" >expect &&
+	# Spark writes a quote inside quotes as \" (CSVOptions escape).
+	printf "%s\n" "word,count" "\"a, \\\"quoted\\\" word\",3" >expect &&
 	test_cmp expect csv/part-00001.csv &&
 	st-sink --format csv --no-header --path csv2 <stream &&
 	printf "%s\n" "cat,1" "dog,2" >expect && test_cmp expect csv2/part-00000.csv
