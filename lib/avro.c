@@ -1058,7 +1058,7 @@ st_avro_derive_text(const st_value *v, st_buf *b)
 
 	if (v->type == ST_V_NULL || derive(b, v, "topLevelRecord", NULL) < 0) {
 		b->len = len;
-		if (b->data)
+		if (b->cap)
 			b->data[len] = '\0';
 		return -1;
 	}

@@ -7,6 +7,8 @@
 #include "buf.h"
 #include "err.h"
 
+char st_buf_empty[1];
+
 void
 st_buf_grow(st_buf *b, size_t n)
 {
@@ -16,7 +18,10 @@ st_buf_grow(st_buf *b, size_t n)
 	while (cap < need)
 		cap *= 2;
 	if (cap != b->cap) {
-		b->data = st_realloc(b->data, cap);
+		/* Until it owns bytes, data is st_buf_empty (or NULL). */
+		b->data = st_realloc(b->cap ? b->data : NULL, cap);
+		if (b->cap == 0)
+			b->data[0] = '\0';
 		b->cap = cap;
 	}
 }
@@ -24,9 +29,9 @@ st_buf_grow(st_buf *b, size_t n)
 void
 st_buf_release(st_buf *b)
 {
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
+	if (b->cap)
+		free(b->data);
+	st_buf_init(b);
 }
 
 char *
@@ -34,14 +39,13 @@ st_buf_detach(st_buf *b, size_t *len)
 {
 	char *p;
 
-	if (b->data == NULL)
+	if (b->cap == 0)
 		st_buf_grow(b, 0);
 	b->data[b->len] = '\0';
 	p = b->data;
 	if (len)
 		*len = b->len;
-	b->data = NULL;
-	b->len = b->cap = 0;
+	st_buf_init(b);
 	return p;
 }
 
@@ -52,12 +56,12 @@ st_buf_printf(st_buf *b, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(b->data ? b->data + b->len : NULL,
-	    b->data ? b->cap - b->len : 0, fmt, ap);
+	n = vsnprintf(b->cap ? b->data + b->len : NULL,
+	    b->cap ? b->cap - b->len : 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	if ((size_t)n >= (b->data ? b->cap - b->len : 0)) {
+	if ((size_t)n >= (b->cap ? b->cap - b->len : 0)) {
 		st_buf_grow(b, n);
 		va_start(ap, fmt);
 		vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);

@@ -3,9 +3,14 @@
  *
  * An st_buf owns its bytes. Its data is always NUL-terminated (the NUL is
  * not counted in len), so buf.data can be passed to C string functions when
- * the content has no embedded NUL. Growth is geometric; after
- * st_buf_reset() the allocation is kept, so a buffer reused per record does
- * not call malloc on the hot path.
+ * the content has no embedded NUL: a buffer set up with ST_BUF_INIT or
+ * st_buf_init() points at a static empty string until its first byte, as
+ * git's strbuf does, so that even an empty buffer's data is "" and never
+ * NULL. (Zeroed memory is a valid empty buffer too, but its data is NULL
+ * until the first byte: set embedded buffers up with st_buf_init() when
+ * their data may be read before anything is written.) Growth is geometric;
+ * after st_buf_reset() the allocation is kept, so a buffer reused per
+ * record does not call malloc on the hot path.
  *
  *     st_buf b = ST_BUF_INIT;
  *     st_buf_puts(&b, "batch ");
@@ -26,7 +31,18 @@ typedef struct st_buf {
 	size_t cap;
 } st_buf;
 
-#define ST_BUF_INIT { NULL, 0, 0 }
+/* The bytes of every empty buffer: never written (cap 0 means none are
+ * owned). */
+extern char st_buf_empty[1];
+
+#define ST_BUF_INIT { st_buf_empty, 0, 0 }
+
+static inline void
+st_buf_init(st_buf *b)
+{
+	b->data = st_buf_empty;
+	b->len = b->cap = 0;
+}
 
 /* Makes room for at least n more bytes (plus the NUL). */
 void st_buf_grow(st_buf *b, size_t n);
@@ -36,7 +52,7 @@ static inline void
 st_buf_reset(st_buf *b)
 {
 	b->len = 0;
-	if (b->data)
+	if (b->cap)
 		b->data[0] = '\0';
 }
 

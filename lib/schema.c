@@ -77,7 +77,7 @@ ddl_name(ddl *d, size_t *len)
 		}
 		d->p = p + 1;
 		*len = b.len;
-		char *r = st_arena_strndup(d->a, b.data ? b.data : "", b.len);
+		char *r = st_arena_strndup(d->a, b.data, b.len);
 		st_buf_release(&b);
 		return r;
 	}
@@ -463,7 +463,7 @@ bad_value(st_schema *s, size_t i, const st_value *v, st_schema_fail *fail)
 		    "cannot cast '%.40s...' to %s", t.data, ty.data);
 	else
 		fail_set(fail, ST_SCHEMA_BAD_VALUE, (int)i, s->fields[i].name,
-		    "cannot cast '%s' to %s", t.data ? t.data : "", ty.data);
+		    "cannot cast '%s' to %s", t.data, ty.data);
 	st_buf_release(&t);
 	st_buf_release(&ty);
 }

@@ -495,7 +495,7 @@ check_json_dir(st_ckpt *c, const char *dir, st_buf *out, int64_t **ids,
 		if (st_ckpt_read(c, p.data, &raw) < 0)
 			st_buf_printf(out, "%s/%s: cannot be read: %s\n", c->dir,
 			    p.data, strerror(errno));
-		else if ((v = json_loadb(raw.data ? raw.data : "", raw.len, 0,
+		else if ((v = json_loadb(raw.data, raw.len, 0,
 		    &je)) == NULL)
 			st_buf_printf(out, "%s/%s: not valid JSON (%s)\n", c->dir,
 			    p.data, je.text);
@@ -736,7 +736,7 @@ st_status_run(const st_status_opts *o)
 		if (o->watch_usec && tty)
 			st_buf_puts(&out, "\033[H\033[J");
 		rc = print_once(o, &out);
-		if (fwrite(out.data ? out.data : "", 1, out.len, stdout) != out.len ||
+		if (fwrite(out.data, 1, out.len, stdout) != out.len ||
 		    fflush(stdout) != 0) {
 			rc = errno == EPIPE ? 0 : 1;
 			break;

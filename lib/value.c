@@ -801,7 +801,7 @@ st_value_cast(st_arena *a, const st_value *in, const st_type *t,
 		}
 		st_buf tb = ST_BUF_INIT;
 		st_value_write_text(&tb, in);
-		*out = st_v_string_copy(a, tb.data ? tb.data : "", tb.len);
+		*out = st_v_string_copy(a, tb.data, tb.len);
 		st_buf_release(&tb);
 		return 0;
 	}

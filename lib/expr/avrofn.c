@@ -90,7 +90,7 @@ f_from_avro(st_eval *ev, const node *n, st_value *args, int nargs,
 		return;
 	/* base64 text, as st carries binary data */
 	if (st_base64_decode(&bytes, args[0].u.s.p, args[0].u.s.n) == 0 &&
-	    st_avro_decode(n->aux, &ev->arena, bytes.data ? bytes.data : "",
+	    st_avro_decode(n->aux, &ev->arena, bytes.data,
 	    bytes.len, out) < 0)
 		*out = st_v_null();
 	st_buf_release(&bytes);
@@ -144,9 +144,9 @@ f_to_avro(st_eval *ev, const node *n, st_value *args, int nargs,
 	}
 	st_buf bin = ST_BUF_INIT, text = ST_BUF_INIT;
 	if (st_avro_encode(a, &args[0], &bin) == 0) {
-		st_base64_encode(&text, bin.data ? bin.data : "",
+		st_base64_encode(&text, bin.data,
 		    bin.len);
-		*out = st_v_string_copy(&ev->arena, text.data ? text.data : "",
+		*out = st_v_string_copy(&ev->arena, text.data,
 		    text.len);
 	}
 	st_buf_release(&bin);

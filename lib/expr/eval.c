@@ -21,6 +21,7 @@ void
 st_eval_init(st_eval *ev, const st_expr_list *l)
 {
 	memset(ev, 0, sizeof *ev);
+	st_buf_init(&ev->tmp);
 	ev->list = l;
 	ev->now = ST_TIME_NONE;
 	ev->nslots = (uint32_t)l->ncols;
@@ -310,7 +311,7 @@ eval_all_columns(st_eval *ev, st_value *out)
 		if (f->kesc) {
 			st_buf t = ST_BUF_INIT;
 			st_json_unescape(f->key, f->klen, &t);
-			k = st_v_string_copy(&ev->arena, t.data ? t.data : "",
+			k = st_v_string_copy(&ev->arena, t.data,
 			    t.len);
 			st_buf_release(&t);
 		} else {

@@ -96,7 +96,7 @@ mkstr(st_eval *ev, const char *p, size_t n)
 static st_value
 bufstr(st_eval *ev, st_buf *b)
 {
-	return mkstr(ev, b->data ? b->data : "", b->len);
+	return mkstr(ev, b->data, b->len);
 }
 
 /* Number of UTF-8 code points. */

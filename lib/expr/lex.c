@@ -224,7 +224,7 @@ lx_next(P *p)
 			unescape_sql(&b, s + i + 1, j - i - 1);
 			t->t = T_STR;
 		}
-		t->str = st_arena_strndup(p->a, b.data ? b.data : "", b.len);
+		t->str = st_arena_strndup(p->a, b.data, b.len);
 		t->slen = b.len;
 		st_buf_release(&b);
 		t->len = j + 1 - i;

@@ -288,7 +288,7 @@ string_lit(P *p)
 		st_buf_add(&b, p->cur.str, p->cur.slen);
 		lx_next(p);
 	}
-	n->lit = st_v_string_copy(p->a, b.data ? b.data : "", b.len);
+	n->lit = st_v_string_copy(p->a, b.data, b.len);
 	n->end = p->prev.pos + p->prev.len;
 	st_buf_release(&b);
 	return n;

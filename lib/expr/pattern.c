@@ -212,7 +212,7 @@ regex_compile(regex_t *re, const char *p, size_t n, int nosub, char *err,
 		}
 		st_buf_putc(&b, c);
 	}
-	int rc = regcomp(re, b.data ? b.data : "", REG_EXTENDED |
+	int rc = regcomp(re, b.data, REG_EXTENDED |
 	    (nosub ? REG_NOSUB : 0));
 	st_buf_release(&b);
 	if (rc != 0) {

@@ -524,7 +524,7 @@ st_jtable_refresh(st_jtable *t, int *reloaded)
 			}
 			st_jtable_format f = t->format;
 			if (f == ST_JTABLE_AUTO) {
-				const char *p = data.data ? data.data : "";
+				const char *p = data.data;
 				while (*p == ' ' || *p == '\n' || *p == '\t' ||
 				    *p == '\r')
 					p++;

@@ -283,7 +283,7 @@ console_end(st_sink *s, const st_sink_batch *b)
 		for (uint32_t i = 0; i < f.n; i++) {
 			st_buf_reset(&name);
 			st_json_unescape(f.v[i].key, f.v[i].klen, &name);
-			const char *nm = name.data ? name.data : "";
+			const char *nm = name.data;
 			size_t k = 0;
 			while (k < ncol && strcmp(cols[k], nm) != 0)
 				k++;

@@ -75,7 +75,7 @@ child(exec_sink *x, const st_sink_batch *b, int rfd, pid_t parent)
 	}
 	if (setenv("ST_BATCH_ID", id, 1) < 0 ||
 	    setenv("ST_MODE", b->mode, 1) < 0 ||
-	    setenv("ST_KEYS", x->env.data ? x->env.data : "", 1) < 0 ||
+	    setenv("ST_KEYS", x->env.data, 1) < 0 ||
 	    (x->checkpoint ? setenv("ST_CHECKPOINT", x->checkpoint, 1) :
 	    unsetenv("ST_CHECKPOINT")) < 0)
 		_exit(126);
@@ -252,6 +252,7 @@ st_sink_exec_new(const char *command, const char *checkpoint)
 {
 	static int registered;
 	exec_sink *x = st_calloc(1, sizeof *x);
+	st_buf_init(&x->env);
 	st_buf d = ST_BUF_INIT;
 
 	x->command = st_strdup(command);

@@ -121,7 +121,7 @@ csv_write_record(file_sink *fs, st_record *r)
 			st_buf_reset(b);
 			st_json_unescape(r->fields.v[i].key,
 			    r->fields.v[i].klen, b);
-			fs->cols[i] = st_strdup(b->data ? b->data : "");
+			fs->cols[i] = st_strdup(b->data);
 		}
 		if (fs->header) {
 			st_buf t = ST_BUF_INIT;

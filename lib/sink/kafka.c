@@ -325,7 +325,7 @@ payload(kafka_sink *ks, const st_field *f, st_buf *out)
 	}
 	st_buf_reset(&ks->tmp);
 	(void)st_field_string(f, &ks->tmp);
-	return st_base64_decode(out, ks->tmp.data ? ks->tmp.data : "",
+	return st_base64_decode(out, ks->tmp.data,
 	    ks->tmp.len) < 0 ? -1 : 0;
 }
 
@@ -567,6 +567,7 @@ st_sink *
 st_sink_kafka_new(const st_kafka_sink_opts *o)
 {
 	kafka_sink *ks = st_calloc(1, sizeof *ks);
+	st_buf_init(&ks->tmp);
 	st_sink *s = st_calloc(1, sizeof *s);
 
 	ks->o = o;

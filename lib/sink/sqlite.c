@@ -182,7 +182,7 @@ bind_value(sq_sink *q, const st_sql_slot *sl)
 		break;
 	default:
 		st_sql_value_text(sl, 0, 1, &q->text);
-		sqlite3_bind_text(st, i, q->text.data ? q->text.data : "",
+		sqlite3_bind_text(st, i, q->text.data,
 		    (int)q->text.len, SQLITE_TRANSIENT);
 	}
 }
@@ -379,6 +379,7 @@ st_sink *
 st_sink_sqlite_new(const char *path, const char *table)
 {
 	sq_sink *q = st_calloc(1, sizeof *q);
+	st_buf_init(&q->text);
 	st_buf d = ST_BUF_INIT;
 
 	q->path = st_strdup(path);

@@ -12,6 +12,7 @@ void
 st_sqltable_init(st_sqltable *t, const st_sql_dialect *d, const char *name)
 {
 	memset(t, 0, sizeof *t);
+	st_buf_init(&t->fname);
 	t->d = d;
 	t->name = st_strdup(name);
 	st_sql_ident(&t->qname, name);
@@ -142,7 +143,7 @@ field_name(st_sqltable *t, const char *prefix, const st_field *f)
 		st_json_unescape(f->key, f->klen, &t->fname);
 	else
 		st_buf_add(&t->fname, f->key, f->klen);
-	return t->fname.data ? t->fname.data : "";
+	return t->fname.data;
 }
 
 static void

@@ -526,7 +526,7 @@ write_message(kafka_source *ks, rd_kafka_message_t *m, st_emitter *em)
 	size_t rlen = strcmp(bad, "key") == 0 ? m->key_len : m->len;
 	st_buf_reset(&ks->tmp);
 	st_base64_encode(&ks->tmp, raw, strcmp(bad, "header value") ? rlen : 0);
-	st_emitter_bad(em, ks->tmp.data ? ks->tmp.data : "", ks->tmp.len,
+	st_emitter_bad(em, ks->tmp.data, ks->tmp.len,
 	    b->data, b->len, "%s-%d offset %lld: the %s is not UTF-8 (read "
 	    "binary payloads with --binary base64)", topic,
 	    (int)m->partition, (long long)m->offset, bad);
@@ -877,6 +877,7 @@ st_source *
 st_kafka_source_new(const char *name, const st_kafka_source_opts *o)
 {
 	kafka_source *ks = st_calloc(1, sizeof *ks);
+	st_buf_init(&ks->tmp);
 	st_source *s = st_calloc(1, sizeof *s);
 	st_buf d = ST_BUF_INIT;
 	char errstr[512];
