@@ -1611,7 +1611,7 @@ IMPL(f_to_csv)
 		st_buf_reset(&t);
 		st_value_write_text(&t, &v->u.a.v[i]);
 		/* Spark's writer (csv.h), as st-sink --format csv. */
-		st_csv_put_field(&b, &st_csv_spark, t.data ? t.data : "",
+		st_csv_put_field(&b, &st_csv_spark, t.data,
 		    t.len, v->u.a.v[i].type == ST_V_NULL);
 	}
 	*out = bufstr(ev, &b);
