@@ -147,6 +147,24 @@ test_expect_success 'the default trigger streams records as they come' '
 	test_cmp expect actual
 '
 
+test_expect_success '--trigger continuous: records as they come, epochs logged merged' '
+	rm -rf CT &&
+	( st-read -f kafka --bootstrap-servers "$BROKER" --subscribe cont \
+		--starting-offsets earliest --checkpoint CT --commit-on-emit \
+		--trigger continuous=300ms >cont.out 2>cont.err & echo $! >cont.pid ) &&
+	echo "p|1" | kcat -b "$BROKER" -P -t cont -p 0 -K "|" &&
+	wait_for "grep -q \"\\\"key\\\":\\\"p\\\"\" cont.out" 20 &&
+	echo "q|2" | kcat -b "$BROKER" -P -t cont -p 1 -K "|" &&
+	wait_for "grep -q \"\\\"key\\\":\\\"q\\\"\" cont.out" 20 &&
+	wait_for "test -f CT/offsets/0" 20 &&
+	kill $(cat cont.pid) && wait_for "! kill -0 $(cat cont.pid) 2>/dev/null" 10 &&
+	kv <cont.out | jq -r .key >actual && printf "p\nq\n" >expect &&
+	test_cmp expect actual &&
+	for f in CT/offsets/*; do head -n 1 $f | jq -c ".sources.default.topics.cont"; done |
+		jq -s -c "add" >ranges &&
+	jq -e "(.[\"0\"] == [0,1]) and (.[\"1\"] == [0,1])" ranges
+'
+
 test_expect_success '--include-headers and --binary' '
 	printf "\377\376" >bin &&
 	kcat -b "$BROKER" -P -t hdr -p 0 -k k1 -H "h1=v1" -H "h2=v2" bin &&

@@ -729,6 +729,39 @@ kafka_emit(st_source *s, json_t *range, st_emitter *em)
 	return 0;
 }
 
+/* The range of a then b: per partition, a's from and b's to. */
+static json_t *
+kafka_merge(st_source *s, json_t *a, json_t *b)
+{
+	json_t *out = json_deep_copy(a);
+	json_t *topics = json_object_get(out, "topics");
+	const char *t;
+	json_t *ps;
+
+	(void)s;
+	if (topics == NULL) {
+		topics = json_object();
+		json_object_set_new(out, "topics", topics);
+	}
+	json_object_foreach(json_object_get(b, "topics"), t, ps) {
+		json_t *to = json_object_get(topics, t);
+		if (to == NULL) {
+			to = json_object();
+			json_object_set_new(topics, t, to);
+		}
+		const char *k;
+		json_t *r;
+		json_object_foreach(ps, k, r) {
+			json_t *ar = json_object_get(to, k);
+			json_int_t from = json_integer_value(json_array_get(ar ?
+			    ar : r, 0));
+			json_object_set_new(to, k, json_pack("[II]", from,
+			    json_integer_value(json_array_get(r, 1))));
+		}
+	}
+	return out;
+}
+
 static void
 kafka_snapshot(st_source *s)
 {
@@ -854,6 +887,7 @@ static const st_source_vt kafka_vt = {
 	.advance = kafka_advance,
 	.emit = kafka_emit,
 	.empty = kafka_empty,
+	.merge = kafka_merge,
 	.commit = kafka_commit,
 	.snapshot = kafka_snapshot,
 	.wait = kafka_wait,
