@@ -51,6 +51,7 @@ static const char usage_text[] =
 "      --query-name NAME   the query's name in its progress (queryName)\n"
 "      --metrics-file F    Prometheus metrics in F, rewritten per batch\n"
 "      --on-progress CMD   run CMD with each batch's progress on stdin\n"
+"      --on-failure CMD    run CMD with the pipeline's failure on stdin\n"
 "      --hook-timeout DUR  kill a hook running longer (default 10s)\n"
 ST_KAFKA_SINK_HELP
 ST_COMMON_HELP;
@@ -67,6 +68,7 @@ enum {
 	OPT_QUERY_NAME,
 	OPT_METRICS_FILE,
 	OPT_ON_PROGRESS,
+	OPT_ON_FAILURE,
 	OPT_HOOK_TIMEOUT,
 	OPT_DSN
 };
@@ -86,6 +88,7 @@ static const struct option longopts[] = {
 	{ "query-name", required_argument, NULL, OPT_QUERY_NAME },
 	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "on-progress", required_argument, NULL, OPT_ON_PROGRESS },
+	{ "on-failure", required_argument, NULL, OPT_ON_FAILURE },
 	{ "hook-timeout", required_argument, NULL, OPT_HOOK_TIMEOUT },
 	{ "command", required_argument, NULL, 'c' },
 	{ "dsn", required_argument, NULL, OPT_DSN },
@@ -172,6 +175,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_ON_PROGRESS:
 			o.on_progress = optarg;
+			break;
+		case OPT_ON_FAILURE:
+			o.on_failure = optarg;
 			break;
 		case OPT_HOOK_TIMEOUT:
 			o.hook_timeout = st_opt_duration("--hook-timeout", optarg);

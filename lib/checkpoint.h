@@ -45,6 +45,7 @@ typedef struct st_ckpt {
  *     sink                      written by a committing sink at start
  *     commits/N                 batch N is durable in the sink
  *     progress/N                batch N's progress entries
+ *     failure                   the last run's failure, as the sink saw it
  *     sides/OWNER/N             side-file lengths as batch N began
  *                               (linefile.h: exactly-once side files)
  *
@@ -56,6 +57,7 @@ typedef struct st_ckpt {
 #define ST_CKPT_COMMITS		"commits"
 #define ST_CKPT_PROGRESS	"progress"
 #define ST_CKPT_SINK		"sink"
+#define ST_CKPT_FAILURE		"failure"
 #define ST_CKPT_DONE		"sources/done"
 #define ST_CKPT_SCHEMA		"sources/schema"
 #define ST_CKPT_STATE		"state"

@@ -90,7 +90,7 @@ st_status_read(st_status *s, const char *dir, int recent)
 		}
 		free(v);
 	}
-	if (st_ckpt_read_json(&c, "failure", &s->failure) < 0)
+	if (st_ckpt_read_json(&c, ST_CKPT_FAILURE, &s->failure) < 0)
 		s->failure = NULL;
 	/* A failure older than the last commit was recovered from. */
 	if (s->failure && json_integer_value(json_object_get(s->failure,

@@ -173,6 +173,22 @@ test_expect_success '--watch prints again every interval until interrupted' '
 	test $(grep -c "^  checkpoint   ck$" watch.out) -ge 3
 '
 
+test_expect_success 'a failing pipeline: Failed with the tool and its message, --on-failure fired; a clean run clears it' '
+	rm -rf fk fail.json &&
+	test_expect_code 1 sh -c "st-read --checkpoint fk nowhere/ 2>/dev/null |
+	    st-sink --checkpoint fk --format json --path out-fk --on-failure \"cat >fail.json\" 2>/dev/null" &&
+	jq -c "[.tool, .message, .batch, .exitStatus, (.runId | length)]" fail.json >actual &&
+	echo "[\"st-read\",\"path '"'"'nowhere/'"'"' does not exist (use --wait-for-path to wait for it)\",null,1,36]" >expect &&
+	test_cmp expect actual &&
+	st-status fk | head -n 1 >actual &&
+	echo "$(jq -r .id fk/metadata): Failed: st-read: path '"'"'nowhere/'"'"' does not exist (use --wait-for-path to wait for it)" >expect &&
+	test_cmp expect actual &&
+	st-status --json fk | jq -e ".status.message == \"Failed\" and .failure.tool == \"st-read\"" &&
+	mkdir nowhere && cp in/batch0.ndjson nowhere/ &&
+	st-read --checkpoint fk --trigger once nowhere/ | st-sink --checkpoint fk --format json --path out-fk &&
+	st-status fk | grep "^[0-9a-f-]*: Stopped$"
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 2 st-status 2>err &&
 	grep "st-status: no checkpoint directory given" err &&

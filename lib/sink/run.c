@@ -28,6 +28,7 @@ typedef struct sink_op {
 	char run_id[40];	/* this run's id (Spark's runId) */
 	json_t *prev;		/* the last progress record written */
 	st_hooks hooks;		/* --on-progress, --on-failure */
+	int started;		/* a batch began */
 	const char *ckpt_dir;
 } sink_op;
 
@@ -116,6 +117,7 @@ sink_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	 * read back the id of whichever tool created "metadata" first. */
 	so->sb.query = ctx->ckpt ? st_ckpt_query_id(ctx->ckpt) : NULL;
 	so->rows = 0;
+	so->started = 1;
 	so->begin_us = st_mono_usec();
 	so->skip = committed(ctx, so, b->id);
 	if (so->skip < 0)
@@ -228,6 +230,57 @@ make_sink(const st_sink_opts *o, const st_common *c)
 	return NULL;
 }
 
+/*
+ * The pipeline failed (rc != 0): the failure, as the tool that raised it
+ * said it (an upstream abort line, else this sink's last message), goes to
+ * DIR/failure for st-status and to the --on-failure hook. A clean run
+ * removes an older DIR/failure.
+ */
+static void
+failure(const st_sink_opts *o, const st_common *c, sink_op *so, int rc)
+{
+	st_ckpt ck;
+	int has_ck = c->checkpoint && st_ckpt_open(&ck, c->checkpoint) == 0;
+
+	if (rc == 0) {
+		if (has_ck) {
+			(void)st_ckpt_remove(&ck, ST_CKPT_FAILURE);
+			st_ckpt_close(&ck);
+		}
+		return;
+	}
+	const char *tool = NULL, *msg = NULL;
+	if (!st_abort_upstream(&tool, &msg)) {
+		tool = "st-sink";
+		msg = st_last_message();
+	}
+	st_buf ts = ST_BUF_INIT;
+	st_format_timestamp(&ts, st_now_usec());
+	json_t *f = json_pack("{s:s, s:s, s:o, s:s, s:s, s:i}", "tool", tool ? tool : "?",
+	    "message", msg ? msg : "", "batch", so->sb.id >= 0 && so->started ?
+	    json_integer(so->sb.id) : json_null(), "timestamp", ts.data,
+	    "runId", so->run_id, "exitStatus", rc);
+	st_buf_release(&ts);
+	if (has_ck) {
+		(void)st_ckpt_write_json(&ck, ST_CKPT_FAILURE, f);
+		st_ckpt_close(&ck);
+	}
+	if (o->on_failure) {
+		char *t = json_dumps(f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		st_buf line = ST_BUF_INIT;
+		char ck_env[4096];
+		snprintf(ck_env, sizeof ck_env, "ST_CHECKPOINT=%s",
+		    c->checkpoint ? c->checkpoint : "");
+		char *env[] = { ck_env, NULL };
+		st_buf_printf(&line, "%s\n", t ? t : "{}");
+		st_hook_fire(&so->hooks, "--on-failure", o->on_failure,
+		    line.data, line.len, env);
+		st_buf_release(&line);
+		free(t);
+	}
+	json_decref(f);
+}
+
 int
 st_sink_run(const st_sink_opts *o, const st_common *c)
 {
@@ -266,13 +319,18 @@ st_sink_run(const st_sink_opts *o, const st_common *c)
 		if (rc < 0)
 			return ST_EXIT_DATA;
 	}
-	so.sink = make_sink(o, c);
-	if (so.sink == NULL)
-		return ST_EXIT_DATA;
 	st_progress_run_id(so.run_id);
 	st_hooks_init(&so.hooks, o->hook_timeout);
 	so.ckpt_dir = c->checkpoint;
+	so.sb.id = -1;
+	so.sink = make_sink(o, c);
+	if (so.sink == NULL) {
+		failure(o, c, &so, ST_EXIT_DATA);
+		st_hooks_release(&so.hooks);
+		return ST_EXIT_DATA;
+	}
 	int rc = st_op_run(&op, c);
+	failure(o, c, &so, rc);
 	st_hooks_release(&so.hooks);
 	json_decref(so.prev);
 	free_keys(&so);
