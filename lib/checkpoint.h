@@ -10,6 +10,13 @@
  * "state/st-window/12") are a batch's version of something; their names are
  * plain decimal batch ids.
  *
+ * Every file also checks itself: it ends with a line giving its length
+ * and CRC-32C checksum (st_ckpt_verify), added by every writer below and
+ * checked and removed by every reader, so that a file truncated, emptied,
+ * overwritten or edited by hand is refused instead of read as something
+ * else. A test hook: with ST_TEST_CKPT_ENOSPC=TEXT in the environment,
+ * writes to paths containing TEXT fail with ENOSPC.
+ *
  * Paths given to these functions are relative to the checkpoint directory;
  * missing parent directories are created.
  */
@@ -27,6 +34,7 @@ typedef struct st_ckpt {
 	char *dir;		/* owned copy of the directory path */
 	int lockfd;		/* -1 unless st_ckpt_lock() succeeded */
 	char query[64];		/* the query id from "metadata" */
+	const char *why;	/* why the last read found a file damaged */
 } st_ckpt;
 
 /*
@@ -104,6 +112,16 @@ int st_ckpt_prune(st_ckpt *c, const char *dir, int64_t limit);
 int st_ckpt_write_json(st_ckpt *c, const char *path, json_t *v);
 int st_ckpt_read_json(st_ckpt *c, const char *path, json_t **out);
 
+/*
+ * The fields of offsets/ID (borrowed v): {"batch":ID,"ts":MS,"data":BOOL,
+ * "sources":{KEY:RANGE,...}}, each RANGE the source's own JSON (a file
+ * source's files and byte ranges, a Kafka source's partition offsets).
+ * Returns NULL when v is the offsets of batch id, else what is wrong
+ * (static text). Other top-level members are allowed (for what later
+ * versions log).
+ */
+const char *st_ckpt_check_offsets(json_t *v, int64_t id);
+
 /* Opens (creating when needed) the checkpoint directory dir. On the first
  * open it writes "metadata" with a new query id (kept across restarts).
  * Returns 0, or -1 after printing why. */
@@ -134,17 +152,44 @@ typedef struct st_ckpt_tx {
 	FILE *f;
 	char *tmp;
 	char *final;
+	void *w;		/* the checksumming writer behind f */
 } st_ckpt_tx;
 FILE *st_ckpt_begin(st_ckpt *c, const char *path, st_ckpt_tx *tx);
 int st_ckpt_commit(st_ckpt_tx *tx);
 void st_ckpt_abort(st_ckpt_tx *tx);
+/* The errno of the first failed write to tx's stream (ENOSPC...), or 0:
+ * what to report when a writer into the stream saw its fwrite fail. */
+int st_ckpt_tx_error(const st_ckpt_tx *tx);
 
-/* Reads path into out (appending). Returns 0, or -1 with errno set
- * (ENOENT when absent). */
+/*
+ * Reads path's content into out (appending), verified: returns 0, or -1
+ * with errno set: ENOENT when absent, EISDIR for a directory, EBADMSG when
+ * the file is damaged (c->why then says how), else the system's reason.
+ * st_ckpt_warn_read(c, path) turns that errno into the message (naming
+ * the file and what to do).
+ */
 int st_ckpt_read(st_ckpt *c, const char *path, st_buf *out);
+void st_ckpt_warn_read(st_ckpt *c, const char *path);
 
-/* Opens path for reading (NULL with errno set when absent). */
+/* Opens path's verified content for reading (new stream: fclose it), or
+ * NULL with errno set as st_ckpt_read does. The whole file is read and
+ * checked before the first byte is returned. */
 FILE *st_ckpt_open_read(st_ckpt *c, const char *path);
+
+/*
+ * The self-check of every file: each ends with the line
+ *
+ *     {"st-checkpoint":1,"length":N,"crc32c":"xxxxxxxx"}
+ *
+ * after its N bytes of content, which the 8 lowercase hex digits are the
+ * CRC-32C of. st_ckpt_verify checks n bytes of a whole file at data: 0 and
+ * *body the length of the content, or -1 and *why (static) saying what is
+ * wrong. It reads only data[0..n), so it takes any bytes (a fuzz target).
+ * st_crc32c continues crc (0 to start) over n bytes.
+ */
+int st_ckpt_verify(const char *data, size_t n, size_t *body,
+    const char **why);
+uint32_t st_crc32c(uint32_t crc, const void *p, size_t n);
 
 /* True when path exists. */
 int st_ckpt_exists(st_ckpt *c, const char *path);
@@ -159,7 +204,8 @@ int st_ckpt_remove(st_ckpt *c, const char *path);
  */
 int st_ckpt_versions(st_ckpt *c, const char *dir, int64_t **v, size_t *n);
 
-/* The highest numbered file in dir, or -1 when there is none. */
+/* The highest numbered file in dir, or -1 when there is none (errno 0)
+ * or dir cannot be read (errno set). */
 int64_t st_ckpt_latest(st_ckpt *c, const char *dir);
 
 /*

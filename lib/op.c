@@ -255,6 +255,70 @@ check_query(runner *rn)
 	return rc < 0 ? -1 : 0;
 }
 
+/* True when the op's corner of the checkpoint exists. */
+static int
+has_state(runner *rn)
+{
+	return st_ckpt_exists(&rn->ckpt, rn->corner);
+}
+
+/*
+ * The invariants of the op's corner, checked at start: the query file
+ * exists wherever state does, and the state of the last committed batch
+ * (where replays start) is there. A tool of a running pipeline may prune
+ * or commit meanwhile (an overlapping run's tools start too), so an
+ * apparent violation is looked at again while the last commit moves.
+ */
+static int
+check_corner(runner *rn)
+{
+	st_ckpt *c = &rn->ckpt;
+	st_buf p = ST_BUF_INIT;
+	int rc = 0;
+
+	for (int tries = 0; tries < 5; tries++) {
+		int64_t last = st_ckpt_last_commit(c), *v;
+		size_t n;
+		rc = 0;
+		if (last < 0 && errno) {
+			st_warn("cannot read checkpoint directory '%s/%s':",
+			    c->dir, ST_CKPT_COMMITS);
+			return -1;
+		}
+		if (st_ckpt_versions(c, rn->corner, &v, &n) < 0) {
+			st_warn("cannot read checkpoint directory '%s/%s':",
+			    c->dir, rn->corner);
+			return -1;
+		}
+		int found = last < 0 || n == 0;
+		for (size_t i = 0; i < n && !found; i++)
+			found = v[i] == last;
+		if (n && !st_ckpt_exists(c, st_ckpt_query_path(&p,
+		    rn->corner))) {
+			st_warn("checkpoint file '%s/%s' is missing, but '%s/%s' "
+			    "holds state; restore it from a backup, or start "
+			    "again with a new checkpoint directory", c->dir,
+			    p.data, c->dir, rn->corner);
+			rc = -1;
+		} else if (!found && st_ckpt_last_commit(c) == last) {
+			st_warn("checkpoint file '%s/%s' is missing: it holds "
+			    "the state after batch %lld, the last committed; "
+			    "restore it from a backup, or start again with a "
+			    "new checkpoint directory", c->dir,
+			    st_ckpt_state_path(&p, rn->corner, last),
+			    (long long)last);
+			rc = -1;
+		} else if (!found) {
+			rc = 1;		/* a commit meanwhile: again */
+		}
+		free(v);
+		if (rc <= 0)
+			break;
+	}
+	st_buf_release(&p);
+	return rc < 0 ? -1 : 0;
+}
+
 /* Makes the op hold the state after batch id-1. */
 static int
 ensure_state(runner *rn, int64_t id)
@@ -268,18 +332,28 @@ ensure_state(runner *rn, int64_t id)
 	st_buf path = ST_BUF_INIT;
 	st_ckpt_state_path(&path, rn->corner, id - 1);
 	FILE *f = st_ckpt_open_read(&rn->ckpt, path.data);
+	if (f == NULL && errno == ENOENT && !has_state(rn))
+		st_warn("no saved state for batch %lld: '%s/%s' does not exist "
+		    "(was this tool added to a pipeline that already ran? "
+		    "start it with a new checkpoint directory)",
+		    (long long)(id - 1), rn->ckpt.dir, rn->corner);
+	else if (f == NULL && errno == ENOENT)
+		st_warn("no saved state for batch %lld: checkpoint file "
+		    "'%s/%s' is missing; restore it from a backup, or start "
+		    "again with a new checkpoint directory",
+		    (long long)(id - 1), rn->ckpt.dir, path.data);
+	else if (f == NULL)
+		st_ckpt_warn_read(&rn->ckpt, path.data);
 	if (f == NULL) {
-		st_warn("no saved state for batch %lld in '%s/%s' (was this "
-		    "tool added to a pipeline that already ran? start it "
-		    "with a new checkpoint)", (long long)(id - 1),
-		    rn->ckpt.dir, rn->corner);
 		st_buf_release(&path);
 		return -1;
 	}
 	int rc = rn->op->load(rn->op, f);
 	fclose(f);
 	if (rc < 0)
-		st_warn("cannot load state '%s/%s'", rn->ckpt.dir, path.data);
+		st_warn("cannot load state '%s/%s': restore it from a backup, "
+		    "or start again with a new checkpoint directory",
+		    rn->ckpt.dir, path.data);
 	st_buf_release(&path);
 	rn->state_version = id - 1;
 	return rc;
@@ -315,6 +389,9 @@ save_state(runner *rn, int64_t id)
 		return -1;
 	}
 	if (rn->op->save(rn->op, f) < 0) {
+		if (st_ckpt_tx_error(&tx))
+			errno = st_ckpt_tx_error(&tx);
+		st_warn("cannot write '%s/%s':", rn->ckpt.dir, path.data);
 		st_ckpt_abort(&tx);
 		st_buf_release(&path);
 		return -1;
@@ -805,7 +882,7 @@ runner_open_checkpoint(runner *rn)
 		return -1;
 	rn->ctx.ckpt = &rn->ckpt;
 	rn->stateful = rn->op->save != NULL && rn->op->load != NULL;
-	if (rn->stateful && check_query(rn) < 0)
+	if (rn->stateful && (check_corner(rn) < 0 || check_query(rn) < 0))
 		return -1;
 	return 0;
 }

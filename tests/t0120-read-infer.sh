@@ -36,12 +36,12 @@ test_expect_success 'the first run keeps its schema in the checkpoint; later run
 	st-read -f csv --header --infer-schema --checkpoint C --trigger available-now in2 |
 		st-sink --checkpoint C >first &&
 	echo "\`CreatedTime\` TIMESTAMP, \`Type\` STRING, \`Amount\` INT, \`Price\` DOUBLE, \`Ok\` BOOLEAN, \`Note\` STRING" >expect &&
-	test_cmp expect C/sources/schema &&
+	head -n 1 C/sources/schema >actual && test_cmp expect actual &&
 	printf "%s\n" "CreatedTime,Type,Amount,Price,Ok,Note" "later,BUY,x,1,true,y" >in2/c.csv &&
 	test_expect_code 1 st-read -f csv --header --infer-schema --checkpoint C --trigger available-now in2 \
 		>/dev/null 2>err &&
 	grep -q "in2/c.csv:2: field .CreatedTime.: cannot cast .later. to TIMESTAMP" err &&
-	test_cmp expect C/sources/schema
+	head -n 1 C/sources/schema >actual && test_cmp expect actual
 '
 
 test_expect_success 'errors: nothing to infer from; not CSV; both --schema and --infer-schema' '

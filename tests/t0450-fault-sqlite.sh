@@ -110,7 +110,7 @@ for mode in update append complete; do
 		sqlite3 out$mode.db 'SELECT batch_id FROM _st_batches ORDER BY 1' >actual &&
 		test_cmp expect actual &&
 		sqlite3 out$mode.db 'SELECT DISTINCT query_id FROM _st_batches' >actual &&
-		jq -r .id C$mode/metadata >expect &&
+		head -n 1 C$mode/metadata | jq -r .id >expect &&
 		test_cmp expect actual
 	"
 done

@@ -715,6 +715,7 @@ stream_load(st_op *op, FILE *f)
 	st_fields scan = { 0 };
 	st_json_err e;
 	int rc = -1;
+	json_int_t want[2] = { 0, 0 }, got[2] = { 0, 0 };
 
 	for (int s = 0; s < 2; s++) {
 		st_jside_clear(&j->state[s]);
@@ -730,12 +731,18 @@ stream_load(st_op *op, FILE *f)
 		if (lineno == 1) {
 			json_t *h = json_loadb(line, n, 0, NULL);
 			json_t *cols = json_object_get(h, "columns");
+			json_t *nr = json_object_get(h, "rows");
 			if (json_integer_value(json_object_get(h,
-			    "st-join-state")) != 1 || !json_is_array(cols)) {
+			    "st-join-state")) != 1 || !json_is_array(cols) ||
+			    !json_is_integer(json_array_get(nr, 0)) ||
+			    !json_is_integer(json_array_get(nr, 1))) {
 				st_warn("join state: unknown format");
 				json_decref(h);
 				goto out;
 			}
+			for (int s = 0; s < 2; s++)
+				want[s] = json_integer_value(json_array_get(nr,
+				    s));
 			for (int s = 0; s < 2; s++) {
 				if (j->declared[s])
 					continue;
@@ -772,9 +779,16 @@ stream_load(st_op *op, FILE *f)
 		    j->kv, st_jkey_hash(j->kv, j->cond.nkeys), t);
 		r->role = role;
 		r->matched = matched.type == ST_J_TRUE;
+		got[s]++;
 	}
 	if (lineno == 0) {
 		st_warn("join state: empty file");
+		goto out;
+	}
+	if (got[0] != want[0] || got[1] != want[1]) {
+		st_warn("join state: %lld left and %lld right rows, its header "
+		    "says %lld and %lld", (long long)got[0], (long long)got[1],
+		    (long long)want[0], (long long)want[1]);
 		goto out;
 	}
 	rc = 0;

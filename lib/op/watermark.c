@@ -192,8 +192,20 @@ wm_load(st_op *op, FILE *f)
 		json_decref(j);
 		return -1;
 	}
-	s->max_seen = json_ts(json_object_get(j, "maxEventTime"));
-	s->wm = json_ts(json_object_get(j, "watermark"));
+	/* Both values, each null (none yet) or a timestamp: a missing or
+	 * unreadable one is not "none yet", which would accept late rows. */
+	const char *keys[2] = { "maxEventTime", "watermark" };
+	int64_t *to[2] = { &s->max_seen, &s->wm };
+	for (int i = 0; i < 2; i++) {
+		json_t *v = json_object_get(j, keys[i]);
+		*to[i] = json_ts(v);
+		if (v == NULL || (!json_is_null(v) && *to[i] == ST_TIME_NONE)) {
+			st_warn("state: '%s' is %s", keys[i], v ? "not a "
+			    "timestamp" : "missing");
+			json_decref(j);
+			return -1;
+		}
+	}
 	json_decref(j);
 	return 0;
 }

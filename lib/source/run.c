@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +48,8 @@ typedef struct loop {
 	int64_t bar_max;	/* the largest backlog seen, in bytes */
 	int bar_open;		/* a bar line is on stderr, unterminated */
 	int bar_done;		/* it reached 100% and ended its line */
+	st_buf path;		/* a checkpoint path, for messages */
+	int64_t *from;		/* restart: the first batch of each source */
 } loop;
 
 int
@@ -157,17 +160,133 @@ ckpt_read_json(loop *l, const char *path)
 	return v;
 }
 
+/* The advice that ends every message about a damaged checkpoint. */
+#define RESTORE "restore it from a backup, or start again with a new " \
+	"checkpoint directory"
+
 static json_t *
 read_offsets(loop *l, int64_t id)
 {
-	st_buf p = ST_BUF_INIT;
-	json_t *v = ckpt_read_json(l, st_ckpt_offsets_path(&p, id));
+	const char *p = st_ckpt_offsets_path(&l->path, id);
+	json_t *v = ckpt_read_json(l, p);
+	const char *why;
 
 	if (v == NULL)
-		st_die(ST_EXIT_DATA, "checkpoint '%s' lacks '%s' (was it "
-		    "edited by hand?)", l->ckpt.dir, p.data);
-	st_buf_release(&p);
+		st_die(ST_EXIT_DATA, "checkpoint file '%s/%s' is missing; "
+		    RESTORE, l->ckpt.dir, p);
+	if ((why = st_ckpt_check_offsets(v, id)) != NULL) {
+		json_decref(v);
+		st_die(ST_EXIT_DATA, "checkpoint file '%s/%s' is damaged: %s; "
+		    RESTORE, l->ckpt.dir, p, why);
+	}
 	return v;
+}
+
+/* The versions in dir (new array, *n of them), or NULL and a message in
+ * why when dir cannot be read. */
+static int64_t *
+list_versions(loop *l, const char *dir, size_t *n, st_buf *why)
+{
+	int64_t *v;
+
+	if (st_ckpt_versions(&l->ckpt, dir, &v, n) < 0) {
+		st_buf_printf(why, "cannot read checkpoint directory '%s/%s': %s",
+		    l->ckpt.dir, dir, strerror(errno));
+		return NULL;
+	}
+	return v;
+}
+
+/* The batch of the newest state any tool saved (into why when a state
+ * directory cannot be read), or -1 when there is none. */
+static int64_t
+newest_state(loop *l, st_buf *where, st_buf *why)
+{
+	st_buf p = ST_BUF_INIT;
+	DIR *d = opendir(st_ckpt_path(&l->ckpt, ST_CKPT_STATE, &p));
+	struct dirent *e;
+	int64_t newest = -1;
+
+	while (d && why->len == 0 && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		size_t nv;
+		st_buf_reset(&p);
+		st_buf_printf(&p, ST_CKPT_STATE "/%s", e->d_name);
+		int64_t *v = list_versions(l, p.data, &nv, why);
+		if (v && nv && v[nv - 1] > newest) {
+			newest = v[nv - 1];
+			st_ckpt_state_path(where, p.data, newest);
+		}
+		free(v);
+	}
+	if (d)
+		closedir(d);
+	st_buf_release(&p);
+	return newest;
+}
+
+/*
+ * The invariants of the log, checked before anything is replayed: the
+ * offsets are contiguous, every commit but the oldest kept has its
+ * offsets, the next batch id is above every commit (ids only grow, never
+ * reused) and above every saved state, and the last commit is well-formed.
+ * A violation means a file was lost: it is named, never guessed around.
+ */
+static void
+check_log(loop *l)
+{
+	st_ckpt *c = &l->ckpt;
+	size_t no = 0, nc = 0;
+	st_buf p = ST_BUF_INIT, why = ST_BUF_INIT, q = ST_BUF_INIT;
+	int64_t *o = list_versions(l, ST_CKPT_OFFSETS, &no, &why);
+	int64_t *cm = o ? list_versions(l, ST_CKPT_COMMITS, &nc, &why) : NULL;
+	int64_t first = no ? o[0] : -1, last = no ? o[no - 1] : -1;
+
+	for (size_t i = 1; i < no && why.len == 0; i++)
+		if (o[i] != o[i - 1] + 1)
+			st_buf_printf(&why, "checkpoint file '%s/%s' is missing "
+			    "(the log goes from batch %lld to %lld); " RESTORE,
+			    c->dir, st_ckpt_offsets_path(&p, o[i - 1] + 1),
+			    (long long)first, (long long)last);
+	for (size_t i = 0; i < nc && why.len == 0; i++)
+		if (cm[i] > last || (i > 0 && cm[i] < first))
+			st_buf_printf(&why, "checkpoint file '%s/%s' is missing, "
+			    "but batch %lld is committed: a new batch would "
+			    "reuse its id; " RESTORE, c->dir,
+			    st_ckpt_offsets_path(&p, cm[i]), (long long)cm[i]);
+	if (nc && why.len == 0) {
+		json_t *v;
+		int64_t id = cm[nc - 1];
+		st_ckpt_commit_path(&p, id);
+		int rc = st_ckpt_read_json(c, p.data, &v);
+		json_t *b = json_object_get(v, "batch");
+		if (rc < 0)
+			st_buf_puts(&why, "-");	/* said */
+		else if (!json_is_integer(b) || json_integer_value(b) != id ||
+		    !json_is_integer(json_object_get(v, "ts")))
+			st_buf_printf(&why, "checkpoint file '%s/%s' is damaged: "
+			    "it is not the commit of batch %lld; " RESTORE,
+			    c->dir, p.data, (long long)id);
+		json_decref(v);
+	}
+	/* No tool may hold the state of a batch the log does not have. */
+	int64_t newest = why.len ? -1 : newest_state(l, &q, &why);
+	if (why.len == 0 && newest > last)
+		st_buf_printf(&why, "checkpoint file '%s/%s' is missing, but "
+		    "'%s/%s' holds the state after that batch: a new batch "
+		    "would reuse its id; " RESTORE, c->dir,
+		    st_ckpt_offsets_path(&p, newest), c->dir, q.data);
+	free(o);
+	free(cm);
+	st_buf_release(&p);
+	st_buf_release(&q);
+	if (why.len) {
+		if (strcmp(why.data, "-") != 0)
+			st_warn("%s", why.data);
+		st_buf_release(&why);
+		exit(ST_EXIT_DATA);
+	}
 }
 
 /* Cleans the input of the batches done so far (clean-source). */
@@ -521,9 +640,10 @@ new_batch(loop *l, json_t *ranges)
 static void
 restart(loop *l)
 {
+	check_log(l);
 	int64_t last = st_ckpt_last_offsets(&l->ckpt);
 	int64_t done, through = last;
-	st_buf p = ST_BUF_INIT;
+	st_buf *p = &l->path;
 
 	if (done_on_emit(l)) {
 		json_t *d = ckpt_read_json(l, ST_CKPT_DONE);
@@ -535,17 +655,30 @@ restart(loop *l)
 	if (done > last)
 		done = last;
 
-	int64_t *from = st_calloc(l->o->nsources + 1, sizeof *from);
+	int64_t *from = l->from = st_calloc(l->o->nsources + 1, sizeof *from);
 	for (size_t i = 0; i < l->o->nsources; i++) {
 		st_source *s = l->o->sources[i];
-		json_t *v = ckpt_read_json(l, st_ckpt_seen_path(&p, skey(s)));
+		int log0 = st_ckpt_exists(&l->ckpt, st_ckpt_offsets_path(p, 0));
+		json_t *v = ckpt_read_json(l, st_ckpt_seen_path(p, skey(s)));
+		json_t *th = json_object_get(v, "through");
+		const char *bad = NULL;
 		from[i] = 0;
+		if (v && (!json_is_integer(th) || json_integer_value(th) > last ||
+		    json_integer_value(th) < -1))
+			bad = "is damaged: its batch is not one of the log";
+		else if (v == NULL && last >= 0 && !log0)
+			bad = "is missing (and the log no longer starts at "
+			    "batch 0)";
+		else if (v && s->vt->load(s, json_object_get(v, "position")) < 0)
+			bad = "is damaged: its position is not one of this "
+			    "source";
+		if (bad) {
+			json_decref(v);
+			st_die(ST_EXIT_DATA, "checkpoint file '%s/%s' %s; "
+			    RESTORE, l->ckpt.dir, p->data, bad);
+		}
 		if (v) {
-			if (s->vt->load(s, json_object_get(v, "position")) < 0)
-				st_die(ST_EXIT_DATA, "corrupt checkpoint file "
-				    "'%s/%s'", l->ckpt.dir, p.data);
-			from[i] = json_integer_value(json_object_get(v,
-			    "through")) + 1;
+			from[i] = json_integer_value(th) + 1;
 			if (from[i] - 1 < through)
 				through = from[i] - 1;
 		} else {
@@ -570,7 +703,7 @@ restart(loop *l)
 		json_decref(v);
 	}
 	free(from);
-	st_buf_release(&p);
+	l->from = NULL;
 	/* Clean what earlier runs committed but had no time to clean. */
 	if (l->o->clean) {
 		int64_t *v;
@@ -747,7 +880,7 @@ run_continuous(loop *l)
 int
 st_read_run(const st_read_opts *o)
 {
-	loop l;
+	static loop l;	/* static: reachable when st_die() exits */
 	const st_common *c = o->common;
 	st_source_limits none = { 0 };
 
@@ -875,6 +1008,7 @@ st_read_run(const st_read_opts *o)
 	free(l.pend);
 	st_writer_release(&l.out);
 	st_buf_release(&l.line);
+	st_buf_release(&l.path);
 	if (l.has_ckpt)
 		st_ckpt_close(&l.ckpt);
 	return ST_EXIT_OK;

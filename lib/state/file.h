@@ -34,7 +34,8 @@ typedef int st_state_row_fn(void *arg, char *line, size_t len,
 /*
  * Reads state file f (borrowed): warns "unknown state format (expected
  * FORMAT)" and returns -1 when the header line does not name FORMAT, else
- * passes every other line to row(arg, ...) in order.
+ * passes every other line to row(arg, ...) in order, and checks that
+ * their number is the header's row count (warning and -1 when not).
  * Returns 0, or -1 as soon as row does; *nlines gets the number of lines
  * read, header included (0: an empty file, which is the caller's to
  * judge).
