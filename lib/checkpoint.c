@@ -77,6 +77,8 @@ open_dir(st_ckpt *c, const char *dir)
 		 * query id would make the sink take committed batches for
 		 * new ones. */
 		const char *other = first_entry(dir);
+		if (other && st_ckpt_exists(c, ST_CKPT_METADATA))
+			continue;	/* a racing tool just created it */
 		if (other) {
 			st_warn("checkpoint file '%s/metadata' is missing, but the "
 			    "checkpoint holds '%s': restore metadata from a "

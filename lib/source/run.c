@@ -240,7 +240,8 @@ check_log(loop *l)
 	size_t no = 0, nc = 0;
 	st_buf p = ST_BUF_INIT, why = ST_BUF_INIT, q = ST_BUF_INIT;
 	int64_t *o = list_versions(l, ST_CKPT_OFFSETS, &no, &why);
-	int64_t *cm = o ? list_versions(l, ST_CKPT_COMMITS, &nc, &why) : NULL;
+	int64_t *cm = why.len ? NULL : list_versions(l, ST_CKPT_COMMITS, &nc,
+	    &why);
 	int64_t first = no ? o[0] : -1, last = no ? o[no - 1] : -1;
 
 	for (size_t i = 1; i < no && why.len == 0; i++)
@@ -249,7 +250,7 @@ check_log(loop *l)
 			    "(the log goes from batch %lld to %lld); " RESTORE,
 			    c->dir, st_ckpt_offsets_path(&p, o[i - 1] + 1),
 			    (long long)first, (long long)last);
-	for (size_t i = 0; i < nc && why.len == 0; i++)
+	for (size_t i = nc; i-- > 0 && why.len == 0;)
 		if (cm[i] > last || (i > 0 && cm[i] < first))
 			st_buf_printf(&why, "checkpoint file '%s/%s' is missing, "
 			    "but batch %lld is committed: a new batch would "

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "checkpoint.h"
+#include "err.h"
+#include "io.h"
 #include "tmpdir.h"
 
 
@@ -233,6 +235,127 @@ START_TEST(test_layout)
 }
 END_TEST
 
+START_TEST(test_self_check)
+{
+	st_ckpt c;
+	st_buf b = ST_BUF_INIT, path = ST_BUF_INIT;
+	size_t body;
+	const char *why;
+
+	/* The check value of CRC-32C. */
+	ck_assert_uint_eq(st_crc32c(0, "123456789", 9), 0xe3069283u);
+	ck_assert_uint_eq(st_crc32c(st_crc32c(0, "1234", 4), "56789", 5),
+	    0xe3069283u);
+	ck_assert_int_eq(st_ckpt_open(&c, tmpdir), 0);
+	ck_assert_int_eq(st_ckpt_write(&c, "offsets/0", "{\"a\":1}\n", 8), 0);
+	ck_assert_int_eq(st_read_file(st_ckpt_path(&c, "offsets/0", &path),
+	    &b), 0);
+	ck_assert_str_eq(b.data, "{\"a\":1}\n{\"st-checkpoint\":1,\"length\":8,"
+	    "\"crc32c\":\"337437e6\"}\n");
+	ck_assert_int_eq(st_ckpt_verify(b.data, b.len, &body, &why), 0);
+	ck_assert_uint_eq(body, 8);
+	/* Every cut of the file is refused, with a reason. */
+	for (size_t n = 0; n < b.len; n++) {
+		why = NULL;
+		ck_assert_int_eq(st_ckpt_verify(b.data, n, &body, &why), -1);
+		ck_assert_ptr_nonnull(why);
+	}
+	/* So is every changed byte. */
+	for (size_t i = 0; i < b.len; i++) {
+		char *d = st_strdup(b.data);
+		d[i] ^= 1;
+		ck_assert_int_eq(st_ckpt_verify(d, b.len, &body, &why), -1);
+		free(d);
+	}
+	ck_assert_int_eq(st_ckpt_verify("{\"a\":1}\n", 8, &body, &why), -1);
+	ck_assert_str_eq(why, "it has no checksum line (truncated, or not "
+	    "written by st)");
+	/* The reader: EBADMSG and the reason; EISDIR for a directory. */
+	FILE *f = fopen(path.data, "w");
+	fputs("{\"batch\":2}\n", f);
+	fclose(f);
+	st_buf_reset(&b);
+	errno = 0;
+	ck_assert_int_eq(st_ckpt_read(&c, "offsets/0", &b), -1);
+	ck_assert_int_eq(errno, EBADMSG);
+	ck_assert_ptr_nonnull(c.why);
+	ck_assert_ptr_null(st_ckpt_open_read(&c, "offsets/0"));
+	ck_assert_int_eq(errno, EBADMSG);
+	ck_assert_int_eq(st_ckpt_read(&c, "offsets", &b), -1);
+	ck_assert_int_eq(errno, EISDIR);
+	/* Streams are checked the same way, and read back without it. */
+	st_ckpt_tx tx;
+	f = st_ckpt_begin(&c, "state/x/1", &tx);
+	fputs("one\ntwo\n", f);
+	ck_assert_int_eq(st_ckpt_commit(&tx), 0);
+	f = st_ckpt_open_read(&c, "state/x/1");
+	ck_assert_ptr_nonnull(f);
+	char line[64];
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+	ck_assert_str_eq(line, "one\n");
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+	ck_assert_str_eq(line, "two\n");
+	ck_assert_ptr_null(fgets(line, sizeof line, f));
+	fclose(f);
+	st_buf_release(&b);
+	st_buf_release(&path);
+	st_ckpt_close(&c);
+}
+END_TEST
+
+START_TEST(test_enospc_hook)
+{
+	st_ckpt c;
+	st_ckpt_tx tx;
+
+	ck_assert_int_eq(st_ckpt_open(&c, tmpdir), 0);
+	setenv("ST_TEST_CKPT_ENOSPC", "state/", 1);
+	errno = 0;
+	ck_assert_int_eq(st_ckpt_write(&c, "state/x/1", "abc\n", 4), -1);
+	ck_assert_int_eq(errno, ENOSPC);
+	FILE *f = st_ckpt_begin(&c, "state/x/2", &tx);
+	fputs("abc\n", f);
+	ck_assert_int_eq(st_ckpt_commit(&tx), -1);
+	ck_assert_int_eq(errno, ENOSPC);
+	ck_assert(!st_ckpt_exists(&c, "state/x/2"));
+	ck_assert_int_eq(st_ckpt_write(&c, "offsets/1", "abc\n", 4), 0);
+	unsetenv("ST_TEST_CKPT_ENOSPC");
+	st_ckpt_close(&c);
+}
+END_TEST
+
+START_TEST(test_offsets_fields)
+{
+	json_t *v = json_pack("{sIsIsbs{}}", "batch", (json_int_t)2, "ts",
+	    (json_int_t)5, "data", 1, "sources");
+
+	ck_assert_ptr_null(st_ckpt_check_offsets(v, 2));
+	ck_assert_ptr_nonnull(st_ckpt_check_offsets(v, 3));
+	json_object_del(v, "sources");
+	ck_assert_ptr_nonnull(st_ckpt_check_offsets(v, 2));
+	json_decref(v);
+	v = json_pack("{sI}", "batch", (json_int_t)2);
+	ck_assert_ptr_nonnull(st_ckpt_check_offsets(v, 2));
+	json_decref(v);
+	ck_assert_ptr_nonnull(st_ckpt_check_offsets(NULL, 2));
+}
+END_TEST
+
+START_TEST(test_metadata_lost)
+{
+	st_ckpt c;
+	char p[400];
+
+	ck_assert_int_eq(st_ckpt_open(&c, tmpdir), 0);
+	ck_assert_int_eq(st_ckpt_write(&c, "commits/0", "x", 1), 0);
+	st_ckpt_close(&c);
+	snprintf(p, sizeof p, "%s/metadata", tmpdir);
+	ck_assert_int_eq(unlink(p), 0);
+	/* A new query id would be a silent new query: refused. */
+	ck_assert_int_eq(st_ckpt_open(&c, tmpdir), -1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -247,6 +370,10 @@ main(void)
 	tcase_add_test(tc, test_lock);
 	tcase_add_test(tc, test_write_new);
 	tcase_add_test(tc, test_layout);
+	tcase_add_test(tc, test_self_check);
+	tcase_add_test(tc, test_enospc_hook);
+	tcase_add_test(tc, test_offsets_fields);
+	tcase_add_test(tc, test_metadata_lost);
 	tcase_add_loop_test(tc, test_racing_open, 0, 20);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
