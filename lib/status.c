@@ -492,7 +492,11 @@ check_json_dir(st_ckpt *c, const char *dir, st_buf *out, int64_t **ids,
 		st_buf raw = ST_BUF_INIT;
 		json_error_t je;
 		json_t *v = NULL;
-		if (st_ckpt_read(c, p.data, &raw) < 0)
+		int rc = st_ckpt_read(c, p.data, &raw);
+		if (rc < 0 && errno == EBADMSG)
+			st_buf_printf(out, "%s/%s: damaged: %s\n", c->dir, p.data,
+			    c->why ? c->why : "?");
+		else if (rc < 0)
 			st_buf_printf(out, "%s/%s: cannot be read: %s\n", c->dir,
 			    p.data, strerror(errno));
 		else if ((v = json_loadb(raw.data, raw.len, 0,

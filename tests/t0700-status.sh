@@ -29,7 +29,7 @@ test_expect_success 'a finished run: Stopped, its batches, each tool, no lag' '
 	cat >expect <<-EOT &&
 	trades: Stopped
 	  checkpoint   ck
-	  query id     $(jq -r .id ck/metadata)
+	  query id     $(head -n 1 ck/metadata | jq -r .id)
 	  running      no
 	  batches      last committed $last, last planned $last
 	EOT
@@ -44,24 +44,24 @@ test_expect_success '--json: Spark status and StreamingQueryProgress fields' '
 	st-status --json ck >s.json &&
 	jq -c "[.status.message, .status.isDataAvailable, .running, .name,
 	    .lastCommittedBatch == .lastProgress.batchId,
-	    .lastProgress.id == \"$(jq -r .id ck/metadata)\"]" s.json >actual &&
+	    .lastProgress.id == \"$(head -n 1 ck/metadata | jq -r .id)\"]" s.json >actual &&
 	echo "[\"Stopped\",false,false,\"trades\",true,true]" >expect &&
 	test_cmp expect actual &&
 	jq -c "[.name, .batchId, .numInputRows, .stateOperators[0].operatorName,
 	    .stateOperators[0].tool, .stateOperators[0].numRowsTotal, .sink.description,
 	    .sink.numOutputRows, (.eventTime.watermark != null), (.runId | length),
 	    (.durationMs | has(\"triggerExecution\") and has(\"addBatch\")),
-	    .sources[0].description, .sources[0].startOffset]" ck/progress/0 >actual &&
+	    .sources[0].description, .sources[0].startOffset]" <ck/progress/0 | head -n 1 >actual &&
 	echo "[\"trades\",0,1,\"stateStoreSave\",\"st-window\",1,\"FileSink[out-ck]\",1,false,36,true,\"FileSource[in/]\",null]" >expect &&
 	test_cmp expect actual &&
-	jq -c ".sources[0].startOffset == $(jq -c .sources[0].endOffset ck/progress/1)" ck/progress/2 >actual &&
+	jq -c ".sources[0].startOffset == $(head -n 1 ck/progress/1 | jq -c .sources[0].endOffset)" <ck/progress/2 | head -n 1 >actual &&
 	echo true >expect &&
 	test_cmp expect actual
 '
 
 test_expect_success 'the lag shrinks as a catch-up run proceeds' '
 	for n in 0 1 2 3 4; do
-		jq -c ".sources[0].backlog.files" ck/progress/$n || return 1
+		head -n 1 ck/progress/$n | jq -c ".sources[0].backlog.files" || return 1
 	done >actual &&
 	printf "%s\n" 4 3 2 1 0 >expect &&
 	test_cmp expect actual
@@ -109,7 +109,7 @@ test_expect_success 'several checkpoints, or a parent directory of them (spark.s
 test_expect_success '--prometheus: accepted by promtool, with the state and lag metrics' '
 	st-status --prometheus ck run >m.prom &&
 	promtool check metrics <m.prom &&
-	grep "^st_state_rows{query=\"trades\",checkpoint=\"ck\",tool=\"st-window\"} $(jq .stateOperators[0].numRowsTotal ck/progress/$(ls ck/progress | sort -n | tail -n 1))$" m.prom &&
+	grep "^st_state_rows{query=\"trades\",checkpoint=\"ck\",tool=\"st-window\"} $(head -n 1 ck/progress/$(ls ck/progress | sort -n | tail -n 1) | jq .stateOperators[0].numRowsTotal)$" m.prom &&
 	grep "^st_up{query=\"trades\",checkpoint=\"ck\"} 0$" m.prom &&
 	grep "^st_backlog_files{query=\"trades\",checkpoint=\"ck\"} 0$" m.prom &&
 	test $(grep -c "^# TYPE st_up gauge$" m.prom) = 1
@@ -124,7 +124,7 @@ test_expect_success '--check: an intact checkpoint, then one with damaged files 
 	test_expect_code 1 st-status --check bad >out &&
 	grep "^bad: damaged, 4 problems:$" out &&
 	grep "^bad/offsets/2: missing (a gap)$" out &&
-	grep "^bad/commits/3: not valid JSON" out &&
+	grep "^bad/commits/3: damaged: it has no checksum line" out &&
 	grep "^bad/offsets/2: missing, but batch 2 is committed$" out &&
 	grep "^bad/state/st-window/[0-9]*: missing, but batch [0-9]* is committed$" out
 '
@@ -137,7 +137,7 @@ test_expect_success 'st-sink --metrics-file and --on-progress after every batch'
 	grep "^st_last_committed_batch{query=\"[0-9a-f-]*\",checkpoint=\"ck2\"} $(ls ck2/commits | sort -n | tail -n 1)$" m2.prom &&
 	sort hook.log >actual &&
 	for n in $(ls ck2/commits | sort -n); do
-		jq -c "[.batchId, .numInputRows]" ck2/progress/$n || return 1
+		head -n 1 ck2/progress/$n | jq -c "[.batchId, .numInputRows]" || return 1
 	done | sort >expect &&
 	test_cmp expect actual
 '
