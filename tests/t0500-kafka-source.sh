@@ -67,7 +67,7 @@ test_expect_success 'several topics and partitions; a restart reads only what is
 '
 
 test_expect_success 'the offsets log holds per-partition ranges before the batch' '
-	jq -c .sources.default C/offsets/0 >actual &&
+	head -n 1 C/offsets/0 | jq -c .sources.default >actual &&
 	jq -c "{topics: {in: (.topics.in), other: (.topics.other)}}" actual >/dev/null &&
 	jq -e ".topics.in[\"0\"] | length == 2" actual
 '
@@ -227,7 +227,7 @@ test_expect_success 'a checkpoint at the end of topic in' '
 	st-read -f kafka --bootstrap-servers "$BROKER" --subscribe in \
 		--starting-offsets earliest --checkpoint L --commit-on-emit \
 		--trigger available-now >/dev/null &&
-	jq -e ".position.in[\"0\"] > 1" L/sources/default/seen
+	head -n 1 L/sources/default/seen | jq -e ".position.in[\"0\"] > 1"
 '
 
 start_kafka_mock in:3
