@@ -23,7 +23,8 @@
 # Helpers: test_cmp EXPECT ACTUAL (diff -u), test_must_fail CMD (exit 1 or 2,
 # not a crash), test_expect_code N CMD, wait_for 'COND' SECONDS (poll a
 # shell condition, no fixed sleeps), st_json_sort (canonical sorted NDJSON,
-# for comparing sets of records), $SRCDIR (the repository), $SEEDS.
+# for comparing sets of records), ckpt_write FILE (stdin as a checkpoint
+# file, with its checksum line), $SRCDIR (the repository), $SEEDS.
 
 set -u
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
@@ -131,6 +132,24 @@ wait_for() {
 }
 
 # Canonical form of NDJSON records: keys sorted, lines sorted.
+# ckpt_write FILE: writes standard input to FILE as a checkpoint file, with
+# the checksum line every checkpoint file ends with (st(7) FILE FORMATS), for
+# tests that log a batch by hand. (Perl: CRC-32C, Castagnoli.)
+ckpt_write() {
+	perl -e '
+		local $/; my $d = <STDIN>; $d = "" unless defined $d; my @t;
+		for my $i (0 .. 255) {
+			my $c = $i;
+			$c = $c & 1 ? ($c >> 1) ^ 0x82f63b78 : $c >> 1 for 1 .. 8;
+			$t[$i] = $c;
+		}
+		my $c = 0xffffffff;
+		$c = $t[($c ^ $_) & 0xff] ^ ($c >> 8) for unpack "C*", $d;
+		printf "%s{\"st-checkpoint\":1,\"length\":%d,\"crc32c\":\"%08x\"}\n",
+		    $d, length $d, $c ^ 0xffffffff;
+	' >"$1"
+}
+
 st_json_sort() {
 	jq -cS . "$@" | LC_ALL=C sort
 }

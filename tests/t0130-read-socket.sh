@@ -65,11 +65,11 @@ test_expect_success 'a refused connection is an error naming host and port' '
 '
 
 test_expect_success 'the checkpoint logs the lines of each batch; a restart says which were lost' '
-	mkdir C && echo "{\"format\":\"json\"}" >C/sink &&
+	st-sink --checkpoint C --format json --path sinkout </dev/null &&
 	printf "%s\n" one two >lines && serve lines &&
 	st-read --checkpoint C --format socket --host 127.0.0.1 --port "$port" >out &&
 	wait $srv; srv= &&
-	jq -c .sources.default C/offsets/0 >actual &&
+	head -n 1 C/offsets/0 | jq -c .sources.default >actual &&
 	echo "{\"lines\":[1,2]}" >expect && test_cmp expect actual &&
 	printf "%s\n" three >lines && serve lines &&
 	st-read --checkpoint C --format socket --host 127.0.0.1 --port "$port" >out 2>err &&

@@ -41,8 +41,8 @@ test_expect_success 'Spark valueAtSecond: rampUpTime 4s at 10 rows/s gives 0 2 6
 
 test_expect_success 'a batch follows from its logged range alone: values, timestamps, partition order' '
 	now=$(date +%s) && T=$(( (now - 20) * 1000 )) &&
-	mkdir -p C/offsets && echo "{\"format\":\"json\"}" >C/sink &&
-	printf "{\"batch\":0,\"ts\":%s,\"data\":true,\"sources\":{\"default\":{\"startMs\":%s,\"ms\":[0,5000],\"values\":[0,30],\"partitions\":2}}}\n" "$T" "$T" >C/offsets/0 &&
+	st-sink --checkpoint C --format json --path sinkout </dev/null && mkdir C/offsets &&
+	printf "{\"batch\":0,\"ts\":%s,\"data\":true,\"sources\":{\"default\":{\"startMs\":%s,\"ms\":[0,5000],\"values\":[0,30],\"partitions\":2}}}\n" "$T" "$T" | ckpt_write C/offsets/0 &&
 	st-read --checkpoint C --format rate --rows-per-second 10 --ramp-up-time 4s \
 	    --num-partitions 2 --trigger once >out 2>err &&
 	sed -n "/\"batch\":0/,/\"end\",\"batch\":0/p" out | data >actual &&

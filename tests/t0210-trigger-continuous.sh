@@ -46,7 +46,7 @@ test_expect_success 'an epoch closes an interval after it opened; no empty epoch
 	["eos",null]
 	EOT
 	test_cmp expect actual &&
-	jq -c .sources.default C/offsets/0 C/offsets/1 >actual &&
+	for n in 0 1; do head -n 1 C/offsets/$n | jq -c .sources.default || return 1; done >actual &&
 	printf "{\"lines\":[1,2]}\n{\"lines\":[3,3]}\n" >expect && test_cmp expect actual
 '
 

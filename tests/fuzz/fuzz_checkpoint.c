@@ -6,17 +6,9 @@
  * row count). Aborts when verify accepts a file whose content does not end
  * where its trailer begins, or on any sanitizer report. The first input
  * byte picks the batch id checked against (its low 3 bits) and, with its
- * high bit, skips the self-check. Build and run from the
- * repository root:
- *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
- *       -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -iquote lib \
- *       -o build/fuzz_checkpoint tests/fuzz/fuzz_checkpoint.c \
- *       lib/checkpoint.c lib/state/file.c lib/buf.c lib/err.c lib/fs.c \
- *       lib/io.c lib/time.c -ljansson -lm
- *   mkdir -p build/fuzz-ckpt
- *   build/fuzz_checkpoint -max_total_time=300 -max_len=4096 \
- *       build/fuzz-ckpt tests/fuzz/seeds-checkpoint
+ * high bit, skips the self-check. Built and run by `make fuzz` (60 s) and
+ * briefly by make check (t0650), with its seeds in tests/fuzz/seeds/checkpoint
+ * (real files of a checkpoint, each after its id byte).
  */
 #include <stdint.h>
 #include <stdio.h>
