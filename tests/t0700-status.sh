@@ -181,7 +181,7 @@ test_expect_success 'a failing pipeline: Failed with the tool and its message, -
 	echo "[\"st-read\",\"path '"'"'nowhere/'"'"' does not exist (use --wait-for-path to wait for it)\",null,1,36]" >expect &&
 	test_cmp expect actual &&
 	st-status fk | head -n 1 >actual &&
-	echo "$(jq -r .id fk/metadata): Failed: st-read: path '"'"'nowhere/'"'"' does not exist (use --wait-for-path to wait for it)" >expect &&
+	echo "$(head -n 1 fk/metadata | jq -r .id): Failed: st-read: path '"'"'nowhere/'"'"' does not exist (use --wait-for-path to wait for it)" >expect &&
 	test_cmp expect actual &&
 	st-status --json fk | jq -e ".status.message == \"Failed\" and .failure.tool == \"st-read\"" &&
 	mkdir nowhere && cp in/batch0.ndjson nowhere/ &&
