@@ -61,6 +61,27 @@ st_batch_set_watermark(st_batch *b, int64_t wm)
 	b->dirty = 1;
 }
 
+int
+st_batch_no_data(const st_batch *b)
+{
+	return b->begin && json_is_true(json_object_get(b->begin, "noData"));
+}
+
+void
+st_batch_need(st_batch *b)
+{
+	if (!st_batch_no_data(b) || st_batch_needed(b))
+		return;
+	json_object_set_new(b->begin, "run", json_true());
+	b->dirty = 1;
+}
+
+int
+st_batch_needed(const st_batch *b)
+{
+	return b->begin && json_is_true(json_object_get(b->begin, "run"));
+}
+
 void
 st_batch_set_mode(st_batch *b, const char *mode, const char *const *keys)
 {
@@ -819,6 +840,9 @@ input_end(runner *rn)
 	int64_t id = rn->last_id + 1;
 	rn->begin_ctl = (st_ctl){ .kind = ST_CTL_BEGIN, .batch = id,
 	    .obj = st_ctl_new_begin(id, rn->last_ts) };
+	/* A batch without input (st_batch_no_data): what it carries is
+	 * what the op flushes. */
+	json_object_set_new(rn->begin_ctl.obj, "noData", json_true());
 	if (rn->last_wm != ST_TIME_NONE) {
 		st_buf t = ST_BUF_INIT;
 		st_format_timestamp(&t, rn->last_wm);

@@ -89,6 +89,21 @@ void st_batch_set_watermark(st_batch *b, int64_t wm);
  * (keys: NULL-terminated array of names, or NULL) announced downstream. */
 void st_batch_set_mode(st_batch *b, const char *mode, const char *const *keys);
 
+/*
+ * No-data batches. Spark runs a batch without new input only when a
+ * stateful operator would evict state or emit rows in it because the
+ * watermark moved (shouldRunAnotherBatch). st-read cannot know that, so it
+ * marks the batch it runs without input "noData":true, as the runner marks
+ * its flush batch; a stateful op that has work to do in such a batch calls
+ * st_batch_need() in its begin callback ("run":true), and a sink treats a
+ * no-data batch that nobody needed as Spark's batch that never ran: it
+ * commits it and writes nothing (no console table, no file, no rows).
+ */
+int st_batch_no_data(const st_batch *b);
+void st_batch_need(st_batch *b);
+/* A no-data batch an op upstream needed. */
+int st_batch_needed(const st_batch *b);
+
 typedef struct st_ctx st_ctx;
 typedef struct st_op st_op;
 

@@ -70,7 +70,7 @@ test_expect_success 'update: changed windows each batch, the late record updatin
 	{"@st":"begin","batch":3,"wm":"2019-02-05T10:10:00Z","mode":"update","keys":["window"]}
 	{"window":{"start":"2019-02-05T10:45:00Z","end":"2019-02-05T11:00:00Z"},"TotalBuy":0,"TotalSell":600}
 	{"@st":"begin","batch":4,"wm":"2019-02-05T10:18:00Z","mode":"update","keys":["window"]}
-	{"@st":"begin","batch":5,"ts":0,"wm":"2019-02-05T10:18:00Z","mode":"update","keys":["window"]}
+	{"@st":"begin","batch":5,"ts":0,"noData":true,"wm":"2019-02-05T10:18:00Z","mode":"update","keys":["window"]}
 	{"@st":"eos"}
 	EOT
 	test_cmp expect actual &&
@@ -127,9 +127,7 @@ test_expect_success 'groupBy without a window: update and complete' '
 	{"@st":"begin","batch":1,"ts":0,"mode":"complete","keys":["Type"]}
 	{"Type":"BUY","n":2}
 	{"Type":"SELL","n":1}
-	{"@st":"begin","batch":2,"ts":0,"mode":"complete","keys":["Type"]}
-	{"Type":"BUY","n":2}
-	{"Type":"SELL","n":1}
+	{"@st":"begin","batch":2,"ts":0,"noData":true,"mode":"complete","keys":["Type"]}
 	{"@st":"eos"}
 	EOT
 	test_cmp expect actual

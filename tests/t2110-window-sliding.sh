@@ -73,7 +73,7 @@ test_expect_success 'the sensor example: the out-of-order 01:30 value lands in i
 	{"window":{"start":"2017-04-07T01:00:00Z","end":"2017-04-07T02:00:00Z"},"total":12,"n":2}
 	{"window":{"start":"2017-04-07T03:00:00Z","end":"2017-04-07T04:00:00Z"},"total":7,"n":1}
 	{"@st":"begin","batch":3,"wm":"2017-04-07T02:00:00Z"}
-	{"@st":"begin","batch":4,"ts":0,"wm":"2017-04-07T02:00:00Z"}
+	{"@st":"begin","batch":4,"ts":0,"noData":true,"wm":"2017-04-07T02:00:00Z"}
 	{"@st":"eos"}
 	EOT
 	test_cmp expect actual

@@ -45,7 +45,7 @@ test_expect_success 'cube, plain, update: every subset of the columns, rolled up
 	{"gt":"sit","model":"nexus","n":2,"s":17}
 	{"gt":"walk","model":null,"n":2,"s":12}
 	{"gt":"walk","model":"s3","n":1,"s":8}
-	{"@st":"begin","batch":2,"ts":0,"mode":"update","keys":["gt","model"]}
+	{"@st":"begin","batch":2,"ts":0,"noData":true,"mode":"update","keys":["gt","model"]}
 	{"@st":"eos"}
 	EOT
 	grep -v "^{\"@st\":\"end\"" out >actual &&

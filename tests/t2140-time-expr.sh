@@ -51,7 +51,7 @@ test_expect_success 'st-window: windows of the parsed time, late rows by it' '
 	{"window":{"start":"2019-02-05T10:00:00Z","end":"2019-02-05T10:15:00Z"},"s":9}
 	{"window":{"start":"2019-02-05T10:45:00Z","end":"2019-02-05T11:00:00Z"},"s":4}
 	{"@st":"begin","batch":2,"ts":0,"delay":"10 minutes","wm":"2019-02-05T10:40:00Z","mode":"update","keys":["window"]}
-	{"@st":"begin","batch":3,"ts":0,"wm":"2019-02-05T10:40:00Z","mode":"update","keys":["window"]}
+	{"@st":"begin","batch":3,"ts":0,"noData":true,"wm":"2019-02-05T10:40:00Z","mode":"update","keys":["window"]}
 	{"@st":"eos"}
 	EOT
 	test_cmp expect actual &&

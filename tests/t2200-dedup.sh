@@ -19,10 +19,10 @@ test_expect_success 'the first row of a key passes, untouched; later ones are dr
 	test_cmp expect actual
 '
 
-test_expect_success 'without --keys a duplicate is a record equal in every field' '
+test_expect_success 'without --keys a duplicate is a record equal in every field, in any order' '
 	printf "%s\n" "{\"a\":1,\"b\":\"x\"}" "{\"a\":1.0,\"b\":\"x\"}" "{\"b\":\"x\",\"a\":1}" "{\"a\":1}" |
 	st-dedup >actual &&
-	printf "%s\n" "{\"a\":1,\"b\":\"x\"}" "{\"b\":\"x\",\"a\":1}" "{\"a\":1}" >expect &&
+	printf "%s\n" "{\"a\":1,\"b\":\"x\"}" "{\"a\":1}" >expect &&
 	test_cmp expect actual
 '
 
@@ -43,6 +43,8 @@ test_expect_success 'with a watermark: late rows dropped and counted, state evic
 	test_cmp expect actual
 '
 
+# The key of a (10:00 + 10m) expires in batch 2, whose watermark is 10:35:
+# a at 10:40 is new there, and n=5 a duplicate of it.
 test_expect_success 'within the watermark: the time need not be a key; a key lives time + delay' '
 	{
 		batch 0 "$(ev a 10:00:00 1)"
@@ -51,7 +53,7 @@ test_expect_success 'within the watermark: the time need not be a key; a key liv
 		batch 3 "$(ev a 10:40:00 5)"
 		eos
 	} | st-watermark -t t -d 10m | st-dedup -k User -t t --within-watermark | data >actual &&
-	printf "%s\n" "$(ev a 10:00:00 1)" "$(ev z 10:45:00 3)" "$(ev a 10:40:00 5)" >expect &&
+	printf "%s\n" "$(ev a 10:00:00 1)" "$(ev z 10:45:00 3)" "$(ev a 10:40:00 4)" >expect &&
 	test_cmp expect actual
 '
 

@@ -68,7 +68,7 @@ test_expect_success 'update mode, as the lecture draws it batch by batch' '
 	{"@st":"begin","batch":2}
 	{"window":{"start":"2019-02-05T10:00:00Z","end":"2019-02-05T10:15:00Z"},"TotalBuy":800,"TotalSell":0}
 	{"window":{"start":"2019-02-05T10:30:00Z","end":"2019-02-05T10:45:00Z"},"TotalBuy":900,"TotalSell":0}
-	{"@st":"begin","batch":3,"ts":0,"wm":"2019-02-05T09:55:00Z","mode":"update","keys":["window"]}
+	{"@st":"begin","batch":3,"ts":0,"noData":true,"wm":"2019-02-05T09:55:00Z","mode":"update","keys":["window"]}
 	{"@st":"eos"}
 	EOT
 	test_cmp expect actual

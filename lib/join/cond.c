@@ -81,6 +81,8 @@ int cond_expr_init(st_jcond *c, const char *on, const char *within,
 void cond_expr_release(st_jcond *c);
 int cond_expr_residual(st_jcond *c, const char *l, size_t ll,
     const st_fields *lf, const char *r, size_t rl, const st_fields *rf);
+int cond_expr_side_fails(st_jcond *c, int s, const char *row, size_t len,
+    const st_fields *f);
 
 /* Called back by cond_expr_init() for each equi-join conjunct. */
 void cond_add_key(st_jcond *c, const char *a, int aside, const char *b,
@@ -232,4 +234,13 @@ st_jcond_residual(st_jcond *c, const char *l, size_t ll, const st_fields *lf,
 	if (!cond_expr_has_residual(c))
 		return 1;
 	return cond_expr_residual(c, l, ll, lf, r, rl, rf);
+}
+
+int
+st_jcond_side_fails(st_jcond *c, int s, const char *row, size_t len,
+    const st_fields *f)
+{
+	if (!cond_expr_has_residual(c))
+		return 0;
+	return cond_expr_side_fails(c, s, row, len, f);
 }

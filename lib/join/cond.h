@@ -86,4 +86,14 @@ int st_jcond_has_residual(const st_jcond *c);
 int st_jcond_residual(st_jcond *c, const char *l, size_t ll,
     const st_fields *lf, const char *r, size_t rl, const st_fields *rf);
 
+/*
+ * True when a row of side s (JSON row of len bytes, scanned as f) fails a
+ * part of the condition that reads its side only (Spark's leftSideOnly /
+ * rightSideOnly predicates, as leftValue > 4): such a row can match no row
+ * of the other side. A part reads side s only when each of its columns is
+ * qualified with s, or unqualified and a field of the row.
+ */
+int st_jcond_side_fails(st_jcond *c, int s, const char *row, size_t len,
+    const st_fields *f);
+
 #endif

@@ -339,3 +339,45 @@ cond_expr_residual(st_jcond *c, const char *l, size_t ll,
 			return 0;
 	return 1;
 }
+
+/* Whether n reads only columns of side s, for a row of that side with
+ * fields f: qualified with s, or unqualified and a field of the row. */
+static int
+one_side(const cexpr *x, const st_expr *n, int s, const st_fields *f)
+{
+	const char *top;
+	size_t len, depth;
+
+	if (st_expr_is_column(n, &top, &len, &depth)) {
+		int q = depth ? qualifier(x, top, len) : ST_JSIDE_ANY;
+		if (q != ST_JSIDE_ANY)
+			return q == s;
+		for (uint32_t j = 0; j < f->n; j++)
+			if (st_json_key_eq(&f->v[j], top, len))
+				return 1;
+		return 0;
+	}
+	for (size_t i = 0; i < st_expr_nchildren(n); i++)
+		if (!one_side(x, st_expr_child(n, i), s, f))
+			return 0;
+	return 1;
+}
+
+int
+cond_expr_side_fails(st_jcond *c, int s, const char *row, size_t len,
+    const st_fields *f)
+{
+	cexpr *x = c->priv;
+
+	x->row[s] = row, x->len[s] = len, x->f[s] = f;
+	x->row[!s] = NULL, x->len[!s] = 0, x->f[!s] = NULL;
+	for (int i = 0; i < 2; i++)
+		if (x->lists[i])
+			st_eval_set_resolver(&x->ev[i], resolve, x);
+	for (size_t i = 0; i < x->nresid; i++)
+		if (one_side(x, x->resid[i], s, f) &&
+		    st_expr_eval_bool(&x->ev[x->resid_list[i]],
+		    x->resid[i]) != 1)
+			return 1;
+	return 0;
+}

@@ -27,7 +27,52 @@ typedef struct dedup {
 	uint64_t m_new, m_removed, m_dups, m_limit;
 	int warned_limit;
 	st_colcheck cc;		/* --keys columns seen */
+	uint32_t *order;	/* field indices, sorted by name */
+	uint32_t ocap;
 } dedup;
+
+/* The record whose fields are being sorted (qsort has no argument). */
+static const st_record *sorting;
+
+static int
+by_name(const void *a, const void *b)
+{
+	const st_field *x = &sorting->fields.v[*(const uint32_t *)a];
+	const st_field *y = &sorting->fields.v[*(const uint32_t *)b];
+	uint32_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c = memcmp(x->key, y->key, n);
+
+	return c ? c : (x->klen > y->klen) - (x->klen < y->klen);
+}
+
+/*
+ * The key of a whole record (Spark's dropDuplicates() on all columns): a
+ * Spark row has a schema, so the order of the JSON fields does not matter
+ * and a missing field is a null one. The key is every non-null field,
+ * sorted by name, each name and its value.
+ */
+static void
+whole_key(dedup *d, st_record *r)
+{
+	uint32_t n = 0;
+
+	st_record_scan(r);
+	if (r->fields.n > d->ocap) {
+		d->ocap = r->fields.n * 2;
+		d->order = st_realloc(d->order, d->ocap * sizeof *d->order);
+	}
+	for (uint32_t i = 0; i < r->fields.n; i++)
+		if (r->fields.v[i].type != ST_J_NULL)
+			d->order[n++] = i;
+	sorting = r;
+	qsort(d->order, n, sizeof *d->order, by_name);
+	for (uint32_t i = 0; i < n; i++) {
+		const st_field *f = &r->fields.v[d->order[i]];
+		st_buf_add(&d->key, f->key, f->klen);
+		st_buf_putc(&d->key, ST_KEY_SEP);
+		st_key_add(&d->key, f);
+	}
+}
 
 static void
 late_row(dedup *d, st_ctx *ctx, st_record *r)
@@ -42,7 +87,8 @@ keep_unexpired(st_entry *e, void *arg)
 	dedup *d = arg;
 	int64_t t = *(int64_t *)st_entry_payload(e);
 
-	if (t == NEVER || t >= d->wm)
+	/* Spark evicts a key whose time is at or before the watermark. */
+	if (t == NEVER || t > d->wm)
 		return 1;
 	d->m_removed++;
 	return 0;
@@ -90,6 +136,14 @@ dd_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	(void)ctx;
 	d->wm = b->wm;
 	d->m_new = d->m_removed = d->m_dups = d->m_limit = 0;
+	/* Keys expire when the batch begins, as in the no-data batch Spark
+	 * runs once the watermark moved: a key whose expiry is at or before
+	 * the watermark is gone before this batch's rows are looked up. */
+	if (d->o->time.col && d->wm != ST_TIME_NONE && d->wm > d->swept_wm) {
+		st_batch_need(b);
+		st_table_sweep(&d->t, keep_unexpired, NULL, d);
+		d->swept_wm = d->wm;
+	}
 	d->delay = d->o->delay;
 	if (d->delay == 0 && b->begin) {
 		const char *s = json_string_value(json_object_get(b->begin,
@@ -109,20 +163,15 @@ dd_record(st_op *op, st_ctx *ctx, st_record *r)
 	int created;
 
 	if (o->time.col && st_evtime_get(&o->time, r, &t) == 0 &&
-	    d->wm != ST_TIME_NONE && t < d->wm) {
+	    d->wm != ST_TIME_NONE && t <= d->wm) {
+		/* Late: at or before the watermark, as Spark's
+		 * watermarkPredicateForData (eventTime <= watermark). */
 		late_row(d, ctx, r);
 		return 0;
 	}
 	st_buf_reset(&d->key);
 	if (o->keys == NULL) {
-		/* Whole-record duplicates: every field, in order. */
-		st_record_scan(r);
-		for (uint32_t i = 0; i < r->fields.n; i++) {
-			st_buf_add(&d->key, r->fields.v[i].key,
-			    r->fields.v[i].klen);
-			st_buf_putc(&d->key, ST_KEY_SEP);
-			st_key_add(&d->key, &r->fields.v[i]);
-		}
+		whole_key(d, r);
 	} else {
 		st_colcheck_row(&d->cc, r);
 		for (size_t i = 0; i < d->nkeys; i++) {
@@ -157,10 +206,6 @@ dd_end(st_op *op, st_ctx *ctx, st_batch *b)
 	(void)ctx;
 	(void)b;
 	st_colcheck_end(&d->cc);
-	if (d->o->time.col && d->wm != ST_TIME_NONE && d->wm > d->swept_wm) {
-		st_table_sweep(&d->t, keep_unexpired, NULL, d);
-		d->swept_wm = d->wm;
-	}
 	enforce_limit(d);
 	return 0;
 }
@@ -292,7 +337,8 @@ st_dedup_check(st_dedup_opts *o)
 		    "time column of the watermark");
 	if (o->delay && !o->within)
 		st_usage_error("--delay goes with --within-watermark");
-	if (o->time.col && !o->within) {
+	/* Without --keys every column is a key, the event time included. */
+	if (o->time.col && !o->within && o->keys) {
 		int found = 0;
 		for (size_t i = 0; o->keys && o->keys[i]; i++)
 			found |= strcasecmp(o->keys[i], o->time.col) == 0;
@@ -336,5 +382,6 @@ st_dedup_run(const st_dedup_opts *o, st_common *common)
 	st_buf_release(&d.key);
 	st_buf_release(&d.out);
 	st_colcheck_release(&d.cc);
+	free(d.order);
 	return rc;
 }

@@ -396,6 +396,8 @@ stream_begin(st_op *op, st_ctx *ctx, st_batch *b)
 {
 	join *j = op->self;
 
+	int64_t prev = j->wm;
+
 	(void)ctx;
 	j->removed = 0;
 	j->wm = b->wm;
@@ -424,6 +426,11 @@ stream_begin(st_op *op, st_ctx *ctx, st_batch *b)
 				j->wm = t;
 		}
 	}
+	/* A watermark that moved evicts state and emits outer rows: Spark
+	 * runs the no-data batch for it. */
+	if (j->wm != ST_TIME_NONE && j->cond.has_bound &&
+	    (prev == ST_TIME_NONE || j->wm > prev))
+		st_batch_need(b);
 	return 0;
 }
 
@@ -452,7 +459,9 @@ stream_record(st_op *op, st_ctx *ctx, st_record *rec)
 	st_arena_reset(&j->arena);
 	int64_t t = st_jcond_time(&j->cond, s, &j->arena, &rec->fields,
 	    &role);
-	if (j->wm != ST_TIME_NONE && t != ST_TIME_NONE && t < j->wm) {
+	/* Late: at or before the watermark (Spark's eventTime <=
+	 * watermark), dropped and counted in numRowsDroppedByWatermark. */
+	if (j->wm != ST_TIME_NONE && t != ST_TIME_NONE && t <= j->wm) {
 		ctx->rows_dropped_watermark++;
 		st_linefile_line(&j->late, rec->line, rec->len);
 		return 0;
@@ -478,6 +487,15 @@ keep(join *j, int s, const st_jrow *x, int matched)
 	return r;
 }
 
+static void
+emit_unmatched(join *j, st_ctx *ctx, int s, const st_jrow *r)
+{
+	if (s == L)
+		emit_pair(j, ctx, r->json, r->len, NULL, NULL, 0, NULL);
+	else
+		emit_pair(j, ctx, NULL, 0, NULL, r->json, r->len, NULL);
+}
+
 /* Joins this batch's rows of side s with the state of the other side,
  * then buffers them: Spark's symmetric hash join, one side at a time. */
 static void
@@ -487,6 +505,15 @@ process(join *j, st_ctx *ctx, int s)
 
 	for (st_jrow *x = j->batch[s].head; x; x = x->next) {
 		scan_or_die(j, s, x->json, x->len);
+		/* A row failing a condition on its own side can never match:
+		 * not buffered, and on an outer side null-extended at once
+		 * (Spark's pre-join filter). */
+		if (st_jcond_side_fails(&j->cond, s, x->json, x->len,
+		    &j->f[s])) {
+			if (outer_side(j, s))
+				emit_unmatched(j, ctx, s, x);
+			continue;
+		}
 		/* collect() may rescan j->f[o] only; keep this row's scan. */
 		st_fields mine = j->f[s];
 		size_t n = collect(j, &j->state[o], s, x->keys, x->hash,
@@ -525,15 +552,6 @@ process(join *j, st_ctx *ctx, int s)
 	st_jside_clear(&j->batch[s]);
 }
 
-static void
-emit_unmatched(join *j, st_ctx *ctx, int s, const st_jrow *r)
-{
-	if (s == L)
-		emit_pair(j, ctx, r->json, r->len, NULL, NULL, 0, NULL);
-	else
-		emit_pair(j, ctx, NULL, 0, NULL, r->json, r->len, NULL);
-}
-
 /* Drops the rows the watermark has made useless; an outer side's rows
  * that never matched are emitted null-extended as they go. */
 static void
@@ -545,7 +563,9 @@ evict(join *j, st_ctx *ctx)
 		st_jrow *r = j->state[s].head;
 		while (r) {
 			st_jrow *next = r->next;
-			if (st_jcond_evict_at(&j->cond, r->time, r->role) <
+			/* At or before the state watermark: no row to come
+			 * (all after the watermark) can match it. */
+			if (st_jcond_evict_at(&j->cond, r->time, r->role) <=
 			    j->wm) {
 				if (!r->matched && outer_side(j, s))
 					emit_unmatched(j, ctx, s, r);
@@ -820,6 +840,7 @@ st_join_run(const st_join_opts *o, const st_common *common)
 	memset(&op, 0, sizeof op);
 	j.o = o;
 	j.late = (st_linefile)ST_LINEFILE_INIT;
+	j.wm = ST_TIME_NONE;
 	if (is_static && (o->left || o->right))
 		st_usage_error("--static and --left/--right cannot be used "
 		    "together");

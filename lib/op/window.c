@@ -384,6 +384,11 @@ win_begin(st_op *op, st_ctx *ctx, st_batch *b)
 {
 	win *w = op->self;
 
+	/* Spark runs a no-data batch for a window in append or update mode
+	 * when the watermark moved: windows may close, state be evicted. */
+	if (w->o->mode != ST_MODE_COMPLETE && b->wm != ST_TIME_NONE &&
+	    (w->wm == ST_TIME_NONE || b->wm > w->wm))
+		st_batch_need(b);
 	w->wm = b->wm;
 	w->m_updated = w->m_removed = w->m_no_time = 0;
 	if (++w->epoch == 0) {
@@ -616,7 +621,6 @@ win_end(st_op *op, st_ctx *ctx, st_batch *b)
 {
 	win *w = op->self;
 
-	(void)b;
 	st_colcheck_end(&w->cc);
 	for (size_t i = 0; i < w->nupdated; i++) {
 		st_entry *e = w->updated[i];
@@ -644,6 +648,10 @@ win_end(st_op *op, st_ctx *ctx, st_batch *b)
 		emit_rows(w, ctx);
 		break;
 	case ST_MODE_COMPLETE:
+		/* A no-data batch nobody needed is one Spark does not run:
+		 * the table is the last batch's, not shown again. */
+		if (st_batch_no_data(b) && !st_batch_needed(b))
+			break;
 		for (size_t i = 0; i < w->t.n; i++)
 			entry_rows(w, w->t.v[i], 0);
 		emit_rows(w, ctx);
@@ -666,14 +674,9 @@ win_finish(st_op *op, st_ctx *ctx, int complete)
 			entry_rows(w, w->t.v[i], 0);
 		emit_rows(w, ctx);
 	}
-	/* Inside the runner's flush batch, a complete-mode batch is the whole
-	 * table, as every other one: an empty one would tell a sink that the
-	 * table is now empty. (With plain input there is no such batch.) */
-	if (complete && w->o->mode == ST_MODE_COMPLETE && ctx->batch != NULL) {
-		for (size_t i = 0; i < w->t.n; i++)
-			entry_rows(w, w->t.v[i], 0);
-		emit_rows(w, ctx);
-	}
+	/* The runner's flush batch is a no-data batch (st_batch_no_data):
+	 * in complete mode the table is the last batch's, and a sink does
+	 * not show it again. */
 	return 0;
 }
 

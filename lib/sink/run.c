@@ -80,6 +80,9 @@ free_keys(sink_op *so)
 	so->keys = NULL;
 }
 
+/* so->skip of a silent no-data batch (see st_batch_no_data). */
+#define SILENT 3
+
 /* 1: in DIR/commits; 2: only in the sink; 0: not committed; -1: error. */
 static int
 committed(st_ctx *ctx, sink_op *so, int64_t id)
@@ -124,6 +127,13 @@ sink_begin(st_op *op, st_ctx *ctx, st_batch *b)
 		return -1;
 	if (so->skip)
 		return 0;
+	/* A no-data batch no stateful tool needed is one Spark does not
+	 * run: committed, nothing written, unless rows come after all (as
+	 * the rows an append-mode op flushes in the runner's last batch). */
+	if (st_batch_no_data(b) && !st_batch_needed(b)) {
+		so->skip = SILENT;
+		return 0;
+	}
 	return so->sink->vt->begin(so->sink, &so->sb);
 }
 
@@ -133,6 +143,11 @@ sink_record(st_op *op, st_ctx *ctx, st_record *r)
 	sink_op *so = op->self;
 
 	(void)ctx;
+	if (so->skip == SILENT) {
+		so->skip = 0;
+		if (so->sink->vt->begin(so->sink, &so->sb) < 0)
+			return -1;
+	}
 	if (so->skip)
 		return 0;
 	so->rows++;

@@ -477,9 +477,10 @@ advance_all(loop *l, json_t *sources)
 	}
 }
 
-/* The begin line of batch id; the batch's counters start at zero. */
+/* The begin line of batch id, marked "noData" when the batch has no
+ * input (st_batch_no_data); the batch's counters start at zero. */
 static void
-open_batch(loop *l, int64_t id, int64_t ts)
+open_batch(loop *l, int64_t id, int64_t ts, int data)
 {
 	/* The dead-letter file exactly once: a replay first cuts it back. */
 	st_linefile *dead = &l->dead;
@@ -488,6 +489,8 @@ open_batch(loop *l, int64_t id, int64_t ts)
 		exit(ST_EXIT_DATA);
 	json_t *b = st_ctl_new_begin(id, ts);
 
+	if (!data)
+		json_object_set_new(b, "noData", json_true());
 	write_ctl(l, b);
 	json_decref(b);
 	l->em.rows = l->em.malformed = 0;
@@ -596,7 +599,7 @@ emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
 		advance_all(l, sources);
 
 	int64_t t0 = st_mono_usec();
-	open_batch(l, id, ts);
+	open_batch(l, id, ts, data);
 	json_t *per = json_array();
 	backlog bl = { 0 };
 	for (size_t i = 0; i < l->o->nsources; i++) {
@@ -815,7 +818,7 @@ epoch(loop *l, json_t *ranges)
 	uint64_t *rows = st_calloc(n + 1, sizeof *rows);
 	json_t *acc = json_object();
 
-	open_batch(l, id, ts);
+	open_batch(l, id, ts, 1);
 	for (;;) {
 		for (size_t i = 0; ranges && i < n; i++) {
 			st_source *s = o->sources[i];
@@ -976,6 +979,13 @@ st_read_run(const st_read_opts *o)
 				json_decref(r);
 				continue;
 			}
+			/* Nothing new after a batch with data: one no-data
+			 * batch lets the watermark it moved take effect, as
+			 * Spark runs one (the tools that need it say so). */
+			if (l.last_had_data) {
+				new_batch(&l, r = json_object());
+				json_decref(r);
+			}
 			if (all_exhausted(&l))
 				break;
 			clean_done(&l);
@@ -985,10 +995,11 @@ st_read_run(const st_read_opts *o)
 		break;
 	}
 	}
-	/* The extra empty batch lets the last watermark take effect. */
+	/* Available-now ends with a no-data batch, to let the last
+	 * watermark take effect; once runs exactly one batch (Spark's
+	 * Trigger.Once runs no no-data batch after it). */
 	if (!st_stop_requested() && l.last_had_data &&
-	    (o->trigger == ST_TRIGGER_ONCE ||
-	    o->trigger == ST_TRIGGER_AVAILABLE_NOW || all_exhausted(&l))) {
+	    o->trigger == ST_TRIGGER_AVAILABLE_NOW) {
 		json_t *r = json_object();
 		new_batch(&l, r);
 		json_decref(r);
