@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,36 @@ st_batch_set_watermark(st_batch *b, int64_t wm)
 		st_buf_release(&t);
 	}
 	b->dirty = 1;
+}
+
+const char *
+st_batch_mode(const st_batch *b)
+{
+	const char *m = b->begin ? json_string_value(json_object_get(b->begin,
+	    "mode")) : NULL;
+
+	return m ? m : "append";
+}
+
+int
+st_batch_has_watermark(const st_batch *b)
+{
+	return b->begin && (json_object_get(b->begin, "wm") ||
+	    json_object_get(b->begin, "wms") ||
+	    json_object_get(b->begin, "delay"));
+}
+
+void
+st_refuse(st_ctx *ctx, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	st_writer_flush(&ctx->out);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	st_die(ST_EXIT_USAGE, "%s", msg);
 }
 
 int

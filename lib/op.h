@@ -48,6 +48,7 @@
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdnoreturn.h>
 
 #include "checkpoint.h"
 #include "control.h"
@@ -104,8 +105,24 @@ void st_batch_need(st_batch *b);
 /* A no-data batch an op upstream needed. */
 int st_batch_needed(const st_batch *b);
 
+/* The output mode announced upstream ("append" when none). */
+const char *st_batch_mode(const st_batch *b);
+
+/* True when an st-watermark upstream announced a watermark (possibly still
+ * null) in this batch's begin line: "wm", "wms" or "delay". */
+int st_batch_has_watermark(const st_batch *b);
+
 typedef struct st_ctx st_ctx;
 typedef struct st_op st_op;
+
+/*
+ * Refuses the query, as Spark's UnsupportedOperationChecker does before a
+ * query starts: flushes what is already written, prints "NAME: MESSAGE"
+ * and exits 2. Called from a begin callback, so that nothing of the batch
+ * has been emitted. fmt names the rule and the way out.
+ */
+noreturn void st_refuse(st_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* st_op flags */
 #define ST_OP_SINK 0x1	/* control lines are consumed, not written out */

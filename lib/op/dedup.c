@@ -133,7 +133,17 @@ dd_begin(st_op *op, st_ctx *ctx, st_batch *b)
 {
 	dedup *d = op->self;
 
-	(void)ctx;
+	if (d->o->within && !st_batch_has_watermark(b) && !st_batch_no_data(b))
+		st_refuse(ctx, "dropDuplicatesWithinWatermark is not supported "
+		    "without a watermark: a key lives until the watermark "
+		    "passes its time plus the delay (put st-watermark -t %s "
+		    "before st-dedup, or drop --within-watermark)",
+		    d->o->time.col);
+	if (strcmp(st_batch_mode(b), "append") != 0)
+		st_refuse(ctx, "deduplication of the %s-mode output of an "
+		    "aggregation is not supported: Spark allows several "
+		    "stateful operators in append mode only (use --mode "
+		    "append upstream)", st_batch_mode(b));
 	d->wm = b->wm;
 	d->m_new = d->m_removed = d->m_dups = d->m_limit = 0;
 	/* Keys expire when the batch begins, as in the no-data batch Spark

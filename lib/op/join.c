@@ -391,6 +391,51 @@ outer_side(const join *j, int s)
 	    (s == R && t == ST_JOIN_RIGHT);
 }
 
+/* True when side s has a watermark upstream: st-watermark --source for
+ * it, or one st-watermark over both sources. */
+static int
+side_watermarked(const join *j, const st_batch *b, int s)
+{
+	json_t *wms = json_object_get(b->begin, "wms");
+
+	if (json_is_object(wms))
+		return json_object_get(wms, s == L ? j->o->left :
+		    j->o->right) != NULL;
+	return st_batch_has_watermark(b);
+}
+
+/* Spark's UnsupportedOperationChecker on stream-stream joins. */
+static void
+check_stream(join *j, st_ctx *ctx, const st_batch *b)
+{
+	const char *type = st_join_type_name(j->o->type);
+
+	/* No-data batches: the runner's last one has no upstream members. */
+	if (b->begin == NULL || st_batch_no_data(b))
+		return;
+	if (strcmp(st_batch_mode(b), "append") != 0)
+		st_refuse(ctx, "a join between two streams is not supported "
+		    "in %s output mode, only in append mode (use --mode "
+		    "append upstream)", st_batch_mode(b));
+	if (j->o->type == ST_JOIN_INNER)
+		return;
+	/* The rows that wait for a match are evicted by the watermark of
+	 * the other, nullable, side. */
+	for (int s = 0; s < 2; s++) {
+		int waits = j->o->type == ST_JOIN_FULL ||
+		    (s == L && (j->o->type == ST_JOIN_LEFT ||
+		    j->o->type == ST_JOIN_LEFT_SEMI)) ||
+		    (s == R && j->o->type == ST_JOIN_RIGHT);
+		if (waits && !side_watermarked(j, b, !s))
+			st_refuse(ctx, "a %s stream-stream join is not "
+			    "supported without a watermark on the %s side: "
+			    "it tells when a %s row can no longer match (put "
+			    "st-watermark --source %s before st-join)", type,
+			    s == L ? "right" : "left", s == L ? "left" : "right",
+			    s == L ? j->o->right : j->o->left);
+	}
+}
+
 static int
 stream_begin(st_op *op, st_ctx *ctx, st_batch *b)
 {
@@ -398,7 +443,7 @@ stream_begin(st_op *op, st_ctx *ctx, st_batch *b)
 
 	int64_t prev = j->wm;
 
-	(void)ctx;
+	check_stream(j, ctx, b);
 	j->removed = 0;
 	j->wm = b->wm;
 	/* A time bound evicts only with a watermark: st-watermark upstream

@@ -361,6 +361,17 @@ add_to_set(win *w, int64_t t, uint32_t set)
 		used = 1;
 	} else if (o->gap) {
 		used = add_session(w, t);
+	} else if (o->size == 0) {
+		/* The time column is a key: the group [t, t] closes once the
+		 * watermark reaches t (Spark: eventTime <= watermark). */
+		if (!is_late(w, t)) {
+			memcpy(w->key.data, &t, 8);
+			st_entry *e = st_table_upsert(&w->t, w->key.data,
+			    w->key.len, &created);
+			fold(w, group_slots(e));
+			mark_updated(w, e);
+			used = 1;
+		}
 	} else {
 		/* Every window [s, s + size) holding t, latest first. */
 		int64_t s = st_floordiv(t, o->slide) * o->slide;
@@ -384,6 +395,11 @@ win_begin(st_op *op, st_ctx *ctx, st_batch *b)
 {
 	win *w = op->self;
 
+	if (strcmp(st_batch_mode(b), "append") != 0)
+		st_refuse(ctx, "multiple streaming aggregations are not "
+		    "supported in %s mode: an aggregation over another's "
+		    "output needs it in append mode (use --mode append "
+		    "upstream)", st_batch_mode(b));
 	/* Spark runs a no-data batch for a window in append or update mode
 	 * when the watermark moved: windows may close, state be evicted. */
 	if (w->o->mode != ST_MODE_COMPLETE && b->wm != ST_TIME_NONE &&
@@ -496,7 +512,8 @@ write_row(win *w, st_ctx *ctx, const row *r)
 
 	st_buf_reset(b);
 	st_buf_putc(b, '{');
-	if (w->o->time.col) {
+	/* Grouped on the time column itself (size 0): no window column. */
+	if (w->o->time.col && (w->o->size || w->o->gap)) {
 		st_buf_add(b, "\"window\":{\"start\":\"", 19);
 		st_format_timestamp(b, r->start);
 		st_buf_add(b, "\",\"end\":\"", 9);
@@ -908,6 +925,16 @@ win_metrics(st_op *op, json_t *obj)
 	w->cc.missing = 0;	/* reported once per batch */
 }
 
+/* Grouping on the event time column itself: each value a group. */
+static int
+time_is_key(const st_window_opts *o)
+{
+	for (size_t i = 0; o->time.col && o->by && o->by[i]; i++)
+		if (strcmp(o->by[i], o->time.col) == 0)
+			return 1;
+	return 0;
+}
+
 void
 st_window_check(st_window_opts *o)
 {
@@ -925,9 +952,7 @@ st_window_check(st_window_opts *o)
 		if (o->size || o->slide || o->gap)
 			st_usage_error("--size, --slide and --session-gap need "
 			    "--time, the event time column");
-		if (o->by == NULL)
-			st_usage_error("give --time and --size for windows, "
-			    "or --by for a plain groupBy");
+		/* Without --by either: a global aggregate, one group. */
 		if (!o->mode_given)
 			o->mode = ST_MODE_UPDATE;
 		if (o->mode == ST_MODE_APPEND)
@@ -940,8 +965,9 @@ st_window_check(st_window_opts *o)
 	if (o->gap && (o->size || o->slide))
 		st_usage_error("--session-gap cannot be combined with --size "
 		    "or --slide");
-	if (!o->gap && o->size == 0)
-		st_usage_error("--time needs --size (or --session-gap)");
+	if (!o->gap && o->size == 0 && !time_is_key(o))
+		st_usage_error("--time needs --size (or --session-gap), or the "
+		    "time column among --by to group on its values");
 	if (o->slide == 0)
 		o->slide = o->size;
 	if (o->slide > o->size)
@@ -991,7 +1017,7 @@ st_window_run(const st_window_opts *o, st_common *common)
 	w.vals = st_calloc(w.aggs.n ? w.aggs.n : 1, sizeof *w.vals);
 	const char **keys = st_calloc(w.nby + 2, sizeof *keys);
 	size_t nk = 0;
-	if (o->time.col)
+	if (o->time.col && (o->size || o->gap))
 		keys[nk++] = "window";
 	for (size_t i = 0; i < w.nby; i++)
 		keys[nk++] = o->by[i];

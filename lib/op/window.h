@@ -6,7 +6,11 @@
  * sliding (size and slide: a row counts in every window it falls in) and
  * session (a gap: a key's session grows while its events come within gap
  * of each other). Without a time column the tool is a plain groupBy over
- * the key columns. A group is its window and the values of the --by
+ * the key columns, or with no key columns either a global aggregate (one
+ * group, Spark's groupBy().agg(...)). With the time column among the key
+ * columns and no window (Spark's groupBy("eventTime") on the watermarked
+ * column), each time value is a group that closes once the watermark
+ * reaches it: a window of length 0. A group is its window and the values of the --by
  * columns; its state is one compact slot per aggregate (state/agg.h), in
  * the hash table of state/table.h.
  *
@@ -64,7 +68,8 @@ typedef enum st_grouping {
 
 typedef struct st_window_opts {
 	st_evtime time;		/* time.col NULL: plain groupBy */
-	int64_t size;		/* window length, usec (0 with gap) */
+	int64_t size;		/* window length, usec (0 with gap, and
+				 * when the time column is a key) */
 	int64_t slide;		/* usec; equal to size when tumbling */
 	int64_t gap;		/* session gap, usec; 0: fixed windows */
 	char **by;		/* key columns (NULL-terminated), or NULL */

@@ -162,6 +162,15 @@ sink_end(st_op *op, st_ctx *ctx, st_batch *b)
 
 	if (so->skip == 1)
 		return 0;
+	/* A sink that records its batches (SQLite) records a silent one
+	 * too, as an empty append: no rows, no table replaced. */
+	if (so->skip == SILENT && so->sink->vt->has_batch && b->id >= 0 &&
+	    ctx->ckpt) {
+		so->sb.mode = "append";
+		if (so->sink->vt->begin(so->sink, &so->sb) < 0 ||
+		    so->sink->vt->end(so->sink, &so->sb) < 0)
+			return -1;
+	}
 	if (!so->skip && so->sink->vt->end(so->sink, &so->sb) < 0)
 		return -1;
 	if (ctx->ckpt == NULL || b->id < 0)
