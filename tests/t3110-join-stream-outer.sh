@@ -56,7 +56,7 @@ test_expect_success 'full outer' '
 
 test_expect_success 'left semi: each matching left row once, as it is' '
 	cat >semi.in <<-\EOT &&
-	{"@st":"begin","batch":0,"ts":0}
+	{"@st":"begin","batch":0,"ts":0,"wm":null}
 	{"@st":"source","name":"impressions"}
 	{"ImpressionID":"101","ImpressionTime":"2020-09-09T10:00:00Z"}
 	{"ImpressionID":"102","ImpressionTime":"2020-09-09T10:00:00Z"}
@@ -64,7 +64,7 @@ test_expect_success 'left semi: each matching left row once, as it is' '
 	{"ClickID":"101","ClickTime":"2020-09-09T10:01:00Z"}
 	{"ClickID":"101","ClickTime":"2020-09-09T10:02:00Z"}
 	{"@st":"end","batch":0}
-	{"@st":"begin","batch":1,"ts":0}
+	{"@st":"begin","batch":1,"ts":0,"wm":null}
 	{"@st":"source","name":"impressions"}
 	{"ImpressionID":"102","ImpressionTime":"2020-09-09T10:03:00Z"}
 	{"@st":"source","name":"clicks"}
@@ -108,7 +108,7 @@ test_expect_success 'with a checkpoint the state waits for the next run instead'
 
 test_expect_success 'shared key columns appear once; a right-outer row carries the right key' '
 	cat >k.in <<-\EOT &&
-	{"@st":"begin","batch":0,"ts":0}
+	{"@st":"begin","batch":0,"ts":0,"wm":null}
 	{"@st":"source","name":"b"}
 	{"k":7,"t":"2020-09-09T10:00:00Z","v":"r"}
 	{"@st":"end","batch":0}

@@ -15,6 +15,10 @@ typedef struct wmstate {
 	double bsum;		/* the others' distance to it (for avg) */
 	int64_t bn;
 	int64_t no_time;	/* records without a readable time, per batch */
+	int64_t delay;		/* in force: the option's or the checkpoint's */
+	int policy_max;
+	int64_t global;		/* the global watermark last written */
+	int warned, warned_policy;
 } wmstate;
 
 static json_t *
@@ -57,7 +61,7 @@ wm_begin(st_op *op, st_ctx *ctx, st_batch *b)
 
 	(void)ctx;
 	if (s->max_seen != ST_TIME_NONE) {
-		int64_t cand = s->max_seen - o->delay;
+		int64_t cand = s->max_seen - s->delay;
 		if (s->wm == ST_TIME_NONE || cand > s->wm)
 			s->wm = cand;
 	}
@@ -70,7 +74,7 @@ wm_begin(st_op *op, st_ctx *ctx, st_batch *b)
 		return 0;
 	}
 	st_buf d = ST_BUF_INIT;
-	st_format_duration(&d, o->delay);
+	st_format_duration(&d, s->delay);
 	json_object_set_new(b->begin, "delay", json_string(d.data));
 	st_buf_release(&d);
 	if (o->source == NULL) {
@@ -89,7 +93,7 @@ wm_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	json_t *v;
 	json_object_foreach(wms, k, v) {
 		int64_t w = json_ts(v);
-		if (o->policy_max) {
+		if (s->policy_max) {
 			if (w != ST_TIME_NONE && (global == ST_TIME_NONE ||
 			    w > global))
 				global = w;
@@ -104,6 +108,12 @@ wm_begin(st_op *op, st_ctx *ctx, st_batch *b)
 			first = 0;
 		}
 	}
+	/* Never back, across restarts and sources added to the query, as
+	 * Spark's WatermarkTracker keeps its global watermark. */
+	if (s->global != ST_TIME_NONE && (global == ST_TIME_NONE ||
+	    global < s->global))
+		global = s->global;
+	s->global = global;
 	st_watermark_set(b, global);
 	return 0;
 }
@@ -170,6 +180,14 @@ wm_save(st_op *op, FILE *f)
 	json_object_set_new(j, "format", json_string("st-watermark/1"));
 	json_object_set_new(j, "maxEventTime", ts_json(s->max_seen));
 	json_object_set_new(j, "watermark", ts_json(s->wm));
+	st_buf d = ST_BUF_INIT;
+	st_format_duration(&d, s->delay);
+	json_object_set_new(j, "delay", json_string(d.data));
+	st_buf_release(&d);
+	json_object_set_new(j, "policy", json_string(s->policy_max ? "max" :
+	    "min"));
+	if (s->o->source)
+		json_object_set_new(j, "globalWatermark", ts_json(s->global));
 	char *t = json_dumps(j, JSON_COMPACT);
 	int rc = fprintf(f, "%s\n", t) < 0 ? -1 : 0;
 	free(t);
@@ -182,7 +200,9 @@ wm_load(st_op *op, FILE *f)
 {
 	wmstate *s = op->self;
 
-	s->max_seen = s->wm = ST_TIME_NONE;
+	s->max_seen = s->wm = s->global = ST_TIME_NONE;
+	s->delay = s->o->delay;
+	s->policy_max = s->o->policy_max;
 	if (f == NULL)
 		return 0;
 	json_t *j = json_loadf(f, JSON_DISABLE_EOF_CHECK, NULL);
@@ -205,6 +225,32 @@ wm_load(st_op *op, FILE *f)
 			json_decref(j);
 			return -1;
 		}
+	}
+	s->global = json_ts(json_object_get(j, "globalWatermark"));
+	/* The checkpoint's delay and policy win (older checkpoints have
+	 * none: the options then). */
+	const char *ds = json_string_value(json_object_get(j, "delay"));
+	int64_t delay;
+	if (ds && st_parse_duration(ds, &delay) == 0 && delay != s->delay) {
+		st_buf o = ST_BUF_INIT;
+		st_format_duration(&o, s->delay);
+		if (!s->warned)
+			st_warn("the checkpoint's delay '%s' wins over --delay "
+			    "'%s' (a restarted query keeps its watermark; "
+			    "use a new checkpoint to change it)", ds, o.data);
+		st_buf_release(&o);
+		s->delay = delay;
+		s->warned = 1;
+	}
+	const char *ps = json_string_value(json_object_get(j, "policy"));
+	if (ps && (strcmp(ps, "max") == 0) != s->policy_max) {
+		if (!s->warned_policy)
+			st_warn("the checkpoint's policy '%s' wins over "
+			    "--policy '%s' (as Spark keeps a query's "
+			    "multipleWatermarkPolicy)", ps,
+			    s->policy_max ? "max" : "min");
+		s->policy_max = strcmp(ps, "max") == 0;
+		s->warned_policy = 1;
 	}
 	json_decref(j);
 	return 0;
@@ -234,7 +280,7 @@ int
 st_watermark_run(const st_watermark_opts *o, st_common *common)
 {
 	wmstate s = { o, ST_TIME_NONE, ST_TIME_NONE, ST_TIME_NONE,
-	    ST_TIME_NONE, 0 };
+	    ST_TIME_NONE, 0, o->delay, o->policy_max, ST_TIME_NONE, 0, 0 };
 	st_op op = {
 		.name = "st-watermark",
 		.self = &s,

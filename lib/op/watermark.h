@@ -17,7 +17,10 @@
  * global one back), or the maximum with policy max.
  *
  * The maximum event time and the watermark are the tool's state,
- * checkpointed through the runner like any other.
+ * checkpointed through the runner like any other, with the delay and the
+ * policy: on a restart the checkpoint's delay and policy win over changed
+ * options (with a warning), as Spark restores a query's watermark policy
+ * from its checkpoint, and the global watermark never goes back.
  */
 #ifndef ST_OP_WATERMARK_H
 #define ST_OP_WATERMARK_H

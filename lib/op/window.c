@@ -395,6 +395,11 @@ win_begin(st_op *op, st_ctx *ctx, st_batch *b)
 {
 	win *w = op->self;
 
+	if (b->begin && !st_batch_no_data(b) && st_aggs_has_distinct(&w->aggs))
+		st_refuse(ctx, "distinct aggregations are not supported on "
+		    "streams (Spark: use approx_count_distinct); "
+		    "count(DISTINCT x) is for input without control lines, "
+		    "a batch job");
 	if (strcmp(st_batch_mode(b), "append") != 0)
 		st_refuse(ctx, "multiple streaming aggregations are not "
 		    "supported in %s mode: an aggregation over another's "

@@ -23,17 +23,133 @@ static const struct {
 	{ "first", ST_AGG_FIRST },
 	{ "last", ST_AGG_LAST },
 	{ "approx_count_distinct", ST_AGG_APPROX_DISTINCT },
+	{ "collect_list", ST_AGG_COLLECT_LIST },
+	{ "collect_set", ST_AGG_COLLECT_SET },
+	{ "stddev", ST_AGG_STDDEV_SAMP },
+	{ "std", ST_AGG_STDDEV_SAMP },
+	{ "stddev_samp", ST_AGG_STDDEV_SAMP },
+	{ "stddev_pop", ST_AGG_STDDEV_POP },
+	{ "variance", ST_AGG_VAR_SAMP },
+	{ "var_samp", ST_AGG_VAR_SAMP },
+	{ "var_pop", ST_AGG_VAR_POP },
+	{ "percentile_approx", ST_AGG_PERCENTILE_APPROX },
+	{ "approx_percentile", ST_AGG_PERCENTILE_APPROX },
+	{ "median", ST_AGG_MEDIAN },
 };
+
+/* The slot of collect_list, collect_set and count(DISTINCT): the
+ * elements' JSON texts, comma-separated, in an owned buffer. */
+typedef struct alist {
+	char *p;
+	uint32_t len, cap;	/* bytes */
+	uint32_t n, pad;	/* elements */
+} alist;
+
+/* The slot of stddev and variance: Welford's running moments. */
+typedef struct amom {
+	int64_t n;
+	double mean, m2;
+} amom;
+
+/* The slot of percentile_approx and median: weighted points, sorted
+ * when compacted (an owned array). */
+typedef struct apoint {
+	double v;
+	int64_t w;
+} apoint;
+
+typedef struct asketch {
+	apoint *p;
+	uint32_t n, cap;
+	uint8_t nonint;		/* a value was not an integer */
+	uint8_t sorted;
+	uint8_t pad[6];
+} asketch;
+
+_Static_assert(sizeof(alist) <= sizeof(st_aslot), "alist fits a slot");
+_Static_assert(sizeof(amom) <= sizeof(st_aslot), "amom fits a slot");
+_Static_assert(sizeof(asketch) <= sizeof(st_aslot), "asketch fits a slot");
+
+#define DEFAULT_ACCURACY 10000
 
 static const char *
 fn_name(st_agg_fn fn)
 {
-	if (fn == ST_AGG_COUNT_ALL)
+	if (fn == ST_AGG_COUNT_ALL || fn == ST_AGG_COUNT_DISTINCT)
 		return "count";
 	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
 		if (fns[i].fn == fn)
 			return fns[i].name;
 	return "?";
+}
+
+/* A constant number: a literal, or a negated one. */
+static int
+const_number(const st_expr *e, double *d)
+{
+	const st_value *v = st_expr_literal(e);
+
+	if (v == NULL && st_expr_kind(e) == ST_NODE_NEG &&
+	    const_number(st_expr_child(e, 0), d) == 0) {
+		*d = -*d;
+		return 0;
+	}
+	if (v == NULL || !st_value_is_numeric(v))
+		return -1;
+	*d = st_value_to_double(v);
+	return 0;
+}
+
+/* percentile_approx(x, p | array(p, ...) [, accuracy]): the constant
+ * arguments, checked as Spark checks them. */
+static int
+percentile_args(st_agg *g, const st_expr *call, st_buf *err)
+{
+	const st_expr *p = st_expr_call_arg(call, 1);
+	const char *fn = st_expr_call_name(p);
+	double d;
+
+	g->accuracy = DEFAULT_ACCURACY;
+	if (fn && strcasecmp(fn, "array") == 0) {
+		g->pct_array = 1;
+		g->npct = st_expr_call_nargs(p);
+		g->pct = st_calloc(g->npct ? g->npct : 1, sizeof *g->pct);
+		for (size_t i = 0; i < g->npct; i++)
+			if (const_number(st_expr_call_arg(p, i),
+			    &g->pct[i]) < 0)
+				return -1;
+	} else {
+		g->npct = 1;
+		g->pct = st_calloc(1, sizeof *g->pct);
+		if (const_number(p, &g->pct[0]) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < g->npct; i++)
+		if (!(g->pct[i] >= 0 && g->pct[i] <= 1)) {
+			st_buf_printf(err, "'%s': the percentage must be "
+			    "between 0.0 and 1.0", g->name);
+			return -1;
+		}
+	if (st_expr_call_nargs(call) == 3) {
+		if (const_number(st_expr_call_arg(call, 2), &d) < 0)
+			return -1;
+		if (!(d > 0 && d <= 2147483647)) {
+			st_buf_printf(err, "'%s': the accuracy must be a "
+			    "positive integer", g->name);
+			return -1;
+		}
+		g->accuracy = (int64_t)d;
+	}
+	return 0;
+}
+
+int
+st_aggs_has_distinct(const st_aggs *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].fn == ST_AGG_COUNT_DISTINCT)
+			return 1;
+	return 0;
 }
 
 int
@@ -66,21 +182,39 @@ st_aggs_parse(st_aggs *a, const char *text, char **err)
 		if (k == sizeof fns / sizeof fns[0]) {
 			st_buf_printf(&b, "'%s' is not an aggregate (known: "
 			    "count, sum, avg, min, max, first, last, "
-			    "approx_count_distinct)", it->name);
+			    "approx_count_distinct, collect_list, collect_set, "
+			    "stddev, stddev_samp, stddev_pop, variance, "
+			    "var_samp, var_pop, percentile_approx, median)",
+			    it->name);
 			goto bad;
 		}
 		st_agg *g = &a->v[i];
 		g->fn = fns[k].fn;
 		g->name = it->name;
 		if (st_expr_call_distinct(it->expr)) {
-			st_buf_printf(&b, "'%s': DISTINCT aggregates are not "
-			    "supported on streams (use "
-			    "approx_count_distinct)", it->name);
-			goto bad;
+			if (g->fn != ST_AGG_COUNT || st_expr_call_star(it->expr)) {
+				st_buf_printf(&b, "'%s': of the DISTINCT "
+				    "aggregates only count(DISTINCT x) is "
+				    "supported (or use approx_count_distinct)",
+				    it->name);
+				goto bad;
+			}
+			g->fn = ST_AGG_COUNT_DISTINCT;
 		}
+		size_t nargs = st_expr_call_nargs(it->expr);
 		if (g->fn == ST_AGG_COUNT && st_expr_call_star(it->expr)) {
 			g->fn = ST_AGG_COUNT_ALL;
-		} else if (st_expr_call_nargs(it->expr) != 1) {
+		} else if (g->fn == ST_AGG_PERCENTILE_APPROX) {
+			if ((nargs != 2 && nargs != 3) ||
+			    percentile_args(g, it->expr, &b) < 0) {
+				if (b.len == 0)
+					st_buf_printf(&b, "'%s' takes a column, "
+					    "a percentage or array of them, and "
+					    "an optional accuracy", it->name);
+				goto bad;
+			}
+			g->arg = st_expr_call_arg(it->expr, 0);
+		} else if (nargs != 1) {
 			st_buf_printf(&b, "'%s' takes one argument", it->name);
 			goto bad;
 		} else {
@@ -103,6 +237,8 @@ st_aggs_parse(st_aggs *a, const char *text, char **err)
 	return 0;
 bad:
 	*err = st_buf_detach(&b, NULL);
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i].pct);
 	free(a->v);
 	a->v = NULL;
 	a->n = 0;
@@ -119,6 +255,8 @@ st_aggs_release(st_aggs *a)
 		st_eval_release(&a->ev);
 		st_expr_list_free(a->list);
 	}
+	for (size_t i = 0; a->v && i < a->n; i++)
+		free(a->v[i].pct);
 	free(a->v);
 	memset(a, 0, sizeof *a);
 }
@@ -127,12 +265,22 @@ void
 st_aggs_format(const st_aggs *a, st_buf *b)
 {
 	for (size_t i = 0; i < a->n; i++) {
-		st_buf_printf(b, "%s%s(", i ? ", " : "", fn_name(a->v[i].fn));
-		if (a->v[i].arg)
-			st_expr_default_name(b, a->v[i].arg);
+		const st_agg *g = &a->v[i];
+		st_buf_printf(b, "%s%s(", i ? ", " : "", fn_name(g->fn));
+		if (g->fn == ST_AGG_COUNT_DISTINCT)
+			st_buf_puts(b, "DISTINCT ");
+		if (g->arg)
+			st_expr_default_name(b, g->arg);
 		else
 			st_buf_putc(b, '*');
-		st_buf_printf(b, ") AS %s", a->v[i].name);
+		for (size_t k = 0; k < g->npct; k++)
+			st_buf_printf(b, "%s%.17g", k == 0 ? (g->pct_array ?
+			    ", array(" : ", ") : ", ", g->pct[k]);
+		if (g->pct_array)
+			st_buf_putc(b, ')');
+		if (g->fn == ST_AGG_PERCENTILE_APPROX)
+			st_buf_printf(b, ", %lld", (long long)g->accuracy);
+		st_buf_printf(b, ") AS %s", g->name);
 	}
 }
 
@@ -296,6 +444,295 @@ kept_compare(const st_aslot *s, const st_value *v)
 	return c;
 }
 
+/* ---- collect_list, collect_set, count(DISTINCT) ---- */
+
+static void
+list_add_text(alist *l, const char *t, size_t n)
+{
+	size_t need = l->len + n + 1;
+
+	if (need > l->cap) {
+		size_t cap = l->cap ? l->cap : 32;
+		while (cap < need)
+			cap *= 2;
+		l->p = st_realloc(l->p, cap);
+		l->cap = (uint32_t)cap;
+	}
+	if (l->n)
+		l->p[l->len++] = ',';
+	memcpy(l->p + l->len, t, n);
+	l->len += (uint32_t)n;
+	l->n++;
+}
+
+/* True when the list holds the element text t (values are written in one
+ * canonical form, so equal values have equal texts). */
+static int
+list_has(const alist *l, const char *t, size_t n)
+{
+	st_buf b = ST_BUF_INIT;
+	st_fields f = { 0 };
+	st_json_err je;
+	int found = 0;
+
+	if (l->n == 0)
+		return 0;
+	st_buf_putc(&b, '[');
+	st_buf_add(&b, l->p, l->len);
+	st_buf_putc(&b, ']');
+	if (st_json_scan_array(b.data, b.len, &f, &je) == 0)
+		for (uint32_t i = 0; i < f.n && !found; i++)
+			found = f.v[i].vlen == n && memcmp(f.v[i].val, t,
+			    n) == 0;
+	st_fields_release(&f);
+	st_buf_release(&b);
+	return found;
+}
+
+static void
+list_update(const st_agg *agg, alist *l, const st_value *v)
+{
+	st_buf t = ST_BUF_INIT;
+
+	if (v->type == ST_V_NULL)
+		return;
+	st_value_write_json(&t, v);
+	if (agg->fn == ST_AGG_COLLECT_LIST || !list_has(l, t.data, t.len))
+		list_add_text(l, t.data, t.len);
+	st_buf_release(&t);
+}
+
+/* Folds list src (JSON texts) into dst. */
+static void
+list_merge(const st_agg *agg, alist *dst, const alist *src)
+{
+	st_buf b = ST_BUF_INIT;
+	st_fields f = { 0 };
+	st_json_err je;
+
+	if (src->n == 0)
+		return;
+	st_buf_putc(&b, '[');
+	st_buf_add(&b, src->p, src->len);
+	st_buf_putc(&b, ']');
+	if (st_json_scan_array(b.data, b.len, &f, &je) == 0)
+		for (uint32_t i = 0; i < f.n; i++)
+			if (agg->fn == ST_AGG_COLLECT_LIST ||
+			    !list_has(dst, f.v[i].val, f.v[i].vlen))
+				list_add_text(dst, f.v[i].val, f.v[i].vlen);
+	st_fields_release(&f);
+	st_buf_release(&b);
+}
+
+/* ---- stddev, variance ---- */
+
+static void
+mom_add(amom *m, double x)
+{
+	m->n++;
+	double d = x - m->mean;
+	m->mean += d / (double)m->n;
+	m->m2 += d * (x - m->mean);
+}
+
+/* Chan et al.'s pairwise update, as Spark's CentralMomentAgg merges. */
+static void
+mom_merge(amom *d, const amom *s)
+{
+	if (s->n == 0)
+		return;
+	if (d->n == 0) {
+		*d = *s;
+		return;
+	}
+	double n = (double)(d->n + s->n);
+	double delta = s->mean - d->mean;
+	d->m2 += s->m2 + delta * delta * (double)d->n * (double)s->n / n;
+	d->mean += delta * (double)s->n / n;
+	d->n += s->n;
+}
+
+static void
+mom_result(const st_agg *agg, const amom *m, st_buf *b)
+{
+	int samp = agg->fn == ST_AGG_STDDEV_SAMP || agg->fn == ST_AGG_VAR_SAMP;
+	int64_t div = samp ? m->n - 1 : m->n;
+
+	/* Spark 3: null without values, and for the sample ones with a
+	 * single value (no division by zero). */
+	if (m->n == 0 || div == 0) {
+		st_buf_add(b, "null", 4);
+		return;
+	}
+	double var = m->m2 / (double)div;
+	if (var < 0)
+		var = 0;
+	int sd = agg->fn == ST_AGG_STDDEV_SAMP || agg->fn == ST_AGG_STDDEV_POP;
+	st_buf_put_double(b, sd ? sqrt(var) : var);
+}
+
+/* ---- percentile_approx, median ---- */
+
+static int
+point_cmp(const void *a, const void *b)
+{
+	double x = ((const apoint *)a)->v, y = ((const apoint *)b)->v;
+
+	return (x > y) - (x < y);
+}
+
+static void
+sketch_sort(asketch *k)
+{
+	if (!k->sorted && k->n > 1)
+		qsort(k->p, k->n, sizeof *k->p, point_cmp);
+	k->sorted = 1;
+}
+
+/*
+ * Compacts the points: sorted, runs of neighbours merge into one point
+ * (the run's greatest value, its total weight) as long as a point weighs
+ * at most 2 * total / limit. A value's rank then moves by less than one
+ * point's weight: a rank error of about 2 / limit of the values, as the
+ * accuracy of Spark's percentile_approx promises 1 / accuracy.
+ */
+static void
+sketch_compact(asketch *k, int64_t limit)
+{
+	int64_t total = 0;
+	uint32_t j = 0;
+
+	sketch_sort(k);
+	for (uint32_t i = 0; i < k->n; i++)
+		total += k->p[i].w;
+	int64_t maxw = 2 * total / limit;
+	if (maxw < 2)
+		maxw = 2;
+	for (uint32_t i = 0; i < k->n; i++) {
+		if (j > 0 && k->p[j - 1].w + k->p[i].w <= maxw) {
+			k->p[j - 1].w += k->p[i].w;
+			k->p[j - 1].v = k->p[i].v;
+		} else {
+			k->p[j++] = k->p[i];
+		}
+	}
+	k->n = j;
+}
+
+static void
+sketch_add_point(const st_agg *agg, asketch *k, double v, int64_t w)
+{
+	int64_t limit = agg->fn == ST_AGG_MEDIAN ? DEFAULT_ACCURACY :
+	    agg->accuracy;
+
+	if (k->n == k->cap) {
+		k->cap = k->cap ? k->cap * 2 : 16;
+		k->p = st_realloc(k->p, k->cap * sizeof *k->p);
+	}
+	k->p[k->n].v = v;
+	k->p[k->n].w = w;
+	k->n++;
+	k->sorted = 0;
+	if ((int64_t)k->n > 2 * limit)
+		sketch_compact(k, limit);
+}
+
+static void
+sketch_update(const st_agg *agg, asketch *k, const st_value *v)
+{
+	int64_t iv;
+	double dv;
+
+	switch (num_of(v, &iv, &dv)) {
+	case SUM_INT:
+		sketch_add_point(agg, k, (double)iv, 1);
+		break;
+	case SUM_DOUBLE:
+		if (dv != floor(dv) || v->type == ST_V_DOUBLE)
+			k->nonint = 1;
+		sketch_add_point(agg, k, dv, 1);
+		break;
+	}
+}
+
+/* percentile_approx's value at p: the smallest value such that at least
+ * ceil(p * n) values are at or below it (Spark's GK query on its exact
+ * summary). */
+static double
+sketch_rank(asketch *k, double p)
+{
+	int64_t total = 0, seen = 0;
+
+	for (uint32_t i = 0; i < k->n; i++)
+		total += k->p[i].w;
+	int64_t rank = (int64_t)ceil(p * (double)total);
+	if (rank < 1)
+		rank = 1;
+	for (uint32_t i = 0; i < k->n; i++) {
+		seen += k->p[i].w;
+		if (seen >= rank)
+			return k->p[i].v;
+	}
+	return k->p[k->n - 1].v;
+}
+
+/* The value at fractional position pos of the sorted values (weights
+ * expanded), for median's interpolation. */
+static double
+sketch_at(const asketch *k, int64_t pos)
+{
+	int64_t seen = 0;
+
+	for (uint32_t i = 0; i < k->n; i++) {
+		seen += k->p[i].w;
+		if (pos < seen)
+			return k->p[i].v;
+	}
+	return k->p[k->n - 1].v;
+}
+
+static void
+put_number(st_buf *b, double v, int integral)
+{
+	if (integral && fabs(v) < 9.2e18)
+		st_buf_put_i64(b, (int64_t)v);
+	else
+		st_buf_put_double(b, v);
+}
+
+static void
+sketch_result(const st_agg *agg, const asketch *ks, st_buf *b)
+{
+	asketch *k = (asketch *)ks;	/* sorting is not a change */
+
+	if (k->n == 0) {
+		st_buf_add(b, "null", 4);
+		return;
+	}
+	sketch_sort(k);
+	if (agg->fn == ST_AGG_MEDIAN) {
+		/* Spark's percentile(x, 0.5): linear interpolation between
+		 * the ranks around (n - 1) / 2. */
+		int64_t total = 0;
+		for (uint32_t i = 0; i < k->n; i++)
+			total += k->p[i].w;
+		double pos = 0.5 * (double)(total - 1);
+		int64_t lo = (int64_t)floor(pos), hi = (int64_t)ceil(pos);
+		double a = sketch_at(k, lo), c = sketch_at(k, hi);
+		st_buf_put_double(b, a + (pos - (double)lo) * (c - a));
+		return;
+	}
+	if (agg->pct_array)
+		st_buf_putc(b, '[');
+	for (size_t i = 0; i < agg->npct; i++) {
+		if (i)
+			st_buf_putc(b, ',');
+		put_number(b, sketch_rank(k, agg->pct[i]), !k->nonint);
+	}
+	if (agg->pct_array)
+		st_buf_putc(b, ']');
+}
+
 void
 st_agg_update(const st_agg *agg, st_aslot *s, const st_value *v)
 {
@@ -365,6 +802,28 @@ st_agg_update(const st_agg *agg, st_aslot *s, const st_value *v)
 		uint64_t h = st_value_hash(v);
 		st_hll_add(s->a.h, st_hash_bytes(&h, sizeof h));
 		break;
+	case ST_AGG_COLLECT_LIST:
+	case ST_AGG_COLLECT_SET:
+	case ST_AGG_COUNT_DISTINCT:
+		list_update(agg, (alist *)s, v);
+		break;
+	case ST_AGG_STDDEV_SAMP:
+	case ST_AGG_STDDEV_POP:
+	case ST_AGG_VAR_SAMP:
+	case ST_AGG_VAR_POP:
+		switch (num_of(v, &iv, &dv)) {
+		case SUM_INT:
+			mom_add((amom *)s, (double)iv);
+			break;
+		case SUM_DOUBLE:
+			mom_add((amom *)s, dv);
+			break;
+		}
+		break;
+	case ST_AGG_PERCENTILE_APPROX:
+	case ST_AGG_MEDIAN:
+		sketch_update(agg, (asketch *)s, v);
+		break;
 	}
 }
 
@@ -412,6 +871,26 @@ st_agg_merge(const st_agg *agg, st_aslot *dst, const st_aslot *src)
 			dst->a.h = st_hll_new();
 		st_hll_merge(dst->a.h, src->a.h);
 		break;
+	case ST_AGG_COLLECT_LIST:
+	case ST_AGG_COLLECT_SET:
+	case ST_AGG_COUNT_DISTINCT:
+		list_merge(agg, (alist *)dst, (const alist *)src);
+		break;
+	case ST_AGG_STDDEV_SAMP:
+	case ST_AGG_STDDEV_POP:
+	case ST_AGG_VAR_SAMP:
+	case ST_AGG_VAR_POP:
+		mom_merge((amom *)dst, (const amom *)src);
+		break;
+	case ST_AGG_PERCENTILE_APPROX:
+	case ST_AGG_MEDIAN: {
+		const asketch *k = (const asketch *)src;
+		asketch *d = (asketch *)dst;
+		d->nonint |= k->nonint;
+		for (uint32_t i = 0; i < k->n; i++)
+			sketch_add_point(agg, d, k->p[i].v, k->p[i].w);
+		break;
+	}
 	}
 	st_arena_release(&a);
 }
@@ -454,6 +933,27 @@ st_agg_result(const st_agg *agg, const st_aslot *s, st_buf *b)
 	case ST_AGG_APPROX_DISTINCT:
 		st_buf_put_i64(b, s->a.h ? st_hll_estimate(s->a.h) : 0);
 		break;
+	case ST_AGG_COLLECT_LIST:
+	case ST_AGG_COLLECT_SET: {
+		const alist *l = (const alist *)s;
+		st_buf_putc(b, '[');
+		st_buf_add(b, l->p, l->len);
+		st_buf_putc(b, ']');
+		break;
+	}
+	case ST_AGG_COUNT_DISTINCT:
+		st_buf_put_i64(b, ((const alist *)s)->n);
+		break;
+	case ST_AGG_STDDEV_SAMP:
+	case ST_AGG_STDDEV_POP:
+	case ST_AGG_VAR_SAMP:
+	case ST_AGG_VAR_POP:
+		mom_result(agg, (const amom *)s, b);
+		break;
+	case ST_AGG_PERCENTILE_APPROX:
+	case ST_AGG_MEDIAN:
+		sketch_result(agg, (const asketch *)s, b);
+		break;
 	}
 }
 
@@ -471,6 +971,15 @@ st_agg_clear(const st_agg *agg, st_aslot *s)
 		break;
 	case ST_AGG_APPROX_DISTINCT:
 		st_hll_free(s->a.h);
+		break;
+	case ST_AGG_COLLECT_LIST:
+	case ST_AGG_COLLECT_SET:
+	case ST_AGG_COUNT_DISTINCT:
+		free(((alist *)s)->p);
+		break;
+	case ST_AGG_PERCENTILE_APPROX:
+	case ST_AGG_MEDIAN:
+		free(((asketch *)s)->p);
 		break;
 	default:
 		break;
@@ -492,6 +1001,13 @@ st_agg_memory(const st_agg *agg, const st_aslot *s)
 		return 0;
 	case ST_AGG_APPROX_DISTINCT:
 		return s->a.h ? st_hll_memory(s->a.h) + 16 : 0;
+	case ST_AGG_COLLECT_LIST:
+	case ST_AGG_COLLECT_SET:
+	case ST_AGG_COUNT_DISTINCT:
+		return ((const alist *)s)->cap;
+	case ST_AGG_PERCENTILE_APPROX:
+	case ST_AGG_MEDIAN:
+		return ((const asketch *)s)->cap * sizeof(apoint);
 	default:
 		return 0;
 	}
@@ -500,7 +1016,10 @@ st_agg_memory(const st_agg *agg, const st_aslot *s)
 /*
  * Saved forms, one JSON value per slot: count: n; sum: [kind, int, double];
  * avg: [n, sum]; min/max/first/last: [] when unset, else [type, value]
- * with the value as JSON; approx_count_distinct: null or the sketch text.
+ * with the value as JSON; approx_count_distinct: null or the sketch text;
+ * collect_list, collect_set, count(DISTINCT): the array of values;
+ * stddev, variance: [n, mean, m2]; percentile_approx, median: [nonint,
+ * [[value, weight], ...]].
  */
 void
 st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b)
@@ -555,6 +1074,43 @@ st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b)
 		else
 			st_buf_add(b, "null", 4);
 		break;
+	case ST_AGG_COLLECT_LIST:
+	case ST_AGG_COLLECT_SET:
+	case ST_AGG_COUNT_DISTINCT: {
+		const alist *l = (const alist *)s;
+		st_buf_putc(b, '[');
+		st_buf_add(b, l->p, l->len);
+		st_buf_putc(b, ']');
+		break;
+	}
+	case ST_AGG_STDDEV_SAMP:
+	case ST_AGG_STDDEV_POP:
+	case ST_AGG_VAR_SAMP:
+	case ST_AGG_VAR_POP: {
+		const amom *m = (const amom *)s;
+		st_buf_putc(b, '[');
+		st_buf_put_i64(b, m->n);
+		st_buf_putc(b, ',');
+		st_buf_put_double(b, m->mean);
+		st_buf_putc(b, ',');
+		st_buf_put_double(b, m->m2);
+		st_buf_putc(b, ']');
+		break;
+	}
+	case ST_AGG_PERCENTILE_APPROX:
+	case ST_AGG_MEDIAN: {
+		const asketch *k = (const asketch *)s;
+		st_buf_printf(b, "[%d,[", k->nonint);
+		for (uint32_t i = 0; i < k->n; i++) {
+			st_buf_add(b, i ? ",[" : "[", i ? 2 : 1);
+			st_buf_put_double(b, k->p[i].v);
+			st_buf_putc(b, ',');
+			st_buf_put_i64(b, k->p[i].w);
+			st_buf_putc(b, ']');
+		}
+		st_buf_add(b, "]]", 2);
+		break;
+	}
 	}
 }
 
@@ -664,6 +1220,61 @@ st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 		s->a.h = st_hll_load(val, n);
 		rc = s->a.h ? 0 : -1;
 		break;
+	case ST_AGG_COLLECT_LIST:
+	case ST_AGG_COLLECT_SET:
+	case ST_AGG_COUNT_DISTINCT:
+		if (st_json_scan_array(val, n, &f, &je) < 0)
+			break;
+		for (uint32_t i = 0; i < f.n; i++)
+			list_add_text((alist *)s, f.v[i].val, f.v[i].vlen);
+		rc = 0;
+		break;
+	case ST_AGG_STDDEV_SAMP:
+	case ST_AGG_STDDEV_POP:
+	case ST_AGG_VAR_SAMP:
+	case ST_AGG_VAR_POP: {
+		amom *m = (amom *)s;
+		if (st_json_scan_array(val, n, &f, &je) < 0 || f.n != 3 ||
+		    !st_json_number(f.v[0].val, f.v[0].vlen, &m->n, &dv))
+			break;
+		if (st_json_number(f.v[1].val, f.v[1].vlen, &iv, &m->mean))
+			m->mean = (double)iv;
+		if (st_json_number(f.v[2].val, f.v[2].vlen, &iv, &m->m2))
+			m->m2 = (double)iv;
+		rc = 0;
+		break;
+	}
+	case ST_AGG_PERCENTILE_APPROX:
+	case ST_AGG_MEDIAN: {
+		asketch *k = (asketch *)s;
+		st_fields pts = { 0 }, pt = { 0 };
+		if (st_json_scan_array(val, n, &f, &je) < 0 || f.n != 2 ||
+		    !st_json_number(f.v[0].val, f.v[0].vlen, &iv, &dv) ||
+		    st_json_scan_array(f.v[1].val, f.v[1].vlen, &pts,
+		    &je) < 0) {
+			st_fields_release(&pts);
+			break;
+		}
+		k->nonint = iv != 0;
+		rc = 0;
+		for (uint32_t i = 0; i < pts.n && rc == 0; i++) {
+			double v;
+			int64_t w;
+			if (st_json_scan_array(pts.v[i].val, pts.v[i].vlen,
+			    &pt, &je) < 0 || pt.n != 2 ||
+			    !st_json_number(pt.v[1].val, pt.v[1].vlen, &w,
+			    &dv)) {
+				rc = -1;
+				break;
+			}
+			if (st_json_number(pt.v[0].val, pt.v[0].vlen, &iv, &v))
+				v = (double)iv;
+			sketch_add_point(agg, k, v, w);
+		}
+		st_fields_release(&pt);
+		st_fields_release(&pts);
+		break;
+	}
 	}
 	st_fields_release(&f);
 	return rc;

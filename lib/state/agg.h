@@ -5,7 +5,12 @@
  * A spec list is what --agg takes, Spark's agg() in SQL form:
  *
  *     sum(Buy) AS TotalBuy, count(*) AS n, avg(x), min(x), max(x),
- *     first(x), last(x), approx_count_distinct(x)
+ *     first(x), last(x), approx_count_distinct(x), collect_list(x),
+ *     collect_set(x), stddev(x) (= stddev_samp), stddev_pop(x),
+ *     variance(x) (= var_samp), var_pop(x), percentile_approx(x, p
+ *     [, accuracy]) with p a number or array(p1, ...), median(x),
+ *     count(DISTINCT x) (exact; input without control lines only, as
+ *     Spark refuses distinct aggregates on streams)
  *
  * Without AS a result is named as Spark names it: "sum(Buy)", "count(1)".
  * Function names are case-insensitive. An argument is any expression of
@@ -24,7 +29,17 @@
  * approx_count_distinct.
  * Result types follow Spark: count -> BIGINT; sum of integers -> BIGINT,
  * of any fraction -> DOUBLE; avg -> DOUBLE; min, max, first, last -> the
- * input's type; approx_count_distinct -> BIGINT (HyperLogLog, see hll.h).
+ * input's type; approx_count_distinct -> BIGINT (HyperLogLog, see hll.h);
+ * collect_list, collect_set -> an array (nulls skipped; the set keeps the
+ * first occurrence of each value, in arrival order); stddev and variance
+ * -> DOUBLE (Welford's moments; null for no value, and the sample ones
+ * for a single value, as Spark 3); percentile_approx -> the input's type
+ * (the smallest value with at least p of the values at or below it:
+ * exact up to `accuracy` values (10000) per group, then a summary of
+ * weighted points whose rank error stays about 1/accuracy); median ->
+ * DOUBLE, interpolated as Spark's percentile(x, 0.5); count(DISTINCT x)
+ * -> BIGINT.
+ * These last keep their values in the slot's own allocation.
  * Aggregates skip nulls (a missing field is null), except count(*), and
  * first/last, which as in Spark (ignoreNulls false) take what comes.
  */
@@ -49,7 +64,16 @@ typedef enum st_agg_fn {
 	ST_AGG_MAX,
 	ST_AGG_FIRST,
 	ST_AGG_LAST,
-	ST_AGG_APPROX_DISTINCT
+	ST_AGG_APPROX_DISTINCT,
+	ST_AGG_COLLECT_LIST,
+	ST_AGG_COLLECT_SET,
+	ST_AGG_COUNT_DISTINCT,	/* count(DISTINCT x) */
+	ST_AGG_STDDEV_SAMP,
+	ST_AGG_STDDEV_POP,
+	ST_AGG_VAR_SAMP,
+	ST_AGG_VAR_POP,
+	ST_AGG_PERCENTILE_APPROX,
+	ST_AGG_MEDIAN
 } st_agg_fn;
 
 typedef struct st_agg {
@@ -57,7 +81,14 @@ typedef struct st_agg {
 	const st_expr *arg;	/* the argument; NULL for count(*) */
 	const char *name;	/* output column name (plain text) */
 	size_t off;		/* offset of its slot in a group's slots */
+	/* percentile_approx: the percentages (owned), whether they were
+	 * given as an array, and the accuracy. */
+	double *pct;
+	size_t npct;
+	int pct_array;
+	int64_t accuracy;
 } st_agg;
+
 
 typedef struct st_aggs {
 	st_agg *v;
@@ -76,6 +107,10 @@ void st_aggs_release(st_aggs *a);
 /* The list in canonical text ("sum(Buy) AS TotalBuy, count(1) AS n"), for
  * the query fingerprint. */
 void st_aggs_format(const st_aggs *a, st_buf *b);
+
+/* True when the list has an aggregate Spark refuses on streams
+ * (count(DISTINCT x)): the caller refuses a controlled input. */
+int st_aggs_has_distinct(const st_aggs *a);
 
 /* One aggregate's running state. */
 typedef struct st_aslot {

@@ -244,7 +244,19 @@ START_TEST(test_aggs_errors)
 	char *err = NULL;
 	ck_assert_int_eq(st_aggs_parse(&a, "upper(x)", &err), -1);
 	ck_assert_str_eq(err, "'upper(x)' is not an aggregate (known: count, "
-	    "sum, avg, min, max, first, last, approx_count_distinct)");
+	    "sum, avg, min, max, first, last, approx_count_distinct, "
+	    "collect_list, collect_set, stddev, stddev_samp, stddev_pop, "
+	    "variance, var_samp, var_pop, percentile_approx, median)");
+	free(err);
+	ck_assert_int_eq(st_aggs_parse(&a, "sum(DISTINCT x)", &err), -1);
+	ck_assert_str_eq(err, "'sum(DISTINCT x)': of the DISTINCT aggregates "
+	    "only count(DISTINCT x) is supported (or use "
+	    "approx_count_distinct)");
+	free(err);
+	ck_assert_int_eq(st_aggs_parse(&a, "percentile_approx(x, 2)", &err),
+	    -1);
+	ck_assert_str_eq(err, "'percentile_approx(x, 2)': the percentage must "
+	    "be between 0.0 and 1.0");
 	free(err);
 	ck_assert_int_eq(st_aggs_parse(&a, "sum(x), sum(x)", &err), -1);
 	ck_assert_str_eq(err, "two aggregates are named 'sum(x)' (use AS to "
