@@ -279,8 +279,9 @@ wm_metrics(st_op *op, json_t *obj)
 int
 st_watermark_run(const st_watermark_opts *o, st_common *common)
 {
-	wmstate s = { o, ST_TIME_NONE, ST_TIME_NONE, ST_TIME_NONE,
-	    ST_TIME_NONE, 0, o->delay, o->policy_max, ST_TIME_NONE, 0, 0 };
+	wmstate s = { .o = o, .max_seen = ST_TIME_NONE, .wm = ST_TIME_NONE,
+	    .bmin = ST_TIME_NONE, .bmax = ST_TIME_NONE, .delay = o->delay,
+	    .policy_max = o->policy_max, .global = ST_TIME_NONE };
 	st_op op = {
 		.name = "st-watermark",
 		.self = &s,
