@@ -20,10 +20,10 @@ jb() {
 wms() { grep "^{\"@st\":\"begin\"" | jq -r ".wm"; }
 
 test_expect_success 'the checkpointed delay wins over a changed --delay, with a warning' '
-	batch 0 "{\"t\":100}" | st-watermark --checkpoint C -t t -d "10 seconds" >/dev/null &&
-	batch 1 "{\"t\":200}" | st-watermark --checkpoint C -t t -d "10 seconds" >/dev/null 2>err0 &&
+	{ batch 0 "{\"t\":100}"; eos; } | st-watermark --checkpoint C -t t -d "10 seconds" >/dev/null &&
+	{ batch 1 "{\"t\":200}"; eos; } | st-watermark --checkpoint C -t t -d "10 seconds" >/dev/null 2>err0 &&
 	test_must_fail test -s err0 &&
-	batch 2 | st-watermark --checkpoint C -t t -d "5 seconds" >out 2>err &&
+	{ batch 2; eos; } | st-watermark --checkpoint C -t t -d "5 seconds" >out 2>err &&
 	wms <out >actual &&
 	echo "1970-01-01T00:03:10Z" >expect && test_cmp expect actual &&
 	grep "^st-watermark: the checkpoint.s delay .10 seconds. wins over --delay .5 seconds." err
@@ -33,10 +33,10 @@ test_expect_success 'the checkpointed delay wins over a changed --delay, with a 
 # checkpoint (EventTimeWatermarkSuite "MultipleWatermarkPolicy: recovery
 # from checkpoints ignores session conf").
 test_expect_success 'the checkpointed policy wins over a changed --policy' '
-	jb 0 "{\"ta\":100}" "{\"tb\":200}" |
+	{ jb 0 "{\"ta\":100}" "{\"tb\":200}"; eos; } |
 	st-watermark --checkpoint P --source a -t ta -d 10s --policy max |
 	st-watermark --checkpoint P --source b -t tb -d 10s --policy max >/dev/null &&
-	jb 1 "" "" |
+	{ jb 1 "" ""; eos; } |
 	st-watermark --checkpoint P --source a -t ta -d 10s |
 	st-watermark --checkpoint P --source b -t tb -d 10s >out 2>err &&
 	wms <out >actual &&
@@ -45,9 +45,9 @@ test_expect_success 'the checkpointed policy wins over a changed --policy' '
 '
 
 test_expect_success 'the watermark never goes back, whatever the restart' '
-	batch 0 "{\"t\":300}" | st-watermark --checkpoint G -t t -d 10s >/dev/null &&
-	batch 1 "{\"t\":100}" | st-watermark --checkpoint G -t t -d 10s >out &&
-	batch 2 | st-watermark --checkpoint G -t t -d 10s >>out &&
+	{ batch 0 "{\"t\":300}"; eos; } | st-watermark --checkpoint G -t t -d 10s >/dev/null &&
+	{ batch 1 "{\"t\":100}"; eos; } | st-watermark --checkpoint G -t t -d 10s >out &&
+	{ batch 2; eos; } | st-watermark --checkpoint G -t t -d 10s >>out &&
 	wms <out >actual &&
 	printf "%s\n" "1970-01-01T00:04:50Z" "1970-01-01T00:04:50Z" >expect && test_cmp expect actual
 '

@@ -52,6 +52,7 @@ test_expect_success 'inner join, one-side time condition: late is <= the waterma
 		jb 4 right "$(R 0 30)"
 		jb 5 right "$(R 1 20)" "$(R 1 21)" "$(R 1 28)"
 		jb 6 left "$(L 1 20)" "$(L 1 21)"
+		eos
 	} | watermarks | st-join --left left --right right --on "leftKey = rightKey" \
 		--within "leftTime < rightTime - interval 5 seconds" >out &&
 	per_batch <out >actual &&
@@ -77,6 +78,7 @@ test_expect_success 'left outer: a left row failing a left-only condition is emi
 		jb2 0 "$(L 1 1) $(L 2 2) $(L 3 3)" "$(R 3 3) $(R 4 4) $(R 5 5)"
 		jb2 1 "$(L 20 20)" "$(R 21 21)"
 		jb 2 right "$(R 20 20)"
+		eos
 	} | watermarks | st-join --left left --right right --type left \
 		--on "leftKey = rightKey AND leftValue > 4" \
 		--within "leftTime BETWEEN rightTime - interval 5 seconds AND rightTime + interval 5 seconds" >out &&
@@ -99,6 +101,7 @@ test_expect_success 'left outer: right rows failing a right-only condition are n
 		jb2 0 "$(L 3 3) $(L 4 4) $(L 5 5)" "$(R 1 1) $(R 2 2) $(R 3 3)"
 		jb2 1 "$(L 30 30)" "$(R 31 31)"
 		jb2 2 "" "$(R 32 32)"
+		eos
 	} | watermarks | st-join --left left --right right --type left \
 		--on "leftKey = rightKey AND rightValue > 7" \
 		--within "leftTime BETWEEN rightTime - interval 5 seconds AND rightTime + interval 5 seconds" >out &&
