@@ -56,9 +56,9 @@ test_expect_success 'a batch follows from its logged range alone: values, timest
 
 test_expect_success 'micro-batches of whole seconds at --rows-per-second' '
 	st-read --format rate --rows-per-second 5 >out 2>err & bg=$! &&
-	wait_for "test \$(ends out) -ge 2" 20 &&
+	wait_for "test \$(ends out) -ge 4" 20 &&
 	kill $bg && wait $bg; bg= &&
-	jq -c "select(.[\"@st\"] == \"end\") | .progress[0].sources[0].endOffset | [.ms[1] - .ms[0], .values[1] - .values[0]]" out | head -n 2 >actual &&
+	jq -c "select(.[\"@st\"] == \"end\") | .progress[0].sources[0].endOffset | select(. != null) | [.ms[1] - .ms[0], .values[1] - .values[0]]" out | head -n 2 >actual &&
 	printf "[1000,5]\n[1000,5]\n" >expect && test_cmp expect actual &&
 	data out | jq -c .value | head -n 10 >actual &&
 	seq 0 9 >expect && test_cmp expect actual
@@ -76,7 +76,7 @@ test_expect_success 'kill -9 and restart: a logged batch is replayed identically
 	for b in $(seq 0 $((n - 1))); do
 		sed -n "/\"begin\",\"batch\":$b,/,/\"end\",\"batch\":$b,/p" first | data >f.$b &&
 		sed -n "/\"begin\",\"batch\":$b,/,/\"end\",\"batch\":$b,/p" second | data >s.$b &&
-		test -s f.$b && test_cmp f.$b s.$b || return 1
+		test_cmp f.$b s.$b || return 1
 	done &&
 	# and the values go on without a gap or a repeat
 	data second | jq .value >v && seq 0 $(($(wc -l <v) - 1)) >expect &&

@@ -599,7 +599,9 @@ emit_batch(loop *l, int64_t id, int64_t ts, json_t *sources, int replay)
 		advance_all(l, sources);
 
 	int64_t t0 = st_mono_usec();
-	open_batch(l, id, ts, data);
+	/* Only the batches planned without input (an empty ranges map)
+	 * are no-data batches: a source may not know its ranges are empty. */
+	open_batch(l, id, ts, json_object_size(sources) > 0);
 	json_t *per = json_array();
 	backlog bl = { 0 };
 	for (size_t i = 0; i < l->o->nsources; i++) {
@@ -999,7 +1001,8 @@ st_read_run(const st_read_opts *o)
 	 * watermark take effect; once runs exactly one batch (Spark's
 	 * Trigger.Once runs no no-data batch after it). */
 	if (!st_stop_requested() && l.last_had_data &&
-	    o->trigger == ST_TRIGGER_AVAILABLE_NOW) {
+	    (o->trigger == ST_TRIGGER_AVAILABLE_NOW ||
+	    (o->trigger == ST_TRIGGER_CONTINUOUS && all_exhausted(&l)))) {
 		json_t *r = json_object();
 		new_batch(&l, r);
 		json_decref(r);
