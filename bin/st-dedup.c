@@ -5,7 +5,7 @@
 #include "err.h"
 #include "op/dedup.h"
 #include "opts.h"
-#include "time.h"
+#include "datetime.h"
 
 static const char usage_text[] =
 "usage: st-dedup [-k columns] [-t column [--within-watermark [--delay duration]]]\n"

@@ -6,7 +6,7 @@
 #include "err.h"
 #include "opts.h"
 #include "status.h"
-#include "time.h"
+#include "datetime.h"
 
 static const char usage_text[] =
 "usage: st-status [--json | --prometheus] [--recent n] [--watch[=interval]]\n"

@@ -6,7 +6,7 @@
 #include "err.h"
 #include "op/watermark.h"
 #include "opts.h"
-#include "time.h"
+#include "datetime.h"
 
 static const char usage_text[] =
 "usage: st-watermark -t column -d delay [--time-unit unit] [--source name]\n"

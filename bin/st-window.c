@@ -6,7 +6,7 @@
 #include "err.h"
 #include "op/window.h"
 #include "opts.h"
-#include "time.h"
+#include "datetime.h"
 
 static const char usage_text[] =
 "usage: st-window -t column -s size [--slide duration] [-b columns] -a aggs\n"

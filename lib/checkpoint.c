@@ -17,7 +17,7 @@
 #include "err.h"
 #include "fs.h"
 #include "io.h"
-#include "time.h"
+#include "datetime.h"
 
 const char *
 st_ckpt_path(st_ckpt *c, const char *path, st_buf *b)

@@ -10,7 +10,7 @@
 
 #include "err.h"
 #include "hook.h"
-#include "time.h"
+#include "datetime.h"
 
 void
 st_hooks_init(st_hooks *h, int64_t timeout_usec)

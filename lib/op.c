@@ -11,7 +11,7 @@
 
 #include "err.h"
 #include "op.h"
-#include "time.h"
+#include "datetime.h"
 
 static volatile sig_atomic_t stop_flag;
 

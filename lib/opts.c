@@ -11,7 +11,7 @@
 #include "control.h"
 #include "err.h"
 #include "opts.h"
-#include "time.h"
+#include "datetime.h"
 
 void
 st_common_init(st_common *c, const char *argv0)

@@ -6,7 +6,7 @@
 
 #include "buf.h"
 #include "progress.h"
-#include "time.h"
+#include "datetime.h"
 
 void
 st_progress_run_id(char *buf)

@@ -14,7 +14,7 @@
 #include "err.h"
 #include "op.h"
 #include "status.h"
-#include "time.h"
+#include "datetime.h"
 
 int
 st_status_is_checkpoint(const char *dir)

@@ -11,7 +11,7 @@
 
 #include "err.h"
 #include "hash.h"
-#include "time.h"
+#include "datetime.h"
 #include "value.h"
 
 /* ---- arena ---------------------------------------------------------- */

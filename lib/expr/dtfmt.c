@@ -25,7 +25,7 @@
 #include <strings.h>
 
 #include "internal.h"
-#include "time.h"
+#include "datetime.h"
 
 enum {
 	D_LIT, D_YEAR, D_MONTH, D_DAY, D_DOY, D_H24, D_H12, D_K24, D_K12,

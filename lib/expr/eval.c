@@ -13,7 +13,7 @@
 #include "suggest.h"
 #include "err.h"
 #include "internal.h"
-#include "time.h"
+#include "datetime.h"
 
 /* ---- context -------------------------------------------------------- */
 

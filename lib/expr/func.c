@@ -20,7 +20,7 @@
 #include "bytes.h"
 #include "err.h"
 #include "internal.h"
-#include "time.h"
+#include "datetime.h"
 
 #define IMPL(name) static void name(st_eval *ev, const node *n, \
     st_value *args, int nargs, st_value *out)

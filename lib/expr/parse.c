@@ -14,7 +14,7 @@
 
 #include "err.h"
 #include "parser.h"
-#include "time.h"
+#include "datetime.h"
 
 #define MAX_DEPTH 200
 

@@ -7,9 +7,10 @@
 #include "column.h"
 #include "err.h"
 #include "join/cond.h"
+#include "join/cond_expr.h"
 #include "join/key.h"
 #include "opts.h"
-#include "time.h"
+#include "datetime.h"
 
 int
 st_jcond_is_shorthand(const char *on)
@@ -75,18 +76,6 @@ add_key(st_jcond *c, const char *a, int aside, const char *b, int bside)
 		c->keys[s][i + 1] = c->alt[s][i + 1] = c->raw[s][i + 1] = NULL;
 	}
 }
-
-int cond_expr_init(st_jcond *c, const char *on, const char *within,
-    const char *lname, const char *rname, char *err, size_t errlen);
-void cond_expr_release(st_jcond *c);
-int cond_expr_residual(st_jcond *c, const char *l, size_t ll,
-    const st_fields *lf, const char *r, size_t rl, const st_fields *rf);
-int cond_expr_side_fails(st_jcond *c, int s, const char *row, size_t len,
-    const st_fields *f);
-
-/* Called back by cond_expr_init() for each equi-join conjunct. */
-void cond_add_key(st_jcond *c, const char *a, int aside, const char *b,
-    int bside);
 
 void
 cond_add_key(st_jcond *c, const char *a, int aside, const char *b, int bside)
@@ -218,8 +207,6 @@ st_jcond_evict_at(const st_jcond *c, int64_t t, int r)
 	/* y: partners x in [y + lo, y + hi] */
 	return c->hi == INT64_MAX ? INT64_MAX : t + c->hi;
 }
-
-int cond_expr_has_residual(const st_jcond *c);
 
 int
 st_jcond_has_residual(const st_jcond *c)

@@ -14,10 +14,8 @@
 #include "err.h"
 #include "expr/expr.h"
 #include "join/cond.h"
-#include "time.h"
-
-void cond_add_key(st_jcond *c, const char *a, int aside, const char *b,
-    int bside);
+#include "join/cond_expr.h"
+#include "datetime.h"
 
 typedef struct cexpr {
 	st_expr_list *lists[2];		/* --on, --within */

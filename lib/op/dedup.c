@@ -9,7 +9,7 @@
 #include "linefile.h"
 #include "state/file.h"
 #include "state/table.h"
-#include "time.h"
+#include "datetime.h"
 
 /* Time of a key without a readable event time: never expires. */
 #define NEVER INT64_MAX

@@ -8,7 +8,7 @@
 #include "expr/expr.h"
 #include "op/filter.h"
 #include "op/only.h"
-#include "time.h"
+#include "datetime.h"
 
 typedef struct filter {
 	st_expr_list *list;

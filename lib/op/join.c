@@ -15,7 +15,7 @@
 #include "op/join.h"
 #include "linefile.h"
 #include "suggest.h"
-#include "time.h"
+#include "datetime.h"
 
 enum { L = 0, R = 1 };
 

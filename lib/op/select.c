@@ -10,7 +10,7 @@
 #include "expr/expr.h"
 #include "op/only.h"
 #include "op/select.h"
-#include "time.h"
+#include "datetime.h"
 
 /* One --with NAME=EXPR. */
 typedef struct withcol {

@@ -4,7 +4,7 @@
 
 #include "err.h"
 #include "op/watermark.h"
-#include "time.h"
+#include "datetime.h"
 
 typedef struct wmstate {
 	const st_watermark_opts *o;

@@ -9,7 +9,7 @@
 #include "op/window.h"
 #include "state/file.h"
 #include "state/table.h"
-#include "time.h"
+#include "datetime.h"
 
 /* The state file's format (state/file.h). */
 #define FORMAT "st-window/1"

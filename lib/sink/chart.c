@@ -12,7 +12,7 @@
 #include "err.h"
 #include "fs.h"
 #include "sink.h"
-#include "time.h"
+#include "datetime.h"
 
 /* One point of the result table: a y value at x, in a series. */
 typedef struct point {

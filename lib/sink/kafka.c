@@ -12,7 +12,7 @@
 #include "column.h"
 #include "err.h"
 #include "sink.h"
-#include "time.h"
+#include "datetime.h"
 
 #define TIMEOUT_MS 30000
 

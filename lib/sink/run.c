@@ -11,7 +11,7 @@
 #include "progress.h"
 #include "status.h"
 #include "sink.h"
-#include "time.h"
+#include "datetime.h"
 
 /* Commits and progress files kept behind the last batch. */
 #define KEEP_COMMITS 100

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "err.h"
-#include "time.h"
+#include "datetime.h"
 
 const char st_read_usage[] =
 "usage: st-read [options] path ...\n"

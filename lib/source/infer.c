@@ -12,7 +12,7 @@
 #include "json.h"
 #include "opts.h"
 #include "source.h"
-#include "time.h"
+#include "datetime.h"
 
 /* Column types from narrowest to widest; the numeric ones widen into each
  * other, any other mix falls back to STRING. */

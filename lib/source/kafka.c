@@ -35,7 +35,7 @@
 #include "err.h"
 #include "kafka.h"
 #include "source.h"
-#include "time.h"
+#include "datetime.h"
 
 #define META_TIMEOUT_MS 10000
 #define BATCH 1024

@@ -29,7 +29,7 @@
 #include "buf.h"
 #include "err.h"
 #include "source.h"
-#include "time.h"
+#include "datetime.h"
 
 typedef struct rate_source {
 	st_rate_opts o;

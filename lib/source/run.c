@@ -15,7 +15,7 @@
 #include "control.h"
 #include "err.h"
 #include "run.h"
-#include "time.h"
+#include "datetime.h"
 
 /* Offsets of this many batches are kept behind the last done one, for
  * st-status and post-mortems (Spark's minBatchesToRetain). */

@@ -8,7 +8,7 @@
 #include "expr/expr.h"
 #include "state/evtime.h"
 #include "suggest.h"
-#include "time.h"
+#include "datetime.h"
 
 void
 st_evtime_unit(st_evtime *t, const char *arg)

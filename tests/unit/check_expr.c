@@ -12,7 +12,7 @@
 
 #include "suggest.h"
 #include "expr/expr.h"
-#include "time.h"
+#include "datetime.h"
 
 /* ---- parsing: structure through default names ------------------------ */
 

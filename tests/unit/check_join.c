@@ -15,7 +15,7 @@
 #include "join/key.h"
 #include "join/side.h"
 #include "join/table.h"
-#include "time.h"
+#include "datetime.h"
 
 static st_arena A = ST_ARENA_INIT;
 

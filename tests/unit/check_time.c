@@ -1,9 +1,9 @@
-/* check_time.c - durations and timestamps (lib/time.h). */
+/* check_time.c - durations and timestamps (lib/datetime.h). */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "time.h"
+#include "datetime.h"
 
 static const struct {
 	const char *text;

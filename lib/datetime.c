@@ -1,4 +1,4 @@
-/* time.c - see time.h. */
+/* datetime.c - see datetime.h. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "suggest.h"
-#include "time.h"
+#include "datetime.h"
 
 /* Howard Hinnant's civil-date algorithms: exact over the whole int64 day
  * range, no tables, no time zone database. */

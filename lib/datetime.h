@@ -1,5 +1,6 @@
 /*
- * time.h - durations and timestamps.
+ * datetime.h - durations, intervals and timestamps (named so as not to
+ * shadow the C library's <time.h>).
  *
  * Time inside st is an int64_t count of microseconds since the Unix epoch,
  * UTC, as Spark's TimestampType. Dates are int32_t days since the epoch.
@@ -10,8 +11,8 @@
  * one, as 3 digits when it is whole milliseconds and 6 otherwise
  * ("2019-02-05T10:00:00.250Z", "2019-02-05T10:00:00.000001Z").
  */
-#ifndef ST_TIME_H
-#define ST_TIME_H
+#ifndef ST_DATETIME_H
+#define ST_DATETIME_H
 
 #include <stddef.h>
 #include <stdint.h>
