@@ -68,7 +68,8 @@ test_expect_success 'a first file with only a header waits for data, then infers
 	wait_for "grep -q \"\\\"a\\\":1,\" out" 20 &&
 	kill $pid && wait $pid;
 	echo "\`a\` INT, \`b\` DOUBLE" >expect &&
-	test_cmp expect H/sources/schema
+	head -n 1 H/sources/schema >actual &&
+	test_cmp expect actual
 '
 
 test_done

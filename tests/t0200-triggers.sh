@@ -77,7 +77,7 @@ test_expect_success '--commit-on-emit: a second available-now run reads only new
 test_expect_success 'uncommitted batches are replayed with the same ids, ranges and timestamps' '
 	st-sink --checkpoint R --format json --path Rout </dev/null &&
 	st-read --checkpoint R --trigger available-now --max-files-per-trigger 2 in >first &&
-	sed -n "1,/^{\"@st\":\"end\",\"batch\":0/p" first |
+	{ sed -n "1,/^{\"@st\":\"end\",\"batch\":0/p" first && eos; } |
 		st-sink --checkpoint R --format json --path Rout &&
 	test -f R/commits/0 && test_must_fail test -f R/commits/1 &&
 	st-read --checkpoint R --trigger available-now --max-files-per-trigger 2 in >second &&
