@@ -159,20 +159,34 @@ jint(json_t *o, const char *k)
 	return json_integer_value(json_object_get(o, k));
 }
 
-/* The lag: what the sources have not read yet, after the last batch. */
+/* The lag: what the sources have not read yet, after the last batch
+ * (files or partitions, bytes, records: Kafka offsets; -1 when no source
+ * counts records). */
 static void
-backlog(json_t *p, int64_t *files, int64_t *bytes)
+backlog3(json_t *p, int64_t *files, int64_t *bytes, int64_t *records)
 {
 	size_t i;
 	json_t *src;
 
 	*files = *bytes = 0;
+	*records = -1;
 	json_array_foreach(json_object_get(p, "sources"), i, src) {
 		json_t *bl = json_object_get(src, "backlog");
 		*files += jint(bl, "files");
 		if (jint(bl, "bytes") > 0)
 			*bytes += jint(bl, "bytes");
+		if (json_is_integer(json_object_get(bl, "records")))
+			*records = (*records < 0 ? 0 : *records) +
+			    jint(bl, "records");
 	}
+}
+
+static void
+backlog(json_t *p, int64_t *files, int64_t *bytes)
+{
+	int64_t r;
+
+	backlog3(p, files, bytes, &r);
 }
 
 /* One line per tool of the last batch. */
@@ -258,12 +272,19 @@ st_status_text(const st_status *s, st_buf *out)
 	    (long long)jint(json_object_get(p, "sink"), "numOutputRows"),
 	    (long long)jint(d, "triggerExecution"));
 	tool_lines(p, out);
-	int64_t files, bytes;
-	backlog(p, &files, &bytes);
-	st_buf_printf(out, "  lag          %lld file%s, ", (long long)files,
-	    files == 1 ? "" : "s");
-	put_bytes(out, bytes);
-	st_buf_puts(out, " not yet read");
+	int64_t files, bytes, recs;
+	backlog3(p, &files, &bytes, &recs);
+	if (recs >= 0) {
+		st_buf_printf(out, "  lag          %lld offset%s behind the "
+		    "ends of %lld partition%s", (long long)recs,
+		    recs == 1 ? "" : "s", (long long)files,
+		    files == 1 ? "" : "s");
+	} else {
+		st_buf_printf(out, "  lag          %lld file%s, ",
+		    (long long)files, files == 1 ? "" : "s");
+		put_bytes(out, bytes);
+		st_buf_puts(out, " not yet read");
+	}
 	if (s->last_planned > s->last_commit && s->last_commit >= -1)
 		st_buf_printf(out, "; %lld batch%s planned, not committed",
 		    (long long)(s->last_planned - s->last_commit),
@@ -306,12 +327,15 @@ st_status_json(const st_status *s)
 	json_object_set_new(o, "lastPlannedBatch", s->last_planned >= 0 ?
 	    json_integer(s->last_planned) : json_null());
 	json_object_set(o, "failure", s->failure ? s->failure : json_null());
-	int64_t files = 0, bytes = 0;
-	backlog(p, &files, &bytes);
+	int64_t files = 0, bytes = 0, recs = -1;
+	backlog3(p, &files, &bytes, &recs);
 	json_object_set_new(o, "lag", json_pack("{sIsIsI}", "files",
 	    (json_int_t)files, "bytes", (json_int_t)bytes, "batches",
 	    (json_int_t)(s->last_planned > s->last_commit ?
 	    s->last_planned - s->last_commit : 0)));
+	if (recs >= 0)
+		json_object_set_new(json_object_get(o, "lag"), "records",
+		    json_integer(recs));
 	json_object_set(o, "lastProgress", p ? p : json_null());
 	json_object_set(o, "recentProgress", s->recent);
 	return o;
@@ -457,6 +481,16 @@ st_metrics_prometheus(st_buf *b, const st_metrics_query *q, size_t n)
 			int64_t f, by;
 			backlog(q[i].progress, &f, &by);
 			sample(b, "st_backlog_files", &q[i], NULL, (double)f);
+		}
+	family(b, "st_backlog_records", "gauge",
+	    "input records (Kafka offsets) not yet read");
+	for (size_t i = 0; i < n; i++)
+		if (q[i].progress) {
+			int64_t f, by, r;
+			backlog3(q[i].progress, &f, &by, &r);
+			if (r >= 0)
+				sample(b, "st_backlog_records", &q[i], NULL,
+				    (double)r);
 		}
 	family(b, "st_backlog_bytes", "gauge", "input bytes not yet read");
 	for (size_t i = 0; i < n; i++)

@@ -738,8 +738,9 @@ file_load(st_source *s, json_t *pos)
 
 static void
 file_backlog(st_source *s, int64_t *files, int64_t *bytes,
-    int64_t *planned)
+    int64_t *planned, int64_t *records)
 {
+	*records = -1;
 	file_source *fs = s->self;
 
 	*files = fs->backlog_files;

@@ -60,6 +60,7 @@ typedef struct kafka_source {
 	rd_kafka_queue_t *q;	/* the consumer queue */
 	rd_kafka_message_t *msgs[BATCH];	/* polled, msgs[mi..mn) unread */
 	size_t mi, mn;
+	int64_t behind, behind_parts;	/* after the last plan */
 } kafka_source;
 
 /* One partition of a plan. */
@@ -370,10 +371,16 @@ kafka_plan(st_source *s, const st_source_limits *lim)
 	}
 	json_t *topics = json_object();
 	int any = 0;
+	ks->behind_parts = ks->behind = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].reset)
 			any = 1;
 		part *q = &v[i];
+		/* The lag st-status shows: offsets left after this batch. */
+		if (q->hi > q->to) {
+			ks->behind_parts++;
+			ks->behind += q->hi - q->to;
+		}
 		/* A partition first seen is known from now on. */
 		if (jget(ks->pos, q->topic, q->p, -1) < 0 && q->hi >= 0 &&
 		    q->from == q->to)
@@ -880,6 +887,18 @@ kafka_free(st_source *s)
 	free(ks);
 }
 
+static void
+kafka_backlog(st_source *s, int64_t *files, int64_t *bytes, int64_t *planned,
+    int64_t *records)
+{
+	kafka_source *ks = s->self;
+
+	*files = ks->behind_parts;
+	*bytes = -1;
+	*planned = -1;
+	*records = ks->behind;
+}
+
 static const st_source_vt kafka_vt = {
 	.kind = "kafka",
 	.replayable = 1,
@@ -895,6 +914,7 @@ static const st_source_vt kafka_vt = {
 	.save = kafka_save,
 	.load = kafka_load,
 	.describe = kafka_describe,
+	.backlog = kafka_backlog,
 	.free = kafka_free,
 };
 

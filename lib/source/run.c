@@ -542,11 +542,14 @@ source_progress(loop *l, size_t i, json_t *r, uint64_t rows, backlog *bl)
 	if (r)
 		json_object_set(e, "endOffset", r);
 	if (s->vt->backlog) {
-		int64_t files = 0, bytes = -1, planned = 0;
-		s->vt->backlog(s, &files, &bytes, &planned);
+		int64_t files = 0, bytes = -1, planned = 0, recs = -1;
+		s->vt->backlog(s, &files, &bytes, &planned, &recs);
 		bl->planned += planned > 0 ? planned : 0;
-		json_object_set_new(e, "backlog", json_pack("{sIsI}", "files",
-		    (json_int_t)files, "bytes", (json_int_t)bytes));
+		json_t *o = json_pack("{sIsI}", "files", (json_int_t)files,
+		    "bytes", (json_int_t)bytes);
+		if (recs >= 0)
+			json_object_set_new(o, "records", json_integer(recs));
+		json_object_set_new(e, "backlog", o);
 		bl->files += files;
 		bl->bytes += bytes > 0 ? bytes : 0;
 	}

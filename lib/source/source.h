@@ -137,10 +137,11 @@ typedef struct st_source_vt {
 	const char *(*describe)(st_source *s);
 	/* What the last plan() left for later batches: the number of files
 	 * (or partitions, ...) with data not yet planned, and its bytes (-1:
-	 * unknown), the lag that st-status shows; and the bytes that plan
-	 * took. Optional. */
+	 * unknown), the lag that st-status shows; the bytes that plan
+	 * took; and the records (Kafka: offsets) not yet planned (-1:
+	 * unknown). Optional. */
 	void (*backlog)(st_source *s, int64_t *files, int64_t *bytes,
-	    int64_t *planned);
+	    int64_t *planned, int64_t *records);
 	void (*free)(st_source *s);
 } st_source_vt;
 
