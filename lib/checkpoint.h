@@ -48,6 +48,7 @@ typedef struct st_ckpt {
  *     sources/KEY/seen          a source's compacted positions
  *     sources/done              the last batch done (--commit-on-emit)
  *     sources/schema            the inferred schema (--infer-schema)
+ *     sources/names             the names of the sources (the query's)
  *     state/TOOL[.NAME]/query   the query a stateful tool was started with
  *     state/TOOL[.NAME]/N       its state after batch N
  *     sink                      written by a committing sink at start
@@ -68,6 +69,7 @@ typedef struct st_ckpt {
 #define ST_CKPT_FAILURE		"failure"
 #define ST_CKPT_DONE		"sources/done"
 #define ST_CKPT_SCHEMA		"sources/schema"
+#define ST_CKPT_NAMES		"sources/names"
 #define ST_CKPT_STATE		"state"
 #define ST_CKPT_SIDES		"sides"
 

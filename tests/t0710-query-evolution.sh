@@ -66,4 +66,20 @@ test_expect_success 'changed dropDuplicates keys are refused' '
 	grep "^st-dedup: checkpoint .dk. holds the state of a different query (--keys was \[\"a\"\], now \[\"a\",\"b\"\])" err
 '
 
+# Spark refuses a restart whose query has other sources
+# (StreamingQueryManager: "the number of sources ... does not match").
+test_expect_success 'a changed set of sources is refused, the old one resumes' '
+	mkdir -p a b && echo "{\"x\":1}" >a/1.json && echo "{\"y\":1}" >b/1.json &&
+	st-read --checkpoint sk --trigger once --source A=a --source B=b |
+	st-sink --checkpoint sk >o1.json &&
+	test_expect_code 1 sh -c "st-read --checkpoint sk --trigger once --source A=a --source C=b 2>err | st-sink --checkpoint sk >o2.json 2>/dev/null" &&
+	grep "^st-read: checkpoint .sk. was started with the sources \[\"A\",\"B\"\], now \[\"A\",\"C\"\]; Spark refuses a change in the sources too: use a new checkpoint directory$" err &&
+	test ! -s o2.json &&
+	echo "{\"x\":2}" >a/2.json &&
+	st-read --checkpoint sk --trigger once --source A=a --source B=b |
+	st-sink --checkpoint sk >o3.json &&
+	echo "{\"x\":2}" >expect &&
+	test_cmp expect o3.json
+'
+
 test_done

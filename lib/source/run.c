@@ -90,6 +90,44 @@ st_trigger_parse(const char *s, st_trigger *t, int64_t *interval)
 	return 0;
 }
 
+static const char *skey(const st_source *s);
+
+/*
+ * The set of sources is part of the query, as in Spark (which refuses a
+ * restart with other sources): the first run records their names in
+ * sources/names, and a later run with another set is refused before
+ * anything is read, rather than reading an added source from the start
+ * or leaving a removed one behind.
+ */
+static void
+check_sources(loop *l, const char *dir)
+{
+	json_t *now = json_array(), *was = NULL;
+
+	for (size_t i = 0; i < l->o->nsources; i++)
+		json_array_append_new(now, json_string(skey(l->o->sources[i])));
+	int rc = st_ckpt_read_json(&l->ckpt, ST_CKPT_NAMES, &was);
+	if (rc < 0)
+		exit(ST_EXIT_DATA);
+	if (rc == 0) {
+		if (st_ckpt_write_json(&l->ckpt, ST_CKPT_NAMES, now) < 0)
+			exit(ST_EXIT_DATA);
+	} else if (!json_equal(was, now)) {
+		char *a = json_dumps(was, JSON_COMPACT);
+		char *b = json_dumps(now, JSON_COMPACT);
+		st_warn("checkpoint '%s' was started with the sources %s, now "
+		    "%s; Spark refuses a change in the sources too: use a new "
+		    "checkpoint directory", dir, a ? a : "?", b ? b : "?");
+		free(a);
+		free(b);
+		json_decref(was);
+		json_decref(now);
+		exit(ST_EXIT_DATA);
+	}
+	json_decref(was);
+	json_decref(now);
+}
+
 static const char *
 skey(const st_source *s)
 {
@@ -933,6 +971,7 @@ st_read_run(const st_read_opts *o)
 		if (ftruncate(l.ckpt.lockfd, 0) < 0 ||
 		    pwrite(l.ckpt.lockfd, pid, (size_t)n, 0) != n)
 			st_warn("cannot write '%s/lock':", c->checkpoint);
+		check_sources(&l, c->checkpoint);
 		restart(&l);
 	}
 
