@@ -1,10 +1,10 @@
 #!/bin/sh
-# examples/socket-wordcount.sh - the lecture's socket word count (seeds/004):
+# examples/socket-wordcount.sh - the lecture's socket word count:
 # lines from a socket, split into words, counted in complete mode and shown
 # batch by batch as Spark's console sink shows them.
 #
 #   sh examples/socket-wordcount.sh              a built-in server sends the
-#                                                seed's lines, one a batch
+#                                                lecture's lines, one a batch
 #   sh examples/socket-wordcount.sh HOST PORT    read your own server: run
 #                                                `nc -lk 9999` elsewhere and
 #                                                type lines into it

@@ -189,6 +189,18 @@ test_expect_success 'a failing pipeline: Failed with the tool and its message, -
 	st-status fk | grep "^[0-9a-f-]*: Stopped$"
 '
 
+test_expect_success 'a failing sink fires --on-failure with its own message' '
+	rm -rf fs fail2.json &&
+	test_expect_code 1 sh -c "st-read --checkpoint fs --trigger once in/ |
+	    st-sink --checkpoint fs --format exec --command \"exit 3\" \
+	    --on-failure \"cat >fail2.json\" 2>/dev/null" &&
+	jq -c "[.tool, .batch, .exitStatus]" fail2.json >actual &&
+	echo "[\"st-sink\",0,1]" >expect &&
+	test_cmp expect actual &&
+	jq -r .message fail2.json | grep "exit" &&
+	st-status fs | head -n 1 | grep ": Failed: st-sink: "
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 2 st-status 2>err &&
 	grep "st-status: no checkpoint directory given" err &&
