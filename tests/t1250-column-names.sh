@@ -116,4 +116,16 @@ test_expect_success 'st-join --static without the join column: an error with a d
 	test_cmp expect err
 '
 
+test_expect_success 'a --time column no record has: st-watermark and st-dedup warn once, with the nearest name' '
+	printf "%s\n" "{\"Tim\":\"2020-01-01T00:00:00Z\",\"k\":1}" "{\"Tim\":\"2020-01-01T00:01:00Z\",\"k\":2}" >in &&
+	st-watermark --time Time --delay 1m <in >out 2>err &&
+	echo "st-watermark: <stdin>:1: no event time in '"'"'Time'"'"' (did you mean '"'"'Tim'"'"'?); records without one do not move the watermark" >expect &&
+	test_cmp expect err &&
+	test_cmp in out &&
+	st-dedup --keys k,Time --time Time <in >out 2>err &&
+	grep -c "no event time in .Time. (did you mean .Tim.?); records without one are never forgotten" err >actual &&
+	echo 1 >expect &&
+	test_cmp expect actual
+'
+
 test_done

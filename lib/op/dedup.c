@@ -26,6 +26,7 @@ typedef struct dedup {
 	int64_t wm, delay, swept_wm;
 	uint64_t m_new, m_removed, m_dups, m_limit;
 	int warned_limit;
+	int warned_no_time;	/* a record without its time was reported */
 	st_colcheck cc;		/* --keys columns seen */
 	uint32_t *order;	/* field indices, sorted by name */
 	uint32_t ocap;
@@ -172,8 +173,13 @@ dd_record(st_op *op, st_ctx *ctx, st_record *r)
 	int64_t t = NEVER;
 	int created;
 
-	if (o->time.col && st_evtime_get(&o->time, r, &t) == 0 &&
-	    d->wm != ST_TIME_NONE && t <= d->wm) {
+	int has_time = o->time.col && st_evtime_get(&o->time, r, &t) == 0;
+	if (o->time.col && !has_time && !d->warned_no_time) {
+		d->warned_no_time = 1;
+		st_evtime_warn_missing(&o->time, r, ctx->input_name,
+		    "are never forgotten");
+	}
+	if (has_time && d->wm != ST_TIME_NONE && t <= d->wm) {
 		/* Late: at or before the watermark, as Spark's
 		 * watermarkPredicateForData (eventTime <= watermark). */
 		late_row(d, ctx, r);

@@ -19,6 +19,7 @@ typedef struct wmstate {
 	int policy_max;
 	int64_t global;		/* the global watermark last written */
 	int warned, warned_policy;
+	int warned_no_time;	/* a record without its time was reported */
 } wmstate;
 
 static json_t *
@@ -139,6 +140,11 @@ wm_record(st_op *op, st_ctx *ctx, st_record *r)
 			s->bsum += (double)(t - s->bfirst);
 		} else {
 			s->no_time++;
+			if (!s->warned_no_time) {
+				s->warned_no_time = 1;
+				st_evtime_warn_missing(&s->o->time, r,
+				    ctx->input_name, "do not move the watermark");
+			}
 		}
 	}
 	st_emit(ctx, r);

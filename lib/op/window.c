@@ -286,7 +286,8 @@ win_record(st_op *op, st_ctx *ctx, st_record *r)
 		w->m_no_time++;
 		if (!w->warned_no_time) {
 			w->warned_no_time = 1;
-			st_evtime_warn_missing(&o->time, r, ctx->input_name);
+			st_evtime_warn_missing(&o->time, r, ctx->input_name,
+			    "are skipped");
 		}
 		return 0;
 	}

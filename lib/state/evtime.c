@@ -150,7 +150,8 @@ st_evtime_get(const st_evtime *t, st_record *r, int64_t *us)
 }
 
 void
-st_evtime_warn_missing(const st_evtime *t, st_record *r, const char *input)
+st_evtime_warn_missing(const st_evtime *t, st_record *r, const char *input,
+    const char *what)
 {
 	const char *sug = NULL;
 	const char **names = NULL;
@@ -166,12 +167,11 @@ st_evtime_warn_missing(const st_evtime *t, st_record *r, const char *input)
 	}
 	if (sug)
 		st_warn("%s:%llu: no event time in '%s' (did you mean '%s'?); "
-		    "records without one are skipped", input,
-		    (unsigned long long)r->lineno, t->col, sug);
+		    "records without one %s", input,
+		    (unsigned long long)r->lineno, t->col, sug, what);
 	else
 		st_warn("%s:%llu: no event time in '%s'; records without one "
-		    "are skipped", input, (unsigned long long)r->lineno,
-		    t->col);
+		    "%s", input, (unsigned long long)r->lineno, t->col, what);
 	for (size_t i = 0; i < n; i++)
 		free((void *)names[i]);
 	free(names);

@@ -57,6 +57,6 @@ int st_evtime_get(const st_evtime *t, st_record *r, int64_t *us);
  * time in 'col'; records without one are skipped", with the nearest field
  * name when the column is a plain name absent from r. */
 void st_evtime_warn_missing(const st_evtime *t, st_record *r,
-    const char *input);
+    const char *input, const char *what);
 
 #endif
