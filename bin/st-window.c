@@ -13,6 +13,7 @@ static const char usage_text[] =
 "       [-m mode] [options]\n"
 "       st-window -t column -g gap [-b columns] -a aggs [-m mode] [options]\n"
 "       st-window -b columns -a aggs [-m mode] [options]\n"
+"       st-window -a aggs [-m update|complete] [options]\n"
 "\n"
 "  -t, --time COL          the event time column, or an expression\n"
 "      --time-unit UNIT    numbers in COL are s (default), ms or us\n"
