@@ -219,3 +219,16 @@ st_buf_put_double(st_buf *b, double d)
 	}
 	st_buf_add(b, tmp, n);
 }
+
+void
+st_buf_put_size(st_buf *b, int64_t n)
+{
+	if (n < 1024)
+		st_buf_printf(b, "%lld B", (long long)n);
+	else if (n < 1024 * 1024)
+		st_buf_printf(b, "%.1f kB", n / 1024.0);
+	else if (n < 1024LL * 1024 * 1024)
+		st_buf_printf(b, "%.1f MB", n / (1024.0 * 1024));
+	else
+		st_buf_printf(b, "%.1f GB", n / (1024.0 * 1024 * 1024));
+}

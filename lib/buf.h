@@ -90,6 +90,10 @@ st_buf_puts(st_buf *b, const char *s)
 	st_buf_add(b, s, strlen(s));
 }
 
+/* Appends a byte count in a short human form: "512 B", "3.1 kB",
+ * "4.0 MB", "1.2 GB" (units of 1024). */
+void st_buf_put_size(st_buf *b, int64_t n);
+
 void st_buf_printf(st_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -16,6 +16,7 @@
 #include "checkpoint.h"
 #include "err.h"
 #include "fs.h"
+#include "hash.h"
 #include "io.h"
 #include "datetime.h"
 
@@ -87,17 +88,7 @@ open_dir(st_ckpt *c, const char *dir)
 			st_buf_release(&b);
 			return -1;
 		}
-		/* A query id unique enough for one machine: time, pid and
-		 * address-space noise, shaped like a UUID. */
-		uint64_t a = (uint64_t)st_now_usec() * 6364136223846793005u +
-		    (uint64_t)getpid();
-		uint64_t z = a ^ ((uint64_t)(uintptr_t)&b << 17) ^
-		    (uint64_t)st_mono_usec();
-		snprintf(c->query, sizeof c->query,
-		    "%08x-%04x-4%03x-a%03x-%012llx", (unsigned)(a >> 32),
-		    (unsigned)(a >> 16) & 0xffff, (unsigned)a & 0xfff,
-		    (unsigned)(z >> 52) & 0xfff,
-		    (unsigned long long)(z & 0xffffffffffffull));
+		st_uuid4(c->query);
 		st_buf_reset(&b);
 		st_buf_printf(&b, "{\"id\":\"%s\"}\n", c->query);
 		if (st_ckpt_write_new(c, ST_CKPT_METADATA, b.data, b.len) < 0) {

@@ -17,4 +17,9 @@ uint64_t st_hash_mix(uint64_t z);
 /* The hash of n bytes at p. */
 uint64_t st_hash_bytes(const void *p, size_t n);
 
+/* A new random id shaped like a version 4 UUID (from /dev/urandom, else
+ * the clocks and the pid), into buf of at least 37 bytes: the checkpoint's
+ * query id and the sink's run id (Spark's id and runId). */
+void st_uuid4(char *buf);
+
 #endif

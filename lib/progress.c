@@ -8,27 +8,6 @@
 #include "progress.h"
 #include "datetime.h"
 
-void
-st_progress_run_id(char *buf)
-{
-	unsigned char r[16] = { 0 };
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0 || read(fd, r, sizeof r) != (ssize_t)sizeof r) {
-		/* No random device: time and pid still tell runs apart. */
-		uint64_t a = (uint64_t)st_now_usec() ^ ((uint64_t)getpid() << 40);
-		uint64_t b = (uint64_t)st_mono_usec() * 6364136223846793005u;
-		memcpy(r, &a, 8);
-		memcpy(r + 8, &b, 8);
-	}
-	if (fd >= 0)
-		close(fd);
-	r[6] = (r[6] & 0x0f) | 0x40;	/* version 4 */
-	r[8] = (r[8] & 0x3f) | 0x80;	/* the RFC 4122 variant */
-	snprintf(buf, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5],
-	    r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
-}
 
 /* Spark's operatorName for the state of each stateful tool. */
 static const char *

@@ -52,8 +52,5 @@ typedef struct st_progress_info {
  * array tools (per-tool entries, borrowed; NULL for none). */
 json_t *st_progress_build(const st_progress_info *pi, json_t *tools);
 
-/* A new random run id, as Spark's runId (a version 4 UUID), into buf of
- * at least 37 bytes. */
-void st_progress_run_id(char *buf);
 
 #endif

@@ -142,17 +142,6 @@ name_of(const st_status *s)
 	return n ? n : s->id;
 }
 
-static void
-put_bytes(st_buf *b, int64_t n)
-{
-	if (n < 1024)
-		st_buf_printf(b, "%lld B", (long long)n);
-	else if (n < 1024 * 1024)
-		st_buf_printf(b, "%.1f kB", n / 1024.0);
-	else
-		st_buf_printf(b, "%.1f MB", n / (1024.0 * 1024));
-}
-
 static int64_t
 jint(json_t *o, const char *k)
 {
@@ -163,7 +152,7 @@ jint(json_t *o, const char *k)
  * (files or partitions, bytes, records: Kafka offsets; -1 when no source
  * counts records). */
 static void
-backlog3(json_t *p, int64_t *files, int64_t *bytes, int64_t *records)
+backlog(json_t *p, int64_t *files, int64_t *bytes, int64_t *records)
 {
 	size_t i;
 	json_t *src;
@@ -179,14 +168,6 @@ backlog3(json_t *p, int64_t *files, int64_t *bytes, int64_t *records)
 			*records = (*records < 0 ? 0 : *records) +
 			    jint(bl, "records");
 	}
-}
-
-static void
-backlog(json_t *p, int64_t *files, int64_t *bytes)
-{
-	int64_t r;
-
-	backlog3(p, files, bytes, &r);
 }
 
 /* One line per tool of the last batch. */
@@ -273,7 +254,7 @@ st_status_text(const st_status *s, st_buf *out)
 	    (long long)jint(d, "triggerExecution"));
 	tool_lines(p, out);
 	int64_t files, bytes, recs;
-	backlog3(p, &files, &bytes, &recs);
+	backlog(p, &files, &bytes, &recs);
 	if (recs >= 0) {
 		st_buf_printf(out, "  lag          %lld offset%s behind the "
 		    "ends of %lld partition%s", (long long)recs,
@@ -282,7 +263,7 @@ st_status_text(const st_status *s, st_buf *out)
 	} else {
 		st_buf_printf(out, "  lag          %lld file%s, ",
 		    (long long)files, files == 1 ? "" : "s");
-		put_bytes(out, bytes);
+		st_buf_put_size(out, bytes);
 		st_buf_puts(out, " not yet read");
 	}
 	if (s->last_planned > s->last_commit && s->last_commit >= -1)
@@ -328,7 +309,7 @@ st_status_json(const st_status *s)
 	    json_integer(s->last_planned) : json_null());
 	json_object_set(o, "failure", s->failure ? s->failure : json_null());
 	int64_t files = 0, bytes = 0, recs = -1;
-	backlog3(p, &files, &bytes, &recs);
+	backlog(p, &files, &bytes, &recs);
 	json_object_set_new(o, "lag", json_pack("{sIsIsI}", "files",
 	    (json_int_t)files, "bytes", (json_int_t)bytes, "batches",
 	    (json_int_t)(s->last_planned > s->last_commit ?
@@ -475,30 +456,25 @@ st_metrics_prometheus(st_buf *b, const st_metrics_query *q, size_t n)
 					    state[g].member));
 		}
 	}
-	family(b, "st_backlog_files", "gauge", "input files not yet read");
-	for (size_t i = 0; i < n; i++)
-		if (q[i].progress) {
-			int64_t f, by;
-			backlog(q[i].progress, &f, &by);
-			sample(b, "st_backlog_files", &q[i], NULL, (double)f);
+	static const struct {
+		const char *name, *help;
+	} lag[] = {
+		{ "st_backlog_files", "input files not yet read" },
+		{ "st_backlog_records", "input records (Kafka offsets) not yet read" },
+		{ "st_backlog_bytes", "input bytes not yet read" },
+	};
+	for (size_t g = 0; g < sizeof lag / sizeof *lag; g++) {
+		family(b, lag[g].name, "gauge", lag[g].help);
+		for (size_t i = 0; i < n; i++) {
+			int64_t v[3];
+			if (q[i].progress == NULL)
+				continue;
+			backlog(q[i].progress, &v[0], &v[2], &v[1]);
+			/* Records only where a source counts them. */
+			if (v[g] >= 0)
+				sample(b, lag[g].name, &q[i], NULL, (double)v[g]);
 		}
-	family(b, "st_backlog_records", "gauge",
-	    "input records (Kafka offsets) not yet read");
-	for (size_t i = 0; i < n; i++)
-		if (q[i].progress) {
-			int64_t f, by, r;
-			backlog3(q[i].progress, &f, &by, &r);
-			if (r >= 0)
-				sample(b, "st_backlog_records", &q[i], NULL,
-				    (double)r);
-		}
-	family(b, "st_backlog_bytes", "gauge", "input bytes not yet read");
-	for (size_t i = 0; i < n; i++)
-		if (q[i].progress) {
-			int64_t f, by;
-			backlog(q[i].progress, &f, &by);
-			sample(b, "st_backlog_bytes", &q[i], NULL, (double)by);
-		}
+	}
 }
 
 /* ---- --check ------------------------------------------------------- */

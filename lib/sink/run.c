@@ -7,6 +7,7 @@
 #include "checkpoint.h"
 #include "err.h"
 #include "fs.h"
+#include "hash.h"
 #include "hook.h"
 #include "progress.h"
 #include "status.h"
@@ -343,7 +344,7 @@ st_sink_run(const st_sink_opts *o, const st_common *c)
 		if (rc < 0)
 			return ST_EXIT_DATA;
 	}
-	st_progress_run_id(so.run_id);
+	st_uuid4(so.run_id);
 	st_hooks_init(&so.hooks, o->hook_timeout);
 	so.ckpt_dir = c->checkpoint;
 	so.sb.id = -1;

@@ -393,20 +393,6 @@ compact(loop *l)
 	(void)st_ckpt_prune(&l->ckpt, ST_CKPT_OFFSETS, limit);
 }
 
-/* Appends n bytes in a short human form ("3.1 MB"). */
-static void
-put_bytes(st_buf *b, int64_t n)
-{
-	if (n < 1024)
-		st_buf_printf(b, "%lld B", (long long)n);
-	else if (n < 1024 * 1024)
-		st_buf_printf(b, "%.1f kB", n / 1024.0);
-	else if (n < 1024LL * 1024 * 1024)
-		st_buf_printf(b, "%.1f MB", n / (1024.0 * 1024));
-	else
-		st_buf_printf(b, "%.1f GB", n / (1024.0 * 1024 * 1024));
-}
-
 /*
  * The catch-up progress bar of an available-now run, on standard error
  * when it is a terminal only: the share of the input read, what is left,
@@ -438,11 +424,11 @@ progress_bar(loop *l, int64_t id, int64_t files, int64_t bytes,
 		st_buf_putc(&b, i < fill ? '#' : '.');
 	st_buf_printf(&b, "] %3d%%  %lld files, ", (int)(done * 100 + 0.5),
 	    (long long)files);
-	put_bytes(&b, bytes);
+	st_buf_put_size(&b, bytes);
 	st_buf_puts(&b, " to go");
 	if (rate > 0) {
 		st_buf_puts(&b, ", ");
-		put_bytes(&b, (int64_t)rate);
+		st_buf_put_size(&b, (int64_t)rate);
 		st_buf_printf(&b, "/s, ETA %.0f s", bytes / rate);
 	}
 	st_buf_puts(&b, "\033[K");
