@@ -132,7 +132,8 @@ noreturn void st_refuse(st_ctx *ctx, const char *fmt, ...)
 			 * is NULL then): the runner appends the op's
 			 * progress to the end line's text instead of
 			 * parsing and re-writing it with jansson, about
-			 * 25 us less per batch and stage. Ops without an
+			 * 25 us less per batch and stage (st-watermark,
+			 * st-window, st-dedup and st-join set it). Ops without an
 			 * end callback (and not sinks) get this anyway. */
 
 struct st_op {

@@ -382,6 +382,7 @@ st_dedup_run(const st_dedup_opts *o, st_common *common)
 	st_linefile_open(&d.late, o->late_output);
 	st_op op = {
 		.name = "st-dedup",
+		.flags = ST_OP_END_TEXT,
 		.self = &d,
 		.begin = dd_begin,
 		.record = dd_record,

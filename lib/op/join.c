@@ -985,7 +985,7 @@ st_join_run(const st_join_opts *o, const st_common *common)
 	} else {
 		st_linefile_open(&j.late, o->late_output);
 		op.late = &j.late;
-		op.flags = ST_OP_UNTAG;
+		op.flags = ST_OP_UNTAG | ST_OP_END_TEXT;
 		op.begin = stream_begin;
 		op.record = stream_record;
 		op.end = stream_end;

@@ -290,6 +290,7 @@ st_watermark_run(const st_watermark_opts *o, st_common *common)
 	    .policy_max = o->policy_max, .global = ST_TIME_NONE };
 	st_op op = {
 		.name = "st-watermark",
+		.flags = ST_OP_END_TEXT,
 		.self = &s,
 		.begin = wm_begin,
 		.record = wm_record,

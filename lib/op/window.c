@@ -1032,6 +1032,7 @@ st_window_run(const st_window_opts *o, st_common *common)
 
 	st_op op = {
 		.name = "st-window",
+		.flags = ST_OP_END_TEXT,
 		.self = &w,
 		.begin = win_begin,
 		.record = win_record,
