@@ -128,4 +128,37 @@ test_expect_success 'a --time column no record has: st-watermark and st-dedup wa
 	test_cmp expect actual
 '
 
+test_expect_success 'st-join --on key columns in no record of a side: a warning per side, counted' '
+	{
+		printf "{\"@st\":\"begin\",\"batch\":0,\"ts\":0}\n{\"@st\":\"source\",\"name\":\"l\"}\n"
+		printf "{\"key\":1,\"a\":1}\n{\"@st\":\"source\",\"name\":\"r\"}\n{\"Key2\":1,\"b\":2}\n"
+		printf "{\"@st\":\"end\",\"batch\":0}\n"
+		eos
+	} | st-join --left l --right r --on "key = kye2" 2>err >out &&
+	grep "\"end\"" out | head -n 1 | jq -c ".progress[0].numMissingColumns" >actual &&
+	echo 1 >expect &&
+	test_cmp expect actual &&
+	grep -v "no time bound" err >actual &&
+	echo "st-join: --on (right '"'"'r'"'"') column '"'"'kye2'"'"' is in no record of the batch (did you mean '"'"'Key2'"'"'?); it reads as null" >expect &&
+	test_cmp expect actual &&
+	printf "%s\n" "{\"usr\":\"a\",\"name\":\"Ann\"}" >users.json &&
+	{ batch 0 act; eos; } | st-join --static users.json --on usr 2>err >out &&
+	echo "st-join: --on column '"'"'usr'"'"' is in no record of the batch (did you mean '"'"'User'"'"'?); it reads as null" >expect &&
+	test_cmp expect err &&
+	grep "\"end\"" out | jq -c ".progress[0].numMissingColumns" >actual &&
+	echo 1 >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'st-running --by in no record: a warning with the nearest name, counted' '
+	{ batch 0 act; eos; } | st-running -b modle -a "sum(x) AS s" 2>err >out &&
+	echo "st-running: --by column '"'"'modle'"'"' is in no record of the batch (did you mean '"'"'Model'"'"'?); it reads as null" >expect &&
+	test_cmp expect err &&
+	grep "\"end\"" out | jq -c ".progress[0].numMissingColumns" >actual &&
+	echo 1 >expect &&
+	test_cmp expect actual &&
+	{ batch 0 act; eos; } | st-running -b model -a "sum(x) AS s" 2>err >out &&
+	test ! -s err
+'
+
 test_done

@@ -142,10 +142,19 @@ void
 st_jcond_keys(const st_jcond *c, int s, st_arena *a, const st_fields *f,
     st_value *k)
 {
+	st_jcond_keys_found(c, s, a, f, k, NULL);
+}
+
+void
+st_jcond_keys_found(const st_jcond *c, int s, st_arena *a,
+    const st_fields *f, st_value *k, uint8_t *found)
+{
 	for (size_t i = 0; i < c->nkeys; i++) {
 		const st_field *x = lookup(f, c->keys[s][i]);
 		if (x == NULL && c->alt[s][i])
 			x = lookup(f, c->alt[s][i]);
+		if (x && found)
+			found[i] = 1;
 		if (x == NULL || st_value_from_field(a, x, &k[i]) < 0)
 			k[i] = st_v_null();
 	}

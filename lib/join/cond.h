@@ -60,6 +60,11 @@ int st_jcond_is_shorthand(const char *on);
  * borrow the row's text or live in a. */
 void st_jcond_keys(const st_jcond *c, int s, st_arena *a, const st_fields *f,
     st_value *k);
+/* The same, and found[i] set to 1 when the row has key i's column (under
+ * either of its names), for st_colcheck_found (column.h); found[i] is left
+ * alone when not. */
+void st_jcond_keys_found(const st_jcond *c, int s, st_arena *a,
+    const st_fields *f, st_value *k, uint8_t *found);
 
 /*
  * The event time of a row of side s: sets *role (0: the row's time is

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "column.h"
 #include "err.h"
 #include "join/cols.h"
 #include "join/cond.h"
@@ -64,6 +65,10 @@ typedef struct join {
 	st_buf prefix;		/* raw --right-prefix */
 	st_jcols cols[2];	/* each side's columns (declared or seen) */
 	int declared[2];
+	/* Key columns no record of a side's batch has (column.h): a typo
+	 * would make every row of that side match nothing. */
+	st_colcheck cc[2];
+	char ccname[2][160];
 	/* stream-static */
 	st_jtable table;
 	st_schema *schema;
@@ -340,7 +345,9 @@ static_record(st_op *op, st_ctx *ctx, st_record *rec)
 	if (st_record_scan(rec) < 0)
 		st_die(ST_EXIT_DATA, "internal error: invalid record");
 	st_arena_reset(&j->arena);
-	st_jcond_keys(&j->cond, L, &j->arena, &rec->fields, j->kv);
+	st_colcheck_row(&j->cc[L], rec);
+	st_jcond_keys_found(&j->cond, L, &j->arena, &rec->fields, j->kv,
+	    j->cc[L].seen);
 	size_t n = collect(j, &j->table.rows, L, j->kv,
 	    st_jkey_hash(j->kv, j->cond.nkeys), ST_TIME_NONE, -1, rec->line,
 	    rec->len, &rec->fields);
@@ -369,6 +376,29 @@ static_record(st_op *op, st_ctx *ctx, st_record *rec)
 	return 0;
 }
 
+static int
+static_end(st_op *op, st_ctx *ctx, st_batch *b)
+{
+	join *j = op->self;
+
+	(void)ctx, (void)b;
+	st_colcheck_end(&j->cc[L]);
+	return 0;
+}
+
+/* numMissingColumns, as st-window's: the key columns of either side that
+ * no record of the batch had. */
+static void
+missing_metric(join *j, json_t *obj)
+{
+	size_t n = j->cc[L].missing + j->cc[R].missing;
+
+	if (n)
+		json_object_set_new(obj, "numMissingColumns",
+		    json_integer((json_int_t)n));
+	j->cc[L].missing = j->cc[R].missing = 0; /* once per batch */
+}
+
 static void
 static_metrics(st_op *op, json_t *obj)
 {
@@ -378,6 +408,7 @@ static_metrics(st_op *op, json_t *obj)
 	    json_integer((json_int_t)j->table.rows.count));
 	json_object_set_new(obj, "staticVersion",
 	    json_integer((json_int_t)j->table.version));
+	missing_metric(j, obj);
 }
 
 /* ---- stream-stream ------------------------------------------------- */
@@ -511,7 +542,9 @@ stream_record(st_op *op, st_ctx *ctx, st_record *rec)
 		st_linefile_line(&j->late, rec->line, rec->len);
 		return 0;
 	}
-	st_jcond_keys(&j->cond, s, &j->arena, &rec->fields, j->kv);
+	st_colcheck_row(&j->cc[s], rec);
+	st_jcond_keys_found(&j->cond, s, &j->arena, &rec->fields, j->kv,
+	    j->cc[s].seen);
 	if (!j->declared[s])
 		st_jcols_add_fields(&j->cols[s], &rec->fields);
 	st_buf_reset(&j->out);
@@ -628,6 +661,8 @@ stream_end(st_op *op, st_ctx *ctx, st_batch *b)
 	join *j = op->self;
 
 	(void)b;
+	st_colcheck_end(&j->cc[L]);
+	st_colcheck_end(&j->cc[R]);
 	process(j, ctx, L);
 	process(j, ctx, R);
 	evict(j, ctx);
@@ -693,6 +728,7 @@ stream_metrics(st_op *op, json_t *obj)
 	json_object_set_new(obj, "stateMemoryBytes",
 	    json_integer((json_int_t)(j->state[L].bytes +
 	    j->state[R].bytes)));
+	missing_metric(j, obj);
 }
 
 /* State file: a header line, then one line per buffered row:
@@ -949,6 +985,16 @@ st_join_run(const st_join_opts *o, const st_common *common)
 		st_jside_init(&j.batch[s], j.cond.nkeys);
 	}
 	reset_columns(&j);
+	for (int s = 0; s < 2; s++) {
+		if (is_static)
+			snprintf(j.ccname[s], sizeof j.ccname[s], "--on");
+		else
+			snprintf(j.ccname[s], sizeof j.ccname[s], "--on (%s "
+			    "'%.100s')", s == L ? "left" : "right",
+			    s == L ? o->left : o->right);
+		st_colcheck_init(&j.cc[s], j.ccname[s],
+		    (const char *const *)j.cond.keys[s], j.cond.nkeys);
+	}
 
 	op.name = "st-join";
 	op.self = &j;
@@ -981,6 +1027,8 @@ st_join_run(const st_join_opts *o, const st_common *common)
 		static_check_keys(&j);
 		op.begin = static_begin;
 		op.record = static_record;
+		op.end = static_end;
+		op.flags = ST_OP_END_TEXT;
 		op.metrics = static_metrics;
 	} else {
 		st_linefile_open(&j.late, o->late_output);
@@ -1005,6 +1053,7 @@ out:
 		st_jcols_release(&j.cols[s]);
 		st_jcols_release(&j.drop[s]);
 		st_fields_release(&j.f[s]);
+		st_colcheck_release(&j.cc[s]);
 	}
 	if (is_static)
 		st_jtable_release(&j.table);

@@ -20,6 +20,7 @@ typedef struct running {
 	st_buf key, out;
 	st_arena arena;
 	uint64_t m_updated;
+	st_colcheck cc;		/* --by columns seen */
 } running;
 
 static void
@@ -56,9 +57,14 @@ run_record(st_op *op, st_ctx *ctx, st_record *r)
 	int created;
 
 	st_buf_reset(&s->key);
-	for (size_t i = 0; i < s->nby; i++)
-		st_key_add(&s->key, st_record_column(r, s->o->by[i],
-		    strlen(s->o->by[i])));
+	st_colcheck_row(&s->cc, r);
+	for (size_t i = 0; i < s->nby; i++) {
+		const st_field *f = st_record_column(r, s->o->by[i],
+		    strlen(s->o->by[i]));
+		if (f)
+			st_colcheck_found(&s->cc, i);
+		st_key_add(&s->key, f);
+	}
 	st_entry *e = st_table_upsert(&s->t, s->key.data, s->key.len,
 	    &created);
 	st_aslot *slots = st_entry_payload(e);
@@ -72,6 +78,16 @@ run_record(st_op *op, st_ctx *ctx, st_record *r)
 		    strlen(s->aggs.v[i].name), s->out.data, s->out.len);
 	}
 	st_emit(ctx, r);
+	return 0;
+}
+
+static int
+run_end(st_op *op, st_ctx *ctx, st_batch *b)
+{
+	running *s = op->self;
+
+	(void)ctx, (void)b;
+	st_colcheck_end(&s->cc);
 	return 0;
 }
 
@@ -183,6 +199,10 @@ run_metrics(st_op *op, json_t *obj)
 	    json_integer(s->m_updated));
 	json_object_set_new(obj, "stateRowsRemoved", json_integer(0));
 	json_object_set_new(obj, "stateMemoryBytes", json_integer(mem));
+	if (s->cc.missing)
+		json_object_set_new(obj, "numMissingColumns",
+		    json_integer((json_int_t)s->cc.missing));
+	s->cc.missing = 0;	/* reported once per batch */
 }
 
 int
@@ -200,11 +220,14 @@ st_running_run(const st_running_opts *o, st_common *common)
 	for (s.nby = 0; o->by && o->by[s.nby]; s.nby++)
 		;
 	st_table_init(&s.t, s.aggs.size);
+	st_colcheck_init(&s.cc, "--by", (const char *const *)o->by, s.nby);
 	st_op op = {
 		.name = "st-running",
 		.self = &s,
 		.begin = run_begin,
 		.record = run_record,
+		.end = run_end,
+		.flags = ST_OP_END_TEXT,
 		.describe = run_describe,
 		.save = run_save,
 		.load = run_load,
@@ -213,6 +236,7 @@ st_running_run(const st_running_opts *o, st_common *common)
 	int rc = st_op_run(&op, common);
 	st_table_release(&s.t, free_payload, &s);
 	st_aggs_release(&s.aggs);
+	st_colcheck_release(&s.cc);
 	st_buf_release(&s.key);
 	st_buf_release(&s.out);
 	st_arena_release(&s.arena);
