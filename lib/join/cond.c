@@ -77,12 +77,6 @@ add_key(st_jcond *c, const char *a, int aside, const char *b, int bside)
 	}
 }
 
-void
-cond_add_key(st_jcond *c, const char *a, int aside, const char *b, int bside)
-{
-	add_key(c, a, aside, b, bside);
-}
-
 int
 st_jcond_init(st_jcond *c, const char *on, const char *within,
     const char *lname, const char *rname, char *err, size_t errlen)
@@ -98,9 +92,19 @@ st_jcond_init(st_jcond *c, const char *on, const char *within,
 		st_strv_free(v);
 		on = NULL;
 	}
-	if (on || within)
-		return cond_expr_init(c, on, within, lname, rname, err,
-		    errlen);
+	if (on || within) {
+		cond_key *k;
+		size_t nk;
+		int rc = cond_expr_init(c, on, within, lname, rname, &k, &nk,
+		    err, errlen);
+		for (size_t i = 0; i < nk; i++) {
+			add_key(c, k[i].a, k[i].aside, k[i].b, k[i].bside);
+			free(k[i].a);
+			free(k[i].b);
+		}
+		free(k);
+		return rc;
+	}
 	return 0;
 }
 

@@ -24,6 +24,8 @@ typedef struct cexpr {
 	int *resid_list;		/* which list each comes from */
 	size_t nresid;
 	char *qual[2];			/* side qualifiers: names of sides */
+	cond_key *keys;			/* the equi-join conjuncts, while */
+	size_t nkeys;			/* cond_expr_init() runs */
 	/* the pair being evaluated */
 	const char *row[2];
 	size_t len[2];
@@ -119,6 +121,14 @@ add_resid(cexpr *x, const st_expr *n, int list)
 	x->nresid++;
 }
 
+/* Keeps the conjunct a = b for cond.c (steals a and b). */
+static void
+add_key(cexpr *x, char *a, int aside, char *b, int bside)
+{
+	x->keys = st_realloc(x->keys, (x->nkeys + 1) * sizeof *x->keys);
+	x->keys[x->nkeys++] = (cond_key){ a, b, aside, bside };
+}
+
 /* Narrows the bound with tcol0 - tcol1 in [lo, hi] given as a - b in
  * [lo, hi] for columns (a, as) and (b, bs). Returns 0, or -1 when the
  * columns are not the pair the bound is about. */
@@ -207,13 +217,12 @@ conjuncts(cexpr *x, st_jcond *c, const st_expr *n, int list)
 		int as, bs;
 		if (colref(x, st_expr_child(n, 0), &a, &as)) {
 			if (colref(x, st_expr_child(n, 1), &b, &bs)) {
-				int ok = as == ST_JSIDE_ANY || as != bs;
-				if (ok)
-					cond_add_key(c, a, as, b, bs);
+				if (as == ST_JSIDE_ANY || as != bs) {
+					add_key(x, a, as, b, bs);
+					return;
+				}
 				free(a);
 				free(b);
-				if (ok)
-					return;
 			} else {
 				free(a);
 			}
@@ -258,11 +267,13 @@ resolve(void *ud, const char *name, size_t len, st_field *field,
 
 int
 cond_expr_init(st_jcond *c, const char *on, const char *within,
-    const char *lname, const char *rname, char *err, size_t errlen)
+    const char *lname, const char *rname, cond_key **keys, size_t *nkeys,
+    char *err, size_t errlen)
 {
 	cexpr *x = st_calloc(1, sizeof *x);
 	const char *texts[2] = { on, within };
 	static const char *opts[2] = { "--on", "--within" };
+	int rc = 0;
 
 	c->priv = x;
 	x->qual[0] = lname ? st_strdup(lname) : NULL;
@@ -279,7 +290,8 @@ cond_expr_init(st_jcond *c, const char *on, const char *within,
 				b.data[--b.len] = '\0';
 			snprintf(err, errlen, "invalid %s: %s", opts[i], b.data);
 			st_buf_release(&b);
-			return -1;
+			rc = -1;
+			goto out;
 		}
 		st_eval_init(&x->ev[i], x->lists[i]);
 		conjuncts(x, c, st_expr_list_item(x->lists[i], 0)->expr, i);
@@ -288,9 +300,14 @@ cond_expr_init(st_jcond *c, const char *on, const char *within,
 		snprintf(err, errlen, "--within gives no time bound between a "
 		    "left and a right column (try 'RightTime BETWEEN LeftTime "
 		    "AND LeftTime + INTERVAL 15 MINUTES')");
-		return -1;
+		rc = -1;
 	}
-	return 0;
+out:
+	*keys = x->keys;
+	*nkeys = x->nkeys;
+	x->keys = NULL;
+	x->nkeys = 0;
+	return rc;
 }
 
 void

@@ -335,56 +335,89 @@ static const char *const palette[] = {
 
 enum { W = 800, H = 400, ML = 70, MR = 160, MT = 20, MB = 50 };
 
-/*
- * Renders the points, sorted by series then x, as an XHTML page with an
- * inline SVG line chart (one polyline per series, a circle with a tooltip
- * per point), a legend and the table of values. The page reloads itself
- * every two seconds, so a browser shows the stream live with no server.
- */
-static void
-render_page(chart_sink *c, point **v, size_t n, st_buf *b)
-{
-	const char **names;
-	size_t ns = series_list(v, n, &names);
-	int kind = X_NUMBER;
-	double xmin = 0, xmax = 1, ymin = 0, ymax = 1;
-	/* Categories: the sorted distinct x texts, placed evenly. */
-	char **cats = st_malloc((n + 1) * sizeof *cats);
-	size_t ncat = 0;
+/* Where the points go: the x kind of the chart, the ranges, the
+ * categories of a text x (the sorted distinct x texts, placed evenly;
+ * borrowed from the points) and the size of the plot area. */
+typedef struct frame {
+	int kind;
+	double xmin, xmax, ymin, ymax;
+	char **cats;
+	size_t ncat;
+	double pw, ph;
+} frame;
 
+static void
+frame_init(frame *f, point **v, size_t n)
+{
+	f->kind = X_NUMBER;
+	f->xmin = 0, f->xmax = 1, f->ymin = 0, f->ymax = 1;
+	f->cats = st_malloc((n + 1) * sizeof *f->cats);
+	f->ncat = 0;
+	f->pw = W - ML - MR;
+	f->ph = H - MT - MB;
 	for (size_t i = 0; i < n; i++)
 		if (v[i]->xkind == X_TEXT || (i && v[i]->xkind != v[0]->xkind))
-			kind = X_TEXT;
-	if (kind != X_TEXT && n)
-		kind = v[0]->xkind;
+			f->kind = X_TEXT;
+	if (f->kind != X_TEXT && n)
+		f->kind = v[0]->xkind;
 	for (size_t i = 0; i < n; i++) {
-		if (kind == X_TEXT) {
+		if (f->kind == X_TEXT) {
 			size_t j = 0;
-			while (j < ncat && strcmp(cats[j], v[i]->xkey) != 0)
+			while (j < f->ncat && strcmp(f->cats[j], v[i]->xkey) != 0)
 				j++;
-			if (j == ncat)
-				cats[ncat++] = v[i]->xkey;
+			if (j == f->ncat)
+				f->cats[f->ncat++] = v[i]->xkey;
 		}
-		if (i == 0 || v[i]->x < xmin)
-			xmin = v[i]->x;
-		if (i == 0 || v[i]->x > xmax)
-			xmax = v[i]->x;
-		if (v[i]->y < ymin)
-			ymin = v[i]->y;
-		if (i == 0 || v[i]->y > ymax)
-			ymax = v[i]->y;
+		if (i == 0 || v[i]->x < f->xmin)
+			f->xmin = v[i]->x;
+		if (i == 0 || v[i]->x > f->xmax)
+			f->xmax = v[i]->x;
+		if (v[i]->y < f->ymin)
+			f->ymin = v[i]->y;
+		if (i == 0 || v[i]->y > f->ymax)
+			f->ymax = v[i]->y;
 	}
-	if (kind == X_TEXT) {
-		qsort(cats, ncat, sizeof *cats, cmp_text);
-		xmin = 0;
-		xmax = ncat > 1 ? (double)(ncat - 1) : 1;
+	if (f->kind == X_TEXT) {
+		qsort(f->cats, f->ncat, sizeof *f->cats, cmp_text);
+		f->xmin = 0;
+		f->xmax = f->ncat > 1 ? (double)(f->ncat - 1) : 1;
 	}
-	if (xmax <= xmin)
-		xmax = xmin + 1;
-	if (ymax <= ymin)
-		ymax = ymin + 1;
+	if (f->xmax <= f->xmin)
+		f->xmax = f->xmin + 1;
+	if (f->ymax <= f->ymin)
+		f->ymax = f->ymin + 1;
+}
 
-	st_buf_reset(b);
+/* The page coordinates of x and y. */
+static double
+px(const frame *f, double x)
+{
+	return ML + (x - f->xmin) / (f->xmax - f->xmin) * f->pw;
+}
+
+static double
+py(const frame *f, double y)
+{
+	return MT + f->ph - (y - f->ymin) / (f->ymax - f->ymin) * f->ph;
+}
+
+/* The x of a point on the chart: its number, or its category's place. */
+static double
+point_x(const frame *f, const point *p)
+{
+	size_t j = 0;
+
+	if (f->kind != X_TEXT)
+		return p->x;
+	while (strcmp(f->cats[j], p->xkey) != 0)
+		j++;
+	return (double)j;
+}
+
+/* The page up to the chart: head, title, the batch line. */
+static void
+put_head(chart_sink *c, size_t n, st_buf *b)
+{
 	st_buf_puts(b, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\"/>\n<meta http-equiv=\"refresh\" content=\"2\"/>\n<title>");
 	put_xml(b, c->ycol);
@@ -402,87 +435,79 @@ render_page(chart_sink *c, point **v, size_t n, st_buf *b)
 	}
 	st_buf_printf(b, "</h1>\n<p id=\"batch\">batch %lld, %zu points</p>\n",
 	    (long long)c->batch, n);
+}
 
-	st_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	    "height=\"%d\" viewBox=\"0 0 %d %d\">\n", W, H, W, H);
-	st_buf_printf(b, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n", W, H);
-	double pw = W - ML - MR, ph = H - MT - MB;
-#define PX(x) (ML + ((x) - xmin) / (xmax - xmin) * pw)
-#define PY(y) (MT + ph - ((y) - ymin) / (ymax - ymin) * ph)
-	/* Axes, four y grid lines with their values, the x range. */
+/* Axes, four y grid lines with their values, the x range or categories
+ * and the x column's name. */
+static void
+put_axes(chart_sink *c, const frame *f, size_t n, st_buf *b)
+{
 	st_buf_printf(b, "<g stroke=\"#999\" fill=\"none\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
 	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/></g>\n",
 	    ML, MT, ML, H - MB, ML, H - MB, W - MR, H - MB);
 	st_buf_puts(b, "<g font-size=\"11\" fill=\"#333\">\n");
 	for (int g = 0; g <= 4; g++) {
-		double yv = ymin + (ymax - ymin) * g / 4;
+		double yv = f->ymin + (f->ymax - f->ymin) * g / 4;
 		st_buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>"
-		    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", ML, PY(yv), W - MR, PY(yv),
-		    ML - 4, PY(yv) + 4);
+		    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", ML, py(f, yv),
+		    W - MR, py(f, yv), ML - 4, py(f, yv) + 4);
 		put_num(b, yv);
 		st_buf_puts(b, "</text>\n");
 	}
-	if (kind == X_TEXT) {
-		for (size_t j = 0; j < ncat; j++) {
+	if (f->kind == X_TEXT) {
+		for (size_t j = 0; j < f->ncat; j++) {
 			st_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
-			    PX((double)j), H - MB + 16);
-			put_xml(b, cats[j]);
+			    px(f, (double)j), H - MB + 16);
+			put_xml(b, f->cats[j]);
 			st_buf_puts(b, "</text>\n");
 		}
 	} else if (n) {
 		st_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"start\">", ML, H - MB + 16);
-		put_xlabel(b, kind, xmin, "");
+		put_xlabel(b, f->kind, f->xmin, "");
 		st_buf_printf(b, "</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", W - MR, H - MB + 16);
-		put_xlabel(b, kind, xmax, "");
+		put_xlabel(b, f->kind, f->xmax, "");
 		st_buf_puts(b, "</text>\n");
 	}
-	st_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", ML + (int)pw / 2, H - 8);
+	st_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", ML + (int)f->pw / 2, H - 8);
 	put_xml(b, c->xcol);
 	st_buf_puts(b, "</text>\n</g>\n");
+}
 
-	/* One polyline and its points per series, and its legend entry. */
-	size_t i = 0;
-	for (size_t k = 0; k < ns; k++) {
-		const char *color = palette[k % (sizeof palette / sizeof *palette)];
-		st_buf_puts(b, "<g class=\"series\" data-series=\"");
-		put_xml(b, names[k]);
-		st_buf_printf(b, "\">\n<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", color);
-		size_t first = i;
-		for (; i < n && strcmp(v[i]->series, names[k]) == 0; i++) {
-			double xv = v[i]->x;
-			if (kind == X_TEXT) {
-				size_t j = 0;
-				while (strcmp(cats[j], v[i]->xkey) != 0)
-					j++;
-				xv = (double)j;
-			}
-			st_buf_printf(b, "%s%.1f,%.1f", i == first ? "" : " ", PX(xv), PY(v[i]->y));
-		}
-		st_buf_puts(b, "\"/>\n");
-		for (size_t j = first; j < i; j++) {
-			double xv = v[j]->x;
-			if (kind == X_TEXT) {
-				size_t m = 0;
-				while (strcmp(cats[m], v[j]->xkey) != 0)
-					m++;
-				xv = (double)m;
-			}
-			st_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>",
-			    PX(xv), PY(v[j]->y), color);
-			put_xml(b, v[j]->xkey);
-			st_buf_puts(b, ": ");
-			put_num(b, v[j]->y);
-			st_buf_puts(b, "</title></circle>\n");
-		}
-		st_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-		    "<text x=\"%d\" y=\"%d\" font-size=\"12\">", W - MR + 12, MT + 18 * (int)k, color,
-		    W - MR + 30, MT + 18 * (int)k + 11);
-		put_xml(b, *names[k] ? names[k] : c->ycol);
-		st_buf_puts(b, "</text>\n</g>\n");
+/* Series k, the points v[0..n) (all of it): its polyline, a circle with a
+ * tooltip per point, its legend entry. */
+static void
+put_series(chart_sink *c, const frame *f, size_t k, const char *name,
+    point **v, size_t n, st_buf *b)
+{
+	const char *color = palette[k % (sizeof palette / sizeof *palette)];
+
+	st_buf_puts(b, "<g class=\"series\" data-series=\"");
+	put_xml(b, name);
+	st_buf_printf(b, "\">\n<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", color);
+	for (size_t i = 0; i < n; i++)
+		st_buf_printf(b, "%s%.1f,%.1f", i ? " " : "",
+		    px(f, point_x(f, v[i])), py(f, v[i]->y));
+	st_buf_puts(b, "\"/>\n");
+	for (size_t i = 0; i < n; i++) {
+		st_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>",
+		    px(f, point_x(f, v[i])), py(f, v[i]->y), color);
+		put_xml(b, v[i]->xkey);
+		st_buf_puts(b, ": ");
+		put_num(b, v[i]->y);
+		st_buf_puts(b, "</title></circle>\n");
 	}
-#undef PX
-#undef PY
-	st_buf_puts(b, "</svg>\n<table>\n<tr>");
+	st_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+	    "<text x=\"%d\" y=\"%d\" font-size=\"12\">", W - MR + 12, MT + 18 * (int)k, color,
+	    W - MR + 30, MT + 18 * (int)k + 11);
+	put_xml(b, *name ? name : c->ycol);
+	st_buf_puts(b, "</text>\n</g>\n");
+}
+
+/* The table of values, one row a point. */
+static void
+put_table(chart_sink *c, point **v, size_t n, st_buf *b)
+{
+	st_buf_puts(b, "<table>\n<tr>");
 	if (c->scol) {
 		st_buf_puts(b, "<th>");
 		put_xml(b, c->scol);
@@ -507,10 +532,40 @@ render_page(chart_sink *c, point **v, size_t n, st_buf *b)
 		st_buf_puts(b, "</td></tr>\n");
 	}
 	st_buf_puts(b, "</table>\n");
+}
+
+/*
+ * Renders the points, sorted by series then x, as an XHTML page with an
+ * inline SVG line chart (one polyline per series, a circle with a tooltip
+ * per point), a legend and the table of values. The page reloads itself
+ * every two seconds, so a browser shows the stream live with no server.
+ */
+static void
+render_page(chart_sink *c, point **v, size_t n, st_buf *b)
+{
+	const char **names;
+	size_t ns = series_list(v, n, &names);
+	frame f;
+
+	frame_init(&f, v, n);
+	st_buf_reset(b);
+	put_head(c, n, b);
+	st_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+	    "height=\"%d\" viewBox=\"0 0 %d %d\">\n", W, H, W, H);
+	st_buf_printf(b, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n", W, H);
+	put_axes(c, &f, n, b);
+	for (size_t k = 0, i = 0; k < ns; k++) {
+		size_t first = i;
+		while (i < n && strcmp(v[i]->series, names[k]) == 0)
+			i++;
+		put_series(c, &f, k, names[k], v + first, i - first, b);
+	}
+	st_buf_puts(b, "</svg>\n");
+	put_table(c, v, n, b);
 	put_points(c, b);
 	st_buf_puts(b, "</body>\n</html>\n");
 	free(names);
-	free(cats);
+	free(f.cats);
 }
 
 /*
