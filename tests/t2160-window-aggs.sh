@@ -99,4 +99,60 @@ test_expect_success 'by key, and checkpointed across a restart like the others' 
 	test_cmp expect restarted
 '
 
+# Aggregates inside expressions. Spark's DataFrameAggregateSuite groups
+# testData2 = (1,1), (1,2), (2,1), (2,2), (3,1), (3,2) AS (a, b) by a; an
+# agg() item may be any expression over aggregates and grouping keys, named
+# as Spark names it (Alias-less: the expression's SQL text).
+td2() { for _r in 1,1 1,2 2,1 2,2 3,1 3,2; do printf '{"a":%s,"b":%s}\n' "${_r%,*}" "${_r#*,}"; done; }
+test_expect_success 'expressions over aggregates (testData2 grouped by a)' '
+	td2 | st-window -b a -a "sum(b) / count(b), count(*) * 2 AS twice, round(avg(b), 4), coalesce(max(b), 0), CAST(avg(b) AS INT), sum(a * b), a + sum(b) AS k" >actual &&
+	cat >expect <<-\EOT &&
+	{"a":1,"(sum(b) / count(b))":1.5,"twice":4,"round(avg(b), 4)":1.5,"coalesce(max(b), 0)":2,"CAST(avg(b) AS INT)":1,"sum((a * b))":3,"k":4}
+	{"a":2,"(sum(b) / count(b))":1.5,"twice":4,"round(avg(b), 4)":1.5,"coalesce(max(b), 0)":2,"CAST(avg(b) AS INT)":1,"sum((a * b))":6,"k":5}
+	{"a":3,"(sum(b) / count(b))":1.5,"twice":4,"round(avg(b), 4)":1.5,"coalesce(max(b), 0)":2,"CAST(avg(b) AS INT)":1,"sum((a * b))":9,"k":6}
+	EOT
+	test_cmp expect actual
+'
+
+# Spark's sql-tests group-by.sql testData: (1,1), (1,2), (2,1), (2,2),
+# (3,1), (3,2), (null,1), (3,null), (null,null) AS testData(a, b); a
+# global aggregate (no GROUP BY) is one row.
+tdn() { for _r in 1,1 1,2 2,1 2,2 3,1 3,2 null,1 3,null null,null; do printf '{"a":%s,"b":%s}\n' "${_r%,*}" "${_r#*,}"; done; }
+test_expect_success 'expressions over aggregates with nulls, keyless (group-by.sql testData)' '
+	tdn | st-window -a "count(a) + count(b) AS n, max(a) - min(a) AS r, sum(a) / count(*) AS q, 1 AS one" >actual &&
+	echo "{\"n\":14,\"r\":2,\"q\":1.6666666666666667,\"one\":1}" >expect &&
+	test_cmp expect actual
+'
+
+# Spark's AnalysisErrorSuite "nested aggregate functions"
+# (NESTED_AGGREGATE_FUNCTION) and group-by.sql's "SELECT a, COUNT(b) FROM
+# testData GROUP BY b" (MISSING_AGGREGATION): refused before any row.
+test_expect_success 'a nested aggregate and a column outside aggregates are refused' '
+	tdn | test_expect_code 2 st-window -a "max(count(1))" >out 2>err &&
+	grep "^st-window: --agg: invalid expression at column 5: aggregate function .count.: it is not allowed to use an aggregate function in the argument of another aggregate function" err &&
+	tdn | test_expect_code 2 st-window -b b -a "a + count(b)" >out 2>err &&
+	grep "^st-window: --agg: .(a + count(b)).: the non-aggregating expression .a. is based on columns which are not participating in the GROUP BY clause" err &&
+	tdn | test_expect_code 2 st-window -b b -a "a" >out 2>err &&
+	grep "^st-window: --agg: .a. is not an aggregate" err
+'
+
+test_expect_success 'expressions over aggregates are checkpointed and restart-safe' '
+	A="sum(b) / count(b) AS r, count(*) * 10 AS n, round(stddev_pop(b), 3)" &&
+	{ batch 0 "{\"a\":1,\"b\":1}" "{\"a\":1,\"b\":4}"; eos; } |
+	st-window --checkpoint C2 -b a -a "$A" -m update >/dev/null &&
+	{ batch 1 "{\"a\":1,\"b\":7}"; eos; } |
+	st-window --checkpoint C2 -b a -a "$A" -m update | grep -v "^{\"@st\"" >actual &&
+	echo "{\"a\":1,\"r\":4.0,\"n\":30,\"round(stddev_pop(b), 3)\":2.449}" >expect &&
+	test_cmp expect actual &&
+	{ batch 2 "{\"a\":1,\"b\":1}"; eos; } |
+	test_expect_code 1 st-window --checkpoint C2 -b a -a "sum(b) / count(b) AS r, count(*) * 2 AS n, round(stddev_pop(b), 3)" -m update >out 2>err &&
+	grep "holds the state of a different query" err
+'
+
+test_expect_success 'st-running: expressions over running aggregates' '
+	td2 | st-running -b a -a "sum(b) * 10 AS s, a + count(*) AS c" | jq -c "[.a, .s, .c]" >actual &&
+	printf "%s\n" "[1,10,2]" "[1,30,3]" "[2,10,3]" "[2,30,4]" "[3,10,4]" "[3,30,5]" >expect &&
+	test_cmp expect actual
+'
+
 test_done

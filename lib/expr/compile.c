@@ -21,8 +21,9 @@ add_column(st_expr_list *l, const char *name, size_t len)
 	return (int)l->ncols++;
 }
 
-int
-compile_item(P *p, node *n, int top)
+/* top: n is an item's root; inagg: n is inside an aggregate's arguments. */
+static int
+compile_node(P *p, node *n, int top, int inagg)
 {
 	if (n->kind == N_COL) {
 		n->slot = add_column(p->l, n->name, n->nlen);
@@ -30,13 +31,17 @@ compile_item(P *p, node *n, int top)
 	}
 	if (n->kind == N_CALL) {
 		const st_func *f = n->fn;
+		/* Aggregates anywhere in an item (round(avg(x), 2)), but
+		 * not inside another one, as Spark's CheckAnalysis. */
 		if (f->flags & F_AGG) {
-			if (!top) {
-				lx_err(p, n->pos, "aggregate function '%s' is "
-				    "only allowed at the top of an item",
-				    n->fname);
+			if (inagg) {
+				lx_err(p, n->pos, "aggregate function '%s': it "
+				    "is not allowed to use an aggregate function "
+				    "in the argument of another aggregate "
+				    "function", n->fname);
 				return -1;
 			}
+			inagg = 1;
 		}
 		if (f->flags & F_GEN) {
 			if (!(p->flags & ST_EXPR_GENERATORS)) {
@@ -55,7 +60,7 @@ compile_item(P *p, node *n, int top)
 			p->l->star_cols = 1;
 	}
 	for (int i = 0; i < n->nargs; i++)
-		if (compile_item(p, n->args[i], 0) < 0)
+		if (compile_node(p, n->args[i], 0, inagg) < 0)
 			return -1;
 	if (n->kind == N_CALL && n->fn->prepare) {
 		char msg[256];
@@ -87,6 +92,12 @@ compile_item(P *p, node *n, int top)
 		}
 	}
 	return 0;
+}
+
+int
+compile_item(P *p, node *n, int top)
+{
+	return compile_node(p, n, top, 0);
 }
 
 int

@@ -41,6 +41,13 @@ st_eval_release(st_eval *ev)
 }
 
 void
+st_eval_set_aggregates(st_eval *ev, st_expr_agg_source fn, void *ud)
+{
+	ev->agg = fn;
+	ev->agg_ud = ud;
+}
+
+void
 st_eval_reset(st_eval *ev)
 {
 	/* Bumping the generation invalidates every cached column at once;
@@ -992,6 +999,13 @@ eval_node(st_eval *ev, const node *n, st_value *out)
 		st_value_cast(&ev->arena, &a, n->type, out);
 		return;
 	case N_CALL: {
+		if ((n->fn->flags & F_AGG) && ev->agg) {
+			/* An aggregate's result, over a group's slots. */
+			if (ev->agg(ev->agg_ud, (const st_expr *)n, &ev->arena,
+			    out) < 0)
+				*out = st_v_null();
+			return;
+		}
 		if (n->fn->flags & F_LAZY) {
 			n->fn->impl(ev, n, NULL, n->nargs, out);
 			return;

@@ -106,8 +106,12 @@ void st_expr_error_format(st_buf *b, const st_expr_error *e);
 /* Flags for the parsers. */
 enum {
 	/* Allow aggregate calls (sum, count(*), avg, min, max, first, last,
-	 * approx_count_distinct, ...) at the top of an item; they evaluate
-	 * to NULL, and st_expr_is_aggregate() tells them apart. */
+	 * approx_count_distinct, ...) anywhere in an item (round(avg(x),
+	 * 2), sum(a) / count(b)) but not inside another aggregate's
+	 * arguments (refused as Spark refuses sum(avg(x))). They evaluate
+	 * to NULL unless the evaluator has an aggregate source
+	 * (st_eval_set_aggregates); st_expr_is_aggregate() tells them
+	 * apart. */
 	ST_EXPR_AGGREGATES = 1 << 0,
 	/* Allow explode()/posexplode() at the top of an item (st-select). */
 	ST_EXPR_GENERATORS = 1 << 1,
@@ -331,6 +335,16 @@ typedef int (*st_expr_resolver)(void *ud, const char *name, size_t len,
 
 typedef struct st_eval_slot st_eval_slot;
 
+/*
+ * The source of aggregate results, for evaluating an item such as
+ * round(avg(x), 2) over a group once its aggregates are computed: given
+ * an aggregate call of the list (call, borrowed), it fills *value (which
+ * may point into arena, the evaluator's per-row arena) and returns 0, or
+ * returns -1 (the call reads as NULL).
+ */
+typedef int (*st_expr_agg_source)(void *ud, const st_expr *call,
+    st_arena *arena, st_value *value);
+
 typedef struct st_eval {
 	st_arena arena;		/* per-row scratch: reset on each new row */
 	st_record *record;	/* the current record, or NULL */
@@ -341,6 +355,9 @@ typedef struct st_eval {
 	 * line so replays are deterministic. ST_TIME_NONE: the wall clock,
 	 * read once at the first use and then fixed for the st_eval. */
 	int64_t now;
+	/* The aggregate results (st_eval_set_aggregates), or NULL. */
+	st_expr_agg_source agg;
+	void *agg_ud;
 	/* Internal. */
 	const st_expr_list *list;
 	st_eval_slot *slots;
@@ -363,6 +380,9 @@ void st_eval_set_record(st_eval *ev, st_record *r);
 /* Starts a new row over a resolver. */
 void st_eval_set_resolver(st_eval *ev, st_expr_resolver fn, void *ud);
 
+/* Makes aggregate calls read their results from fn (NULL: they read as
+ * NULL again). Kept across rows. */
+void st_eval_set_aggregates(st_eval *ev, st_expr_agg_source fn, void *ud);
 /* Forgets cached columns and resets the arena, keeping the row source. */
 void st_eval_reset(st_eval *ev);
 

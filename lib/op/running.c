@@ -70,13 +70,25 @@ run_record(st_op *op, st_ctx *ctx, st_record *r)
 	st_aslot *slots = st_entry_payload(e);
 	st_aggs_update(&s->aggs, slots, r);
 	s->m_updated++;
-	for (size_t i = 0; i < s->aggs.n; i++) {
-		st_buf_reset(&s->out);
-		st_agg_result(&s->aggs.v[i], st_aggs_slot(&s->aggs, slots, i),
-		    &s->out);
-		st_record_set_raw(r, s->aggs.v[i].name,
-		    strlen(s->aggs.v[i].name), s->out.data, s->out.len);
+	/* The key values, copied: setting the results edits r. */
+	st_field kv[16], *kvp = s->nby <= 16 ? kv :
+	    st_arena_alloc(&s->arena, s->nby * sizeof *kvp);
+	for (size_t i = 0; i < s->nby; i++) {
+		const st_field *f = st_record_column(r, s->o->by[i],
+		    strlen(s->o->by[i]));
+		memset(&kvp[i], 0, sizeof kvp[i]);
+		kvp[i].val = f ? st_arena_strndup(&s->arena, f->val, f->vlen) :
+		    "null";
+		kvp[i].vlen = f ? f->vlen : 4;
+		kvp[i].type = (uint8_t)st_json_type(kvp[i].val);
 	}
+	for (size_t i = 0; i < s->aggs.nout; i++) {
+		st_buf_reset(&s->out);
+		st_aggs_put(&s->aggs, slots, i, kvp, &s->out);
+		st_record_set_raw(r, s->aggs.out[i].name,
+		    strlen(s->aggs.out[i].name), s->out.data, s->out.len);
+	}
+	st_arena_reset(&s->arena);
 	st_emit(ctx, r);
 	return 0;
 }
@@ -215,10 +227,11 @@ st_running_run(const st_running_opts *o, st_common *common)
 	s.o = o;
 	if (o->agg_text == NULL)
 		st_usage_error("--agg is required");
-	if (st_aggs_parse(&s.aggs, o->agg_text, &err) < 0)
-		st_usage_error("--agg: %s", err);
 	for (s.nby = 0; o->by && o->by[s.nby]; s.nby++)
 		;
+	if (st_aggs_parse_keys(&s.aggs, o->agg_text,
+	    (const char *const *)o->by, s.nby, &err) < 0)
+		st_usage_error("--agg: %s", err);
 	st_table_init(&s.t, s.aggs.size);
 	st_colcheck_init(&s.cc, "--by", (const char *const *)o->by, s.nby);
 	st_op op = {

@@ -75,6 +75,7 @@ typedef struct win {
 				 * up */
 	size_t nsets;
 	const st_field **kf;	/* the record's key fields */
+	st_field *kv;		/* a written row's key values (raw JSON) */
 	size_t stride;		/* bytes of one sess */
 	int owned_mem;		/* some aggregate owns memory */
 	st_table t;
@@ -533,16 +534,18 @@ write_row(win *w, st_ctx *ctx, const row *r)
 		st_buf_put_json_string(b, w->o->by[i], strlen(w->o->by[i]));
 		st_buf_putc(b, ':');
 		st_buf_add(b, p, n);
+		w->kv[i].val = p;
+		w->kv[i].vlen = (uint32_t)n;
+		w->kv[i].type = (uint8_t)st_json_type(p);
 		p = next;
 	}
-	for (size_t i = 0; i < w->aggs.n; i++) {
+	for (size_t i = 0; i < w->aggs.nout; i++) {
 		if (b->len > 1)
 			st_buf_putc(b, ',');
-		st_buf_put_json_string(b, w->aggs.v[i].name,
-		    strlen(w->aggs.v[i].name));
+		st_buf_put_json_string(b, w->aggs.out[i].name,
+		    strlen(w->aggs.out[i].name));
 		st_buf_putc(b, ':');
-		st_agg_result(&w->aggs.v[i],
-		    st_aggs_slot(&w->aggs, r->slots, i), b);
+		st_aggs_put(&w->aggs, r->slots, i, w->kv, b);
 	}
 	st_buf_putc(b, '}');
 	st_emit_raw(ctx, b->data, b->len);
@@ -995,13 +998,15 @@ st_window_run(const st_window_opts *o, st_common *common)
 	memset(&w, 0, sizeof w);
 	w.o = o;
 	w.wm = w.swept_wm = ST_TIME_NONE;
-	if (st_aggs_parse(&w.aggs, o->agg_text, &err) < 0)
-		st_usage_error("--agg: %s", err);
 	for (w.nby = 0; o->by && o->by[w.nby]; w.nby++)
 		;
+	if (st_aggs_parse_keys(&w.aggs, o->agg_text,
+	    (const char *const *)o->by, w.nby, &err) < 0)
+		st_usage_error("--agg: %s", err);
 	w.nkey = w.nby + (o->grouping != ST_GROUP_BY);
 	make_sets(&w);
 	w.kf = st_calloc(w.nby ? w.nby : 1, sizeof *w.kf);
+	w.kv = st_calloc(w.nby ? w.nby : 1, sizeof *w.kv);
 	st_colcheck_init(&w.cc, o->grouping == ST_GROUP_CUBE ? "--cube" :
 	    o->grouping == ST_GROUP_ROLLUP ? "--rollup" : "--by",
 	    (const char *const *)o->by, w.nby);
@@ -1010,11 +1015,12 @@ st_window_run(const st_window_opts *o, st_common *common)
 		if (fn == ST_AGG_MIN || fn == ST_AGG_MAX || fn == ST_AGG_FIRST ||
 		    fn == ST_AGG_LAST || fn == ST_AGG_APPROX_DISTINCT)
 			w.owned_mem = 1;
+	}
+	for (size_t i = 0; i < w.aggs.nout; i++)
 		for (size_t k = 0; k < w.nby; k++)
-			if (strcmp(w.aggs.v[i].name, o->by[k]) == 0)
+			if (strcmp(w.aggs.out[i].name, o->by[k]) == 0)
 				st_usage_error("aggregate '%s' has the name of "
 				    "a key column (use AS)", o->by[k]);
-	}
 	w.stride = sizeof(sess) + w.aggs.size;
 	st_table_init(&w.t, o->gap ? sizeof(sesslist) :
 	    w.aggs.size);
@@ -1057,6 +1063,7 @@ st_window_run(const st_window_opts *o, st_common *common)
 	free(w.rows);
 	free(w.sets);
 	free(w.kf);
+	free(w.kv);
 	st_colcheck_release(&w.cc);
 	free(keys);
 	free(err);

@@ -152,8 +152,167 @@ st_aggs_has_distinct(const st_aggs *a)
 	return 0;
 }
 
+static const char known_aggs[] = "count, sum, avg, min, max, first, last, "
+    "approx_count_distinct, collect_list, collect_set, stddev, stddev_samp, "
+    "stddev_pop, variance, var_samp, var_pop, percentile_approx, median";
+
+/* Adds the slot of aggregate call `call` named `name`, its arguments
+ * checked. Returns 0, or -1 with a message in err. */
+static int
+add_slot(st_aggs *a, const st_expr *call, const char *name, char *own,
+    st_buf *err)
+{
+	const char *fn = st_expr_call_name(call);
+	size_t k;
+
+	a->v = st_realloc(a->v, (a->n + 1) * sizeof *a->v);
+	st_agg *g = &a->v[a->n++];
+	memset(g, 0, sizeof *g);
+	g->own = own;
+	for (k = 0; k < sizeof fns / sizeof fns[0]; k++)
+		if (strcmp(fns[k].name, fn) == 0)
+			break;
+	if (k == sizeof fns / sizeof fns[0]) {
+		st_buf_printf(err, "'%s' is not an aggregate (known: %s)", name,
+		    known_aggs);
+		return -1;
+	}
+	g->fn = fns[k].fn;
+	g->name = name;
+	g->call = call;
+	if (st_expr_call_distinct(call)) {
+		if (g->fn != ST_AGG_COUNT || st_expr_call_star(call)) {
+			st_buf_printf(err, "'%s': of the DISTINCT aggregates "
+			    "only count(DISTINCT x) is supported (or use "
+			    "approx_count_distinct)", name);
+			return -1;
+		}
+		g->fn = ST_AGG_COUNT_DISTINCT;
+	}
+	size_t nargs = st_expr_call_nargs(call);
+	if (g->fn == ST_AGG_COUNT && st_expr_call_star(call)) {
+		g->fn = ST_AGG_COUNT_ALL;
+	} else if (g->fn == ST_AGG_PERCENTILE_APPROX) {
+		if ((nargs != 2 && nargs != 3) ||
+		    percentile_args(g, call, err) < 0) {
+			if (err->len == 0)
+				st_buf_printf(err, "'%s' takes a column, a "
+				    "percentage or array of them, and an "
+				    "optional accuracy", name);
+			return -1;
+		}
+		g->arg = st_expr_call_arg(call, 0);
+	} else if (nargs != 1) {
+		st_buf_printf(err, "'%s' takes one argument", name);
+		return -1;
+	} else {
+		g->arg = st_expr_call_arg(call, 0);
+	}
+	return 0;
+}
+
+/* The grouping key named as column e, or -1. Exact first, then ignoring
+ * case, as Spark resolves names. */
+static int
+key_of(const st_aggs *a, const st_expr *e)
+{
+	const char *name;
+	size_t len, depth;
+
+	if (!st_expr_is_column(e, &name, &len, &depth))
+		return -1;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < a->nkeys; i++)
+			if (strlen(a->keys[i]) == len && (pass ?
+			    strncasecmp(a->keys[i], name, len) :
+			    memcmp(a->keys[i], name, len)) == 0)
+				return (int)i;
+	return -1;
+}
+
+/*
+ * Walks an item that is not a plain aggregate call: each aggregate call
+ * in it becomes a slot (named as Spark names the call); a column outside
+ * every aggregate must be a grouping key, else *bad is set to it (the
+ * first one). Returns the number of aggregate calls, or -1 on an error in
+ * an aggregate's arguments.
+ */
+static int
+walk_item(st_aggs *a, const st_expr *e, const st_expr **bad, st_buf *err)
+{
+	if (st_expr_is_aggregate(e)) {
+		st_buf nb = ST_BUF_INIT;
+		st_expr_default_name(&nb, e);
+		char *name = st_buf_detach(&nb, NULL);
+		return add_slot(a, e, name, name, err) < 0 ? -1 : 1;
+	}
+	if (st_expr_kind(e) == ST_NODE_COLUMN) {
+		if (key_of(a, e) < 0 && *bad == NULL)
+			*bad = e;
+		return 0;
+	}
+	int n = 0;
+	for (size_t i = 0; i < st_expr_nchildren(e); i++) {
+		int k = walk_item(a, st_expr_child(e, i), bad, err);
+		if (k < 0)
+			return -1;
+		n += k;
+	}
+	return n;
+}
+
+/* Compiles item it into outputs (and slots). */
+static int
+add_item(st_aggs *a, const st_expr_item *it, st_buf *err)
+{
+	st_agg_out *o;
+
+	a->out = st_realloc(a->out, (a->nout + 1) * sizeof *a->out);
+	o = &a->out[a->nout++];
+	memset(o, 0, sizeof *o);
+	o->name = it->name;
+	if (it->kind != ST_ITEM_EXPR) {
+		st_buf_printf(err, "'*' is not an aggregate (known: %s)",
+		    known_aggs);
+		return -1;
+	}
+	if (st_expr_is_aggregate(it->expr)) {
+		o->slot = a->n;
+		return add_slot(a, it->expr, it->name, NULL, err);
+	}
+	const st_expr *bad = NULL;
+	int n = walk_item(a, it->expr, &bad, err);
+	if (n < 0)
+		return -1;
+	if (bad && n == 0) {
+		st_buf_printf(err, "'%s' is not an aggregate (known: %s)",
+		    it->name, known_aggs);
+		return -1;
+	}
+	if (bad) {
+		/* Spark's MISSING_AGGREGATION. */
+		st_buf nb = ST_BUF_INIT;
+		st_expr_default_name(&nb, bad);
+		st_buf_printf(err, "'%s': the non-aggregating expression '%s' "
+		    "is based on columns which are not participating in the "
+		    "GROUP BY clause (add them to the keys, or aggregate the "
+		    "expression, e.g. first(%s))", it->name, nb.data, nb.data);
+		st_buf_release(&nb);
+		return -1;
+	}
+	o->expr = it->expr;
+	return 0;
+}
+
 int
 st_aggs_parse(st_aggs *a, const char *text, char **err)
+{
+	return st_aggs_parse_keys(a, text, NULL, 0, err);
+}
+
+int
+st_aggs_parse_keys(st_aggs *a, const char *text, const char *const *keys,
+    size_t nkeys, char **err)
 {
 	st_expr_error e;
 	st_buf b = ST_BUF_INIT;
@@ -168,83 +327,36 @@ st_aggs_parse(st_aggs *a, const char *text, char **err)
 		*err = st_buf_detach(&b, NULL);
 		return -1;
 	}
-	a->n = st_expr_list_len(a->list);
-	a->v = st_calloc(a->n ? a->n : 1, sizeof *a->v);
-	for (size_t i = 0; i < a->n; i++) {
-		const st_expr_item *it = st_expr_list_item(a->list, i);
-		const char *fn = it->kind == ST_ITEM_EXPR ?
-		    st_expr_call_name(it->expr) : NULL;
-		size_t k = sizeof fns / sizeof fns[0];
-		if (fn && st_expr_is_aggregate(it->expr))
-			for (k = 0; k < sizeof fns / sizeof fns[0]; k++)
-				if (strcmp(fns[k].name, fn) == 0)
-					break;
-		if (k == sizeof fns / sizeof fns[0]) {
-			st_buf_printf(&b, "'%s' is not an aggregate (known: "
-			    "count, sum, avg, min, max, first, last, "
-			    "approx_count_distinct, collect_list, collect_set, "
-			    "stddev, stddev_samp, stddev_pop, variance, "
-			    "var_samp, var_pop, percentile_approx, median)",
-			    it->name);
+	a->keys = keys;
+	a->nkeys = nkeys;
+	for (size_t i = 0; i < st_expr_list_len(a->list); i++)
+		if (add_item(a, st_expr_list_item(a->list, i), &b) < 0)
 			goto bad;
-		}
-		st_agg *g = &a->v[i];
-		g->fn = fns[k].fn;
-		g->name = it->name;
-		if (st_expr_call_distinct(it->expr)) {
-			if (g->fn != ST_AGG_COUNT || st_expr_call_star(it->expr)) {
-				st_buf_printf(&b, "'%s': of the DISTINCT "
-				    "aggregates only count(DISTINCT x) is "
-				    "supported (or use approx_count_distinct)",
-				    it->name);
-				goto bad;
-			}
-			g->fn = ST_AGG_COUNT_DISTINCT;
-		}
-		size_t nargs = st_expr_call_nargs(it->expr);
-		if (g->fn == ST_AGG_COUNT && st_expr_call_star(it->expr)) {
-			g->fn = ST_AGG_COUNT_ALL;
-		} else if (g->fn == ST_AGG_PERCENTILE_APPROX) {
-			if ((nargs != 2 && nargs != 3) ||
-			    percentile_args(g, it->expr, &b) < 0) {
-				if (b.len == 0)
-					st_buf_printf(&b, "'%s' takes a column, "
-					    "a percentage or array of them, and "
-					    "an optional accuracy", it->name);
-				goto bad;
-			}
-			g->arg = st_expr_call_arg(it->expr, 0);
-		} else if (nargs != 1) {
-			st_buf_printf(&b, "'%s' takes one argument", it->name);
-			goto bad;
-		} else {
-			g->arg = st_expr_call_arg(it->expr, 0);
-		}
-	}
 	for (size_t i = 0; i < a->n; i++) {
 		a->v[i].off = a->size;
 		a->size += st_agg_slot_size(&a->v[i]);
 	}
-	for (size_t i = 0; i < a->n; i++)
+	for (size_t i = 0; i < a->nout; i++)
 		for (size_t j = 0; j < i; j++)
-			if (strcmp(a->v[i].name, a->v[j].name) == 0) {
+			if (strcmp(a->out[i].name, a->out[j].name) == 0) {
 				st_buf_printf(&b, "two aggregates are named "
 				    "'%s' (use AS to name them apart)",
-				    a->v[i].name);
+				    a->out[i].name);
 				goto bad;
 			}
 	st_eval_init(&a->ev, a->list);
+	st_eval_init(&a->oev, a->list);
 	return 0;
 bad:
 	*err = st_buf_detach(&b, NULL);
-	for (size_t i = 0; i < a->n; i++)
+	for (size_t i = 0; i < a->n; i++) {
 		free(a->v[i].pct);
+		free(a->v[i].own);
+	}
 	free(a->v);
-	a->v = NULL;
-	a->n = 0;
-	a->size = 0;
+	free(a->out);
 	st_expr_list_free(a->list);
-	a->list = NULL;
+	memset(a, 0, sizeof *a);
 	return -1;
 }
 
@@ -252,13 +364,30 @@ void
 st_aggs_release(st_aggs *a)
 {
 	if (a->list) {
-		st_eval_release(&a->ev);
+		if (a->ev.slots)
+			st_eval_release(&a->ev);
+		if (a->oev.slots)
+			st_eval_release(&a->oev);
 		st_expr_list_free(a->list);
 	}
-	for (size_t i = 0; a->v && i < a->n; i++)
+	for (size_t i = 0; a->v && i < a->n; i++) {
 		free(a->v[i].pct);
+		free(a->v[i].own);
+	}
 	free(a->v);
+	free(a->out);
 	memset(a, 0, sizeof *a);
+}
+
+int
+st_aggs_plain(const st_aggs *a)
+{
+	if (a->nout != a->n)
+		return 0;
+	for (size_t i = 0; i < a->nout; i++)
+		if (a->out[i].expr || a->out[i].slot != i)
+			return 0;
+	return 1;
 }
 
 void
@@ -282,6 +411,82 @@ st_aggs_format(const st_aggs *a, st_buf *b)
 			st_buf_printf(b, ", %lld", (long long)g->accuracy);
 		st_buf_printf(b, ") AS %s", g->name);
 	}
+	/* Outputs that are not one slot each, in order (a list of plain
+	 * aggregates formats as it always has). */
+	if (st_aggs_plain(a))
+		return;
+	st_buf_puts(b, "; ");
+	for (size_t i = 0; i < a->nout; i++) {
+		const st_agg_out *o = &a->out[i];
+		if (i)
+			st_buf_puts(b, ", ");
+		if (o->expr)
+			st_expr_default_name(b, o->expr);
+		else
+			st_buf_printf(b, "#%zu", o->slot);
+		st_buf_printf(b, " AS %s", o->name);
+	}
+}
+
+/* The aggregate source of the outputs' evaluator. */
+typedef struct out_ctx {
+	st_aggs *a;
+	void *slots;
+	const st_field *kv;
+} out_ctx;
+
+static int
+out_agg(void *ud, const st_expr *call, st_arena *arena, st_value *v)
+{
+	out_ctx *c = ud;
+
+	for (size_t i = 0; i < c->a->n; i++)
+		if (c->a->v[i].call == call) {
+			st_agg_value(&c->a->v[i], st_aggs_slot(c->a, c->slots,
+			    i), arena, v);
+			return 0;
+		}
+	return -1;
+}
+
+static int
+out_key(void *ud, const char *name, size_t len, st_field *field,
+    st_value *value)
+{
+	out_ctx *c = ud;
+
+	(void)value;
+	if (c->kv == NULL)
+		return 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < c->a->nkeys; i++)
+			if (strlen(c->a->keys[i]) == len && (pass ?
+			    strncasecmp(c->a->keys[i], name, len) :
+			    memcmp(c->a->keys[i], name, len)) == 0) {
+				*field = c->kv[i];
+				return 1;
+			}
+	return 0;
+}
+
+void
+st_aggs_put(st_aggs *a, void *slots, size_t i, const st_field *keyvals,
+    st_buf *b)
+{
+	const st_agg_out *o = &a->out[i];
+
+	if (o->expr == NULL) {
+		st_agg_result(&a->v[o->slot], st_aggs_slot(a, slots, o->slot),
+		    b);
+		return;
+	}
+	out_ctx c = { a, slots, keyvals };
+	st_value v;
+	st_eval_set_aggregates(&a->oev, out_agg, &c);
+	st_eval_set_resolver(&a->oev, out_key, &c);
+	st_expr_eval(&a->oev, o->expr, &v);
+	st_value_write_json(b, &v);
+	st_eval_set_aggregates(&a->oev, NULL, NULL);
 }
 
 void
@@ -955,6 +1160,53 @@ st_agg_result(const st_agg *agg, const st_aslot *s, st_buf *b)
 		sketch_result(agg, (const asketch *)s, b);
 		break;
 	}
+}
+
+void
+st_agg_value(const st_agg *agg, const st_aslot *s, st_arena *arena,
+    st_value *out)
+{
+	st_buf b = ST_BUF_INIT;
+
+	switch (agg->fn) {
+	case ST_AGG_COUNT_ALL:
+	case ST_AGG_COUNT:
+		*out = st_v_bigint(s->a.i);
+		return;
+	case ST_AGG_SUM:
+		*out = s->t == SUM_NONE ? st_v_null() : s->t == SUM_INT ?
+		    st_v_bigint(s->a.i) : st_v_double((double)s->a.i + s->b.d);
+		return;
+	case ST_AGG_AVG:
+		*out = s->a.i == 0 ? st_v_null() :
+		    st_v_double(s->b.d / (double)s->a.i);
+		return;
+	case ST_AGG_MIN:
+	case ST_AGG_MAX:
+	case ST_AGG_FIRST:
+	case ST_AGG_LAST:
+		*out = s->set ? kept_value(s, arena) : st_v_null();
+		return;
+	case ST_AGG_APPROX_DISTINCT:
+		*out = st_v_bigint(s->a.h ? st_hll_estimate(s->a.h) : 0);
+		return;
+	case ST_AGG_COUNT_DISTINCT:
+		*out = st_v_bigint(((const alist *)s)->n);
+		return;
+	default:
+		break;
+	}
+	/* The others through their JSON text: arrays, and numbers. */
+	st_agg_result(agg, s, &b);
+	char *t = st_arena_strndup(arena, b.data, b.len);
+	if (st_value_from_json(arena, t, b.len, out) < 0)
+		*out = st_v_null();
+	st_buf_release(&b);
+	int dbl = agg->fn == ST_AGG_STDDEV_SAMP || agg->fn == ST_AGG_STDDEV_POP ||
+	    agg->fn == ST_AGG_VAR_SAMP || agg->fn == ST_AGG_VAR_POP ||
+	    agg->fn == ST_AGG_MEDIAN;
+	if (dbl && out->type != ST_V_NULL && st_value_is_numeric(out))
+		*out = st_v_double(st_value_to_double(out));
 }
 
 void

@@ -78,8 +78,11 @@ typedef enum st_agg_fn {
 
 typedef struct st_agg {
 	st_agg_fn fn;
+	const st_expr *call;	/* the aggregate call in the list */
 	const st_expr *arg;	/* the argument; NULL for count(*) */
-	const char *name;	/* output column name (plain text) */
+	const char *name;	/* its name: the output column's of a plain
+				 * item, else Spark's name of the call */
+	char *own;		/* owned name, or NULL */
 	size_t off;		/* offset of its slot in a group's slots */
 	/* percentile_approx: the percentages (owned), whether they were
 	 * given as an array, and the accuracy. */
@@ -90,18 +93,54 @@ typedef struct st_agg {
 } st_agg;
 
 
+/*
+ * An output column: a plain aggregate item is its slot's result; any
+ * other item (round(avg(x), 2), sum(a) / count(b), count(*) * 2, a key
+ * column, a constant) is an expression evaluated over the group's slots
+ * and keys when the row is written.
+ */
+typedef struct st_agg_out {
+	const char *name;
+	const st_expr *expr;	/* NULL: the result of slot `slot` */
+	size_t slot;
+} st_agg_out;
+
 typedef struct st_aggs {
-	st_agg *v;
+	st_agg *v;		/* the slots: one per aggregate call */
 	size_t n;
+	st_agg_out *out;	/* the output columns, in the list's order */
+	size_t nout;
 	st_expr_list *list;	/* the parsed --agg text */
 	st_eval ev;		/* evaluates the arguments */
+	st_eval oev;		/* evaluates the outputs */
+	const char *const *keys;	/* grouping key names (borrowed) */
+	size_t nkeys;
 	size_t size;		/* bytes of a group's slots (a multiple of 8) */
 } st_aggs;
 
-/* Parses a spec list into a (emptied first). Returns 0, or -1 with a
- * message in *err (new string: free() it): the expression library's
- * caret message for a syntax error, or what is not an aggregate. */
+/*
+ * Parses a spec list into a (emptied first). Each aggregate call becomes
+ * a slot, wherever it stands in an item; an aggregate inside another's
+ * arguments is refused, as Spark refuses sum(avg(x)), and so is a column
+ * outside every aggregate that is not one of the grouping keys (keys,
+ * nkeys: borrowed, they must outlive a; resolved exactly, then ignoring
+ * case). Returns 0, or -1 with a message in *err (new string: free() it):
+ * the expression library's caret message for a syntax error, or what is
+ * not an aggregate.
+ */
+int st_aggs_parse_keys(st_aggs *a, const char *text, const char *const *keys,
+    size_t nkeys, char **err);
+/* The same without grouping keys. */
 int st_aggs_parse(st_aggs *a, const char *text, char **err);
+
+/* True when every output is its own slot, in order (no expression). */
+int st_aggs_plain(const st_aggs *a);
+
+/* Appends output i's value as JSON text for the group whose slots are at
+ * slots; keyvals (or NULL: keys read as null) holds the raw JSON of the
+ * group's key values, in the order of the keys given to the parse. */
+void st_aggs_put(st_aggs *a, void *slots, size_t i, const st_field *keyvals,
+    st_buf *b);
 void st_aggs_release(st_aggs *a);
 
 /* The list in canonical text ("sum(Buy) AS TotalBuy, count(1) AS n"), for
@@ -156,6 +195,11 @@ void st_agg_merge(const st_agg *agg, st_aslot *dst, const st_aslot *src);
 
 /* Appends the aggregate's result as JSON text. */
 void st_agg_result(const st_agg *agg, const st_aslot *s, st_buf *b);
+
+/* The aggregate's result as a value of Spark's result type (strings and
+ * parsed arrays in arena, or borrowed from the slot until it changes). */
+void st_agg_value(const st_agg *agg, const st_aslot *s, st_arena *arena,
+    st_value *out);
 
 /* Frees what the slot owns and zeroes it. */
 void st_agg_clear(const st_agg *agg, st_aslot *s);

@@ -433,11 +433,20 @@ START_TEST(test_aggregates)
 	ck_assert_str_eq(cols[1], "x");
 	ck_assert_str_eq(cols[2], "u");
 	st_expr_list_free(l);
-	/* Aggregates only at the top of an item. */
-	ck_assert_ptr_null(st_expr_parse_list("sum(x) + 1", ST_EXPR_AGGREGATES,
+	/* Aggregates inside expressions (Spark's round(avg(x), 4)), not
+	 * inside another aggregate (Spark's NESTED_AGGREGATE_FUNCTION). */
+	l = st_expr_parse_list("sum(x) + 1, round(avg(x), 4)",
+	    ST_EXPR_AGGREGATES, &e);
+	ck_assert_msg(l != NULL, "%s", e.msg);
+	ck_assert_str_eq(st_expr_list_item(l, 0)->name, "(sum(x) + 1)");
+	ck_assert_str_eq(st_expr_list_item(l, 1)->name, "round(avg(x), 4)");
+	st_expr_list_free(l);
+	ck_assert_ptr_null(st_expr_parse_list("sum(avg(x))", ST_EXPR_AGGREGATES,
 	    &e));
-	ck_assert_str_eq(e.msg, "aggregate function 'sum' is only allowed at "
-	    "the top of an item");
+	ck_assert_str_eq(e.msg, "aggregate function 'avg': it is not allowed "
+	    "to use an aggregate function in the argument of another "
+	    "aggregate function");
+	ck_assert_uint_eq(e.col, 5);
 }
 END_TEST
 
