@@ -1,8 +1,6 @@
 /* st-filter - keeps the records for which a Spark SQL predicate is true.
  * See st-filter(1) and st-expr(7). st-where.c builds this same program
  * under Spark's other name. */
-#include <getopt.h>
-
 #include "err.h"
 #include "op/filter.h"
 #include "opts.h"
@@ -11,51 +9,38 @@
 #define TOOL "st-filter"
 #endif
 
-static const char usage_text[] =
-"usage: " TOOL " [-v] [--source name] [options] expression\n"
-"\n"
-"  -v, --invert            keep the records for which EXPR is not true\n"
-"      --source NAME       filter the records of source NAME only; pass the\n"
-"                          other sources' records through\n"
-ST_COMMON_HELP;
+typedef struct cli {
+	st_common common;
+	st_filter_opts o;
+} cli;
 
-enum { OPT_SOURCE = ST_OPT_TOOL_BASE };
+static const st_option options[] = {
+	ST_OPT_FLAG('v', "invert", cli, o.invert, 1,
+	    "keep the records for which EXPR is not true"),
+	ST_OPT_CALL(0, "source", "NAME", cli, o.source, st_opt_source,
+	    "filter the records of source NAME only; pass the\n"
+	    "other sources' records through"),
+	ST_OPT_GROUP(st_common_options, cli, common),
+	ST_OPT_END
+};
 
-static const struct option longopts[] = {
-	{ "invert", no_argument, NULL, 'v' },
-	{ "source", required_argument, NULL, OPT_SOURCE },
-	ST_COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
+static const st_opt_tool tool = {
+	"usage: " TOOL " [-v] [--source name] [options] expression\n",
+	options, 0
 };
 
 int
 main(int argc, char **argv)
 {
-	st_common common;
-	st_filter_opts o = { NULL, 0, NULL };
-	int c;
+	cli c = { .o = { NULL, 0, NULL } };
 
-	st_common_init(&common, argv[0]);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":v", longopts, NULL)) != -1) {
-		if (st_common_option(&common, c, optarg, usage_text))
-			continue;
-		switch (c) {
-		case 'v':
-			o.invert = 1;
-			break;
-		case OPT_SOURCE:
-			o.source = st_opt_source(o.source, optarg);
-			break;
-		default:
-			st_opt_error(c, argv);
-		}
-	}
-	if (optind == argc)
+	st_common_init(&c.common, argv[0]);
+	int i = st_opt_parse(&tool, &c, argc, argv);
+	if (i == argc)
 		st_usage_error("missing expression");
-	if (argc - optind > 1)
+	if (argc - i > 1)
 		st_usage_error("unexpected argument '%s' (quote the whole "
-		    "expression)", argv[optind + 1]);
-	o.expr = argv[optind];
-	return st_filter_run(&o, &common);
+		    "expression)", argv[i + 1]);
+	c.o.expr = argv[i];
+	return st_filter_run(&c.o, &c.common);
 }

@@ -1,6 +1,5 @@
 /* st-select - projection and computed columns with Spark SQL expressions,
  * explode() as flatMap. See st-select(1) and st-expr(7). */
-#include <getopt.h>
 #include <stdlib.h>
 
 #include "buf.h"
@@ -8,61 +7,58 @@
 #include "op/select.h"
 #include "opts.h"
 
-static const char usage_text[] =
-"usage: st-select [-w name=expr]... [--source name] [options] [list]\n"
-"\n"
-"  list                    expression [[AS] name], ..., * or * EXCEPT (a, b)\n"
-"  -w, --with NAME=EXPR    set column NAME to EXPR (withColumn), in place\n"
-"                          or appended; repeatable, applied in order\n"
-"      --source NAME       apply to the records of source NAME only; pass the\n"
-"                          other sources' records through\n"
-ST_COMMON_HELP;
+typedef struct cli {
+	st_common common;
+	st_select_opts o;
+} cli;
 
-enum { OPT_SOURCE = ST_OPT_TOOL_BASE };
+/* -w NAME=EXPR: appended to o.with, sized for argc entries by main. */
+static void
+opt_with(void *field, const char *arg, const st_option *opt)
+{
+	st_select_opts *o = field;
 
-static const struct option longopts[] = {
-	{ "with", required_argument, NULL, 'w' },
-	{ "source", required_argument, NULL, OPT_SOURCE },
-	ST_COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
+	(void)opt;
+	o->with[o->nwith++] = arg;
+}
+
+static const st_option options[] = {
+	ST_OPT_TEXT("list", "expression [[AS] name], ..., * or * EXCEPT (a, b)"),
+	ST_OPT_CALL('w', "with", "NAME=EXPR", cli, o, opt_with,
+	    "set column NAME to EXPR (withColumn), in place\n"
+	    "or appended; repeatable, applied in order"),
+	ST_OPT_CALL(0, "source", "NAME", cli, o.source, st_opt_source,
+	    "apply to the records of source NAME only; pass the\n"
+	    "other sources' records through"),
+	ST_OPT_GROUP(st_common_options, cli, common),
+	ST_OPT_END
+};
+
+static const st_opt_tool tool = {
+	"usage: st-select [-w name=expr]... [--source name] [options] [list]\n",
+	options, 0
 };
 
 int
 main(int argc, char **argv)
 {
-	st_common common;
-	st_select_opts o = { NULL, NULL, 0, NULL };
+	cli c = { .o = { NULL, NULL, 0, NULL } };
 	st_buf list = ST_BUF_INIT;
-	int c, rc;
 
-	st_common_init(&common, argv[0]);
-	o.with = st_calloc((size_t)argc, sizeof *o.with);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":w:", longopts, NULL)) != -1) {
-		if (st_common_option(&common, c, optarg, usage_text))
-			continue;
-		switch (c) {
-		case 'w':
-			o.with[o.nwith++] = optarg;
-			break;
-		case OPT_SOURCE:
-			o.source = st_opt_source(o.source, optarg);
-			break;
-		default:
-			st_opt_error(c, argv);
-		}
-	}
+	st_common_init(&c.common, argv[0]);
+	c.o.with = st_calloc((size_t)argc, sizeof *c.o.with);
+	int i = st_opt_parse(&tool, &c, argc, argv);
 	/* Several arguments are one list, as select("gt", "model"). */
-	for (int i = optind; i < argc; i++) {
-		if (i > optind)
+	for (int j = i; j < argc; j++) {
+		if (j > i)
 			st_buf_puts(&list, ", ");
-		st_buf_puts(&list, argv[i]);
+		st_buf_puts(&list, argv[j]);
 	}
-	if (optind == argc && o.nwith == 0)
+	if (i == argc && c.o.nwith == 0)
 		st_usage_error("missing select list or --with");
-	o.list = optind < argc ? list.data : NULL;
-	rc = st_select_run(&o, &common);
+	c.o.list = i < argc ? list.data : NULL;
+	int rc = st_select_run(&c.o, &c.common);
 	st_buf_release(&list);
-	free(o.with);
+	free(c.o.with);
 	return rc;
 }

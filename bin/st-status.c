@@ -1,44 +1,40 @@
 /* st-status - the status, progress and metrics of st pipelines, read from
  * their checkpoints. See st-status(1). */
-#include <getopt.h>
-
 #include "control.h"
 #include "err.h"
 #include "opts.h"
 #include "status.h"
 #include "datetime.h"
 
-static const char usage_text[] =
-"usage: st-status [--json | --prometheus] [--recent n] [--watch[=interval]]\n"
-"       dir ...\n"
-"       st-status --check dir ...\n"
-"\n"
-"  dir                     a checkpoint, or a directory of checkpoints\n"
-"      --json              Spark's status and progress as JSON\n"
-"      --prometheus        the Prometheus text exposition format\n"
-"      --recent N          the last N batches' progress (recentProgress)\n"
-"      --watch[=INTERVAL]  refresh every INTERVAL (default 2 seconds)\n"
-"      --check             verify each checkpoint, change nothing\n"
-"      --help              print this help and exit\n"
-"      --version           print the version and exit\n";
+/* --watch[=INTERVAL]: 2 seconds without an interval. */
+static void
+opt_watch(void *field, const char *arg, const st_option *opt)
+{
+	*(int64_t *)field = arg ? st_opt_duration(st_opt_name(opt), arg) :
+	    2 * ST_USEC_PER_SEC;
+}
 
-enum {
-	OPT_JSON = ST_OPT_TOOL_BASE,
-	OPT_PROMETHEUS,
-	OPT_RECENT,
-	OPT_WATCH,
-	OPT_CHECK
+static const st_option options[] = {
+	ST_OPT_TEXT("dir", "a checkpoint, or a directory of checkpoints"),
+	ST_OPT_FLAG(0, "json", st_status_opts, json, 1,
+	    "Spark's status and progress as JSON"),
+	ST_OPT_FLAG(0, "prometheus", st_status_opts, prometheus, 1,
+	    "the Prometheus text exposition format"),
+	ST_OPT_INT(0, "recent", "N", st_status_opts, recent, 0,
+	    "the last N batches' progress (recentProgress)"),
+	ST_OPT_CALL_OPTARG(0, "watch", "INTERVAL", st_status_opts,
+	    watch_usec, opt_watch, "refresh every INTERVAL (default 2 seconds)"),
+	ST_OPT_FLAG(0, "check", st_status_opts, check, 1,
+	    "verify each checkpoint, change nothing"),
+	ST_OPT_GROUP(st_help_options, st_status_opts, json),
+	ST_OPT_END
 };
 
-static const struct option longopts[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
-	{ "recent", required_argument, NULL, OPT_RECENT },
-	{ "watch", optional_argument, NULL, OPT_WATCH },
-	{ "check", no_argument, NULL, OPT_CHECK },
-	{ "help", no_argument, NULL, ST_OPT_HELP },
-	{ "version", no_argument, NULL, ST_OPT_VERSION },
-	{ NULL, 0, NULL, 0 }
+static const st_opt_tool tool = {
+	"usage: st-status [--json | --prometheus] [--recent n] [--watch[=interval]]\n"
+	"       dir ...\n"
+	"       st-status --check dir ...\n",
+	options, 0
 };
 
 int
@@ -46,43 +42,17 @@ main(int argc, char **argv)
 {
 	st_common common;
 	st_status_opts o = { 0 };
-	int c;
 
 	st_common_init(&common, argv[0]);
 	/* standard output is a report, not a stream: no abort line */
 	st_abort_enable(0);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
-		if (st_common_option(&common, c, optarg, usage_text))
-			continue;
-		switch (c) {
-		case OPT_JSON:
-			o.json = 1;
-			break;
-		case OPT_PROMETHEUS:
-			o.prometheus = 1;
-			break;
-		case OPT_RECENT:
-			o.recent = (int)st_opt_count("--recent", optarg);
-			break;
-		case OPT_WATCH:
-			o.watch_usec = 2000000;
-			if (optarg)
-				o.watch_usec = st_opt_duration("--watch", optarg);
-			break;
-		case OPT_CHECK:
-			o.check = 1;
-			break;
-		default:
-			st_opt_error(c, argv);
-		}
-	}
-	if (optind == argc)
+	int i = st_opt_parse(&tool, &o, argc, argv);
+	if (i == argc)
 		st_usage_error("no checkpoint directory given");
 	if (o.json && o.prometheus)
 		st_usage_error("--json and --prometheus exclude each other");
 	if (o.check && (o.json || o.prometheus || o.watch_usec))
 		st_usage_error("--check goes alone");
-	o.dirs = argv + optind;
+	o.dirs = argv + i;
 	return st_status_run(&o);
 }

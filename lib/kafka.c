@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "err.h"
 #include "kafka.h"
+#include "opts.h"
 
 void
 st_kafka_conf_init(st_kafka_conf *k)
@@ -213,3 +214,34 @@ st_kafka_partition(const void *key, size_t len, int32_t n)
 	return (int32_t)(((uint32_t)st_kafka_murmur2(key, len) & 0x7fffffff) %
 	    (uint32_t)n);
 }
+
+static void
+opt_servers(void *field, const char *arg, const st_option *opt)
+{
+	(void)opt;
+	st_kafka_conf_set(field, "bootstrap.servers", arg);
+}
+
+static void
+opt_property(void *field, const char *arg, const st_option *opt)
+{
+	(void)opt;
+	st_kafka_conf_option(field, arg);
+}
+
+static void
+opt_config(void *field, const char *arg, const st_option *opt)
+{
+	(void)opt;
+	st_kafka_conf_file(field, arg);
+}
+
+const st_option st_kafka_conf_options[] = {
+	ST_OPT_CALL_ALL(0, "bootstrap-servers", "H:P[,H:P]", opt_servers,
+	    "the brokers to start from"),
+	ST_OPT_CALL_ALL('X', NULL, "KEY=VALUE", opt_property,
+	    "a librdkafka property (value ${env:V}, ${file:F})"),
+	ST_OPT_CALL_ALL(0, "kafka-config", "FILE", opt_config,
+	    "librdkafka properties, one key=value a line"),
+	ST_OPT_END
+};

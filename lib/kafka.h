@@ -24,11 +24,17 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "opts.h"
+
 typedef struct st_kafka_conf {
 	char **keys;		/* new strings */
 	char **vals;		/* new strings, unresolved ("${env:X}") */
 	size_t n;
 } st_kafka_conf;
+
+/* The three options above, on an st_kafka_conf (an option table of
+ * opts.h, for st-read's and st-sink's tables to include). */
+extern const st_option st_kafka_conf_options[];
 
 void st_kafka_conf_init(st_kafka_conf *k);
 void st_kafka_conf_release(st_kafka_conf *k);

@@ -61,7 +61,7 @@
  * st-read, a line that does not fit the schema): st_malformed, Spark's
  * reader modes, in malformed.h. */
 
-/* Options every tool shares; filled by st_common_option(). */
+/* Options every tool shares; parsed by st_common_options (opts.h). */
 typedef struct st_common {
 	const char *checkpoint;	/* --checkpoint DIR, default $ST_CHECKPOINT */
 	const char *name;	/* --name: the op's corner in the checkpoint */

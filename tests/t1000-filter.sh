@@ -238,7 +238,7 @@ test_expect_success '--source usage errors: twice, empty, no argument' '
 	test_expect_code 2 st-where --source "" "n > 1" <tagged 2>err &&
 	grep -q "^st-where: invalid source name '"'"''"'"' for --source" err &&
 	test_expect_code 2 st-filter "n > 1" --source <tagged 2>err &&
-	grep -q "^st-filter: option '"'"'--source'"'"' needs an argument" err
+	grep -q "^st-filter: option '"'"'--source'"'"' requires an argument" err
 '
 
 test_done

@@ -11,6 +11,7 @@
 #include "bytes.h"
 #include "column.h"
 #include "err.h"
+#include "opts.h"
 #include "sink.h"
 #include "datetime.h"
 
@@ -48,50 +49,40 @@ st_kafka_sink_opts_release(st_kafka_sink_opts *k)
 	st_kafka_conf_release(&k->conf);
 }
 
-int
-st_kafka_sink_option(st_kafka_sink_opts *k, int ch, const char *arg)
+/* --topic, --batches-topic: a name, not empty. */
+static void
+opt_topic(void *field, const char *arg, const st_option *opt)
 {
-	static const char *const delivery[] = {
-		"exactly-once", "at-least-once", NULL
-	};
-	static const char *const binary[] = { "text", "base64", NULL };
-
-	switch (ch) {
-	case ST_KAFKA_OPT_BASE:
-		st_kafka_conf_set(&k->conf, "bootstrap.servers", arg);
-		break;
-	case ST_KAFKA_OPT_BASE + 1:
-		if (*arg == '\0')
-			st_usage_error("--topic needs a topic name");
-		k->topic = arg;
-		break;
-	case ST_KAFKA_OPT_BASE + 2:
-		k->key_column = arg;
-		break;
-	case ST_KAFKA_OPT_BASE + 3:
-		k->at_least_once = (int)st_opt_choice("mode", "--delivery", arg,
-		    delivery);
-		break;
-	case ST_KAFKA_OPT_BASE + 4:
-		k->binary_base64 = (int)st_opt_choice("mode", "--binary", arg,
-		    binary);
-		break;
-	case ST_KAFKA_OPT_BASE + 5:
-		st_kafka_conf_file(&k->conf, arg);
-		break;
-	case ST_KAFKA_OPT_BASE + 6:
-		if (*arg == '\0')
-			st_usage_error("--batches-topic needs a topic name");
-		k->batches_topic = arg;
-		break;
-	case 'X':
-		st_kafka_conf_option(&k->conf, arg);
-		break;
-	default:
-		return 0;
-	}
-	return 1;
+	if (*arg == '\0')
+		st_usage_error("%s needs a topic name", st_opt_name(opt));
+	*(const char **)field = arg;
 }
+
+static const char *const delivery_names[] = {
+	"exactly-once", "at-least-once", NULL
+};
+static const char *const binary_names[] = { "text", "base64", NULL };
+
+const st_option st_kafka_sink_options[] = {
+	ST_OPT_TEXT(NULL, "Kafka (--format kafka):"),
+	ST_OPT_GROUP(st_kafka_conf_options, st_kafka_sink_opts, conf),
+	ST_OPT_CALL(0, "topic", "T", st_kafka_sink_opts, topic, opt_topic,
+	    "write to T (default: each record's topic column)"),
+	ST_OPT_STRING(0, "key-column", "COL", st_kafka_sink_opts, key_column,
+	    "the key is COL (default: the key column, if any)"),
+	ST_OPT_CHOICE(0, "delivery", "MODE", st_kafka_sink_opts,
+	    at_least_once, delivery_names, "mode",
+	    "exactly-once (default with a checkpoint: one\n"
+	    "transaction per batch) or at-least-once"),
+	ST_OPT_CHOICE(0, "binary", "MODE", st_kafka_sink_opts, binary_base64,
+	    binary_names, "mode",
+	    "text (default) or base64: key and value columns\n"
+	    "hold base64 text, sent as the bytes it encodes"),
+	ST_OPT_CALL(0, "batches-topic", "T", st_kafka_sink_opts,
+	    batches_topic, opt_topic,
+	    "where exactly-once records batch ids (_st_batches)"),
+	ST_OPT_END
+};
 
 static void
 dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)

@@ -197,34 +197,13 @@ typedef struct st_kafka_sink_opts {
 	const char *batches_topic;	/* where batch ids are recorded */
 } st_kafka_sink_opts;
 
-/* st-sink's Kafka options: getopt_long values from ST_KAFKA_OPT_BASE. */
-#define ST_KAFKA_OPT_BASE (ST_OPT_TOOL_BASE + 60)
-#define ST_KAFKA_SINK_LONGOPTS \
-	{ "bootstrap-servers", required_argument, NULL, ST_KAFKA_OPT_BASE }, \
-	{ "topic", required_argument, NULL, ST_KAFKA_OPT_BASE + 1 }, \
-	{ "key-column", required_argument, NULL, ST_KAFKA_OPT_BASE + 2 }, \
-	{ "delivery", required_argument, NULL, ST_KAFKA_OPT_BASE + 3 }, \
-	{ "binary", required_argument, NULL, ST_KAFKA_OPT_BASE + 4 }, \
-	{ "kafka-config", required_argument, NULL, ST_KAFKA_OPT_BASE + 5 }, \
-	{ "batches-topic", required_argument, NULL, ST_KAFKA_OPT_BASE + 6 }
-#define ST_KAFKA_SINK_HELP \
-"Kafka (--format kafka):\n" \
-"      --bootstrap-servers H:P[,H:P]  the brokers to start from\n" \
-"      --topic T           write to T (default: each record's topic column)\n" \
-"      --key-column COL    the key is COL (default: the key column, if any)\n" \
-"      --delivery MODE     exactly-once (default with a checkpoint: one\n" \
-"                          transaction per batch) or at-least-once\n" \
-"      --binary MODE       text (default) or base64: key and value columns\n" \
-"                          hold base64 text, sent as the bytes it encodes\n" \
-"      --batches-topic T   where exactly-once records batch ids (_st_batches)\n" \
-"  -X KEY=VALUE            a librdkafka property (value ${env:V}, ${file:F})\n" \
-"      --kafka-config FILE librdkafka properties, one key=value a line\n"
+/* st-sink's Kafka options (--bootstrap-servers, -X, --kafka-config,
+ * --topic, --key-column, --delivery, --binary, --batches-topic) under
+ * their heading: an option table (opts.h) on st_kafka_sink_opts. */
+extern const st_option st_kafka_sink_options[];
 
 void st_kafka_sink_opts_init(st_kafka_sink_opts *k);
 void st_kafka_sink_opts_release(st_kafka_sink_opts *k);
-/* Handles option ch ('X' or one of ST_KAFKA_SINK_LONGOPTS): returns 1
- * when handled. Bad values are usage errors. */
-int st_kafka_sink_option(st_kafka_sink_opts *k, int ch, const char *arg);
 
 /*
  * Batches to Kafka topics, on librdkafka, as Spark's Kafka sink: each

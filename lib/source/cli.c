@@ -8,131 +8,6 @@
 #include "err.h"
 #include "datetime.h"
 
-const char st_read_usage[] =
-"usage: st-read [options] path ...\n"
-"       st-read [options] --source name=path ...\n"
-"       st-read [options] -\n"
-"       st-read --format kafka --bootstrap-servers servers --subscribe topics [options]\n"
-"       st-read [options] --format socket --host host --port port\n"
-"       st-read [options] --format rate [--rows-per-second n]\n"
-"               [--ramp-up-time duration] [--num-partitions k]\n"
-"\n"
-"  -f, --format FMT            json (default), csv, text, avro (Avro object\n"
-"                              container files, each read whole), kafka,\n"
-"                              socket or rate\n"
-"  -s, --schema DDL            typed columns: 'a STRING, b BIGINT, c DOUBLE'\n"
-"      --infer-schema          CSV: infer the column types from the data\n"
-"      --header                CSV: the first line of each file names the columns\n"
-"      --delimiter C           CSV field delimiter (default ',')\n"
-"      --quote C               CSV quote character (default '\"')\n"
-"  -t, --trigger T             default, once, available-now, an interval ('5 seconds')\n"
-"                              or continuous[=INTERVAL] (epochs of 1s by default)\n"
-"      --max-files-per-trigger N   at most N files per batch\n"
-"      --max-bytes-per-trigger SIZE  at most SIZE bytes per batch (split at lines)\n"
-"      --source NAME=PATH      a named source (repeat for several)\n"
-"      --clean-source MODE     off (default), delete or archive committed files\n"
-"      --archive-dir DIR       where --clean-source archive moves files\n"
-"      --poll-interval DUR     how often to look for new data (default 100ms)\n"
-"      --wait                  wait for a running pipeline instead of exiting\n"
-"      --wait-for-path         wait for a path that does not exist yet instead\n"
-"                              of failing\n"
-"      --commit-on-emit        no checkpointing sink downstream: a batch is done\n"
-"                              once emitted (at-least-once for the last one)\n"
-"Kafka (--format kafka):\n"
-"      --bootstrap-servers H:P[,H:P]  the brokers to start from\n"
-"      --subscribe T[,T]       read these topics\n"
-"      --subscribe-pattern RE  read the topics matching RE (POSIX extended)\n"
-"      --assign A              read these partitions: '{\"t\":[0,1]}' or t:0,1\n"
-"      --starting-offsets O    earliest, latest (default) or JSON, when the\n"
-"                              checkpoint has no offsets yet\n"
-"      --ending-offsets O      stop there: latest or JSON (a bounded read)\n"
-"      --max-offsets-per-trigger N  at most N records per batch\n"
-"      --fail-on-data-loss B   true (default): exit 1 when offsets are gone;\n"
-"                              false: warn and skip them\n"
-"      --include-headers       add the headers column\n"
-"      --binary MODE           text (default: non-UTF-8 is malformed) or base64\n"
-"      --group-id ID           commit offsets to group ID (monitoring only)\n"
-"  -X KEY=VALUE                a librdkafka property (value ${env:V}, ${file:F})\n"
-"      --kafka-config FILE     librdkafka properties, one key=value a line\n"
-"Socket (--format socket) and rate (--format rate):\n"
-"      --host HOST             socket: the server to connect to\n"
-"      --port PORT             socket: its port\n"
-"      --rows-per-second N     rate: rows a second (default 1)\n"
-"      --ramp-up-time DUR      rate: reach that rate over DUR (whole seconds)\n"
-"      --num-partitions K      rate: the order of a batch's rows, as K partitions\n"
-ST_COMMON_HELP;
-
-enum {
-	OPT_HEADER = ST_OPT_TOOL_BASE,
-	OPT_DELIM,
-	OPT_QUOTE,
-	OPT_MAX_FILES,
-	OPT_MAX_BYTES,
-	OPT_SOURCE,
-	OPT_CLEAN,
-	OPT_ARCHIVE,
-	OPT_POLL,
-	OPT_WAIT,
-	OPT_WAIT_PATH,
-	OPT_COMMIT_ON_EMIT,
-	OPT_INFER,
-	OPT_BOOTSTRAP,
-	OPT_SUBSCRIBE,
-	OPT_PATTERN,
-	OPT_ASSIGN,
-	OPT_STARTING,
-	OPT_ENDING,
-	OPT_MAX_OFFSETS,
-	OPT_DATA_LOSS,
-	OPT_HEADERS,
-	OPT_BINARY,
-	OPT_GROUP,
-	OPT_KAFKA_CONFIG,
-	OPT_HOST,
-	OPT_PORT,
-	OPT_RPS,
-	OPT_RAMP,
-	OPT_PARTS
-};
-
-const struct option st_read_longopts[] = {
-	{ "format", required_argument, NULL, 'f' },
-	{ "schema", required_argument, NULL, 's' },
-	{ "infer-schema", no_argument, NULL, OPT_INFER },
-	{ "header", no_argument, NULL, OPT_HEADER },
-	{ "delimiter", required_argument, NULL, OPT_DELIM },
-	{ "quote", required_argument, NULL, OPT_QUOTE },
-	{ "trigger", required_argument, NULL, 't' },
-	{ "max-files-per-trigger", required_argument, NULL, OPT_MAX_FILES },
-	{ "max-bytes-per-trigger", required_argument, NULL, OPT_MAX_BYTES },
-	{ "source", required_argument, NULL, OPT_SOURCE },
-	{ "clean-source", required_argument, NULL, OPT_CLEAN },
-	{ "archive-dir", required_argument, NULL, OPT_ARCHIVE },
-	{ "poll-interval", required_argument, NULL, OPT_POLL },
-	{ "wait", no_argument, NULL, OPT_WAIT },
-	{ "wait-for-path", no_argument, NULL, OPT_WAIT_PATH },
-	{ "commit-on-emit", no_argument, NULL, OPT_COMMIT_ON_EMIT },
-	{ "bootstrap-servers", required_argument, NULL, OPT_BOOTSTRAP },
-	{ "subscribe", required_argument, NULL, OPT_SUBSCRIBE },
-	{ "subscribe-pattern", required_argument, NULL, OPT_PATTERN },
-	{ "assign", required_argument, NULL, OPT_ASSIGN },
-	{ "starting-offsets", required_argument, NULL, OPT_STARTING },
-	{ "ending-offsets", required_argument, NULL, OPT_ENDING },
-	{ "max-offsets-per-trigger", required_argument, NULL, OPT_MAX_OFFSETS },
-	{ "fail-on-data-loss", required_argument, NULL, OPT_DATA_LOSS },
-	{ "include-headers", no_argument, NULL, OPT_HEADERS },
-	{ "binary", required_argument, NULL, OPT_BINARY },
-	{ "group-id", required_argument, NULL, OPT_GROUP },
-	{ "kafka-config", required_argument, NULL, OPT_KAFKA_CONFIG },
-	{ "host", required_argument, NULL, OPT_HOST },
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "rows-per-second", required_argument, NULL, OPT_RPS },
-	{ "ramp-up-time", required_argument, NULL, OPT_RAMP },
-	{ "num-partitions", required_argument, NULL, OPT_PARTS },
-	ST_COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
-};
-
 /* The names of --format and --clean-source, and what each means. */
 static const char *const format_names[] = {
 	"json", "csv", "text", "avro", "kafka", "socket", "rate", NULL
@@ -148,38 +23,97 @@ static const st_clean_source clean_of[] = {
 static const char *const bool_names[] = { "false", "true", NULL };
 static const char *const binary_names[] = { "text", "base64", NULL };
 
-static char
-one_char(const char *opt, const char *s)
+static void
+opt_format(void *field, const char *arg, const st_option *opt)
 {
-	if (strcmp(s, "\\t") == 0 || strcasecmp(s, "tab") == 0)
-		return '\t';
-	if (strlen(s) != 1)
-		st_usage_error("invalid character '%s' for %s (one character)",
-		    s, opt);
-	return s[0];
+	st_read_cli *c = field;
+	size_t i = st_opt_choice("format", st_opt_name(opt), arg,
+	    format_names);
+
+	c->fo.format = format_of[i];
+	c->kafka = strcmp(format_names[i], "kafka") == 0;
+	c->socket = strcmp(format_names[i], "socket") == 0;
+	c->rate = strcmp(format_names[i], "rate") == 0;
 }
 
-void
-st_read_cli_init(st_read_cli *c, const char *argv0)
+/* --delimiter, --quote: one character, or \t (tab). */
+static void
+opt_char(void *field, const char *arg, const st_option *opt)
 {
-	memset(c, 0, sizeof *c);
-	st_common_init(&c->common, argv0);
-	c->o.common = &c->common;
-	c->o.poll = 100000;
-	c->fo.delimiter = ',';
-	c->fo.quote = '"';
-	st_kafka_conf_init(&c->ko.conf);
-	c->ko.fail_on_data_loss = 1;
-	c->ro.rows_per_second = 1;
-	c->ro.partitions = 1;
+	if (strcmp(arg, "\\t") == 0 || strcasecmp(arg, "tab") == 0) {
+		*(char *)field = '\t';
+		return;
+	}
+	if (strlen(arg) != 1)
+		st_usage_error("invalid character '%s' for %s (one character)",
+		    arg, st_opt_name(opt));
+	*(char *)field = arg[0];
+}
+
+static void
+opt_trigger(void *field, const char *arg, const st_option *opt)
+{
+	st_read_opts *o = field;
+
+	(void)opt;
+	if (st_trigger_parse(arg, &o->trigger, &o->interval) < 0)
+		st_usage_error("invalid trigger '%s' (once, available-now, "
+		    "default or an interval like '5 seconds')", arg);
+}
+
+/* --source NAME=PATH: one more named source. */
+static void
+opt_named(void *field, const char *arg, const st_option *opt)
+{
+	st_read_cli *c = field;
+	const char *eq = strchr(arg, '=');
+
+	(void)opt;
+	if (eq == NULL || eq == arg || eq[1] == '\0')
+		st_usage_error("invalid source '%s' for --source (NAME=PATH)",
+		    arg);
+	c->nv = st_realloc(c->nv, (c->nn + 1) * sizeof *c->nv);
+	st_read_named *n = &c->nv[c->nn];
+	n->name = st_strndup(arg, eq - arg);
+	n->paths[0] = (char *)eq + 1;
+	n->paths[1] = NULL;
+	for (size_t i = 0; i < c->nn; i++)
+		if (strcmp(c->nv[i].name, n->name) == 0)
+			st_usage_error("duplicate source '%s'", n->name);
+	if (strchr(n->name, '/') || n->name[0] == '.' ||
+	    strcmp(n->name, "default") == 0)
+		st_usage_error("invalid source name '%s'", n->name);
+	c->nn++;
+}
+
+static void
+opt_clean(void *field, const char *arg, const st_option *opt)
+{
+	*(st_clean_source *)field = clean_of[st_opt_choice("mode",
+	    st_opt_name(opt), arg, clean_names)];
+}
+
+static void
+opt_subscribe(void *field, const char *arg, const st_option *opt)
+{
+	char ***v = field;
+
+	(void)opt;
+	st_strv_free(*v);
+	*v = st_split_list(arg);
+	if ((*v)[0] == NULL)
+		st_usage_error("--subscribe needs at least one topic");
 }
 
 /* --assign: Spark's {"t":[0,1]}, or t:0,1 (repeat for more topics). */
 static void
-add_assign(st_read_cli *c, const char *arg)
+opt_assign(void *field, const char *arg, const st_option *opt)
 {
-	if (c->ko.assign == NULL)
-		c->ko.assign = json_object();
+	st_kafka_source_opts *k = field;
+
+	(void)opt;
+	if (k->assign == NULL)
+		k->assign = json_object();
 	if (arg[0] == '{') {
 		json_t *v = json_loads(arg, 0, NULL);
 		const char *t;
@@ -196,7 +130,7 @@ add_assign(st_read_cli *c, const char *arg)
 				    json_integer_value(p) < 0)
 					goto bad;
 		}
-		json_object_update(c->ko.assign, v);
+		json_object_update(k->assign, v);
 		json_decref(v);
 		return;
 	}
@@ -214,7 +148,7 @@ add_assign(st_read_cli *c, const char *arg)
 		json_array_append_new(ps, json_integer(n));
 	}
 	st_strv_free(v);
-	json_object_set_new(c->ko.assign, t, ps);
+	json_object_set_new(k->assign, t, ps);
 	free(t);
 	return;
 bad:
@@ -222,180 +156,155 @@ bad:
 	    "('{\"t\":[0,1]}' or t:0,1)", arg);
 }
 
-int
-st_read_cli_option(st_read_cli *c, int ch, const char *arg)
+static void
+opt_ending(void *field, const char *arg, const st_option *opt)
 {
-	if (st_common_option(&c->common, ch, arg, st_read_usage))
-		return 1;
-	switch (ch) {
-	case 'f': {
-		size_t i = st_opt_choice("format", "--format", arg,
-		    format_names);
-		c->fo.format = format_of[i];
-		c->kafka = strcmp(format_names[i], "kafka") == 0;
-		c->socket = strcmp(format_names[i], "socket") == 0;
-		c->rate = strcmp(format_names[i], "rate") == 0;
-		break;
-	}
-	case OPT_HOST:
-		c->host = arg;
-		break;
-	case OPT_PORT:
-		c->port = arg;
-		if (st_opt_count("--port", arg) < 1 ||
-		    st_opt_count("--port", arg) > 65535)
-			st_usage_error("invalid port '%s' for --port (1 to "
-			    "65535)", arg);
-		break;
-	case OPT_RPS:
-		c->ro.rows_per_second = st_opt_count("--rows-per-second", arg);
-		if (c->ro.rows_per_second < 1)
-			st_usage_error("--rows-per-second must be at least 1");
-		c->rate_opt = 1;
-		break;
-	case OPT_RAMP: {
-		int64_t d = st_opt_duration("--ramp-up-time", arg);
-		if (d % ST_USEC_PER_SEC != 0)
-			st_usage_error("invalid duration '%s' for "
-			    "--ramp-up-time (whole seconds)", arg);
-		c->ro.ramp_up_seconds = d / ST_USEC_PER_SEC;
-		c->rate_opt = 1;
-		break;
-	}
-	case OPT_PARTS:
-		c->ro.partitions = st_opt_count("--num-partitions", arg);
-		if (c->ro.partitions < 1)
-			st_usage_error("--num-partitions must be at least 1");
-		c->rate_opt = 1;
-		break;
-	case 's':
-		c->ddl = arg;
-		break;
-	case OPT_HEADER:
-		c->fo.header = 1;
-		break;
-	case OPT_DELIM:
-		c->fo.delimiter = one_char("--delimiter", arg);
-		break;
-	case OPT_QUOTE:
-		c->fo.quote = one_char("--quote", arg);
-		break;
-	case 't':
-		if (st_trigger_parse(arg, &c->o.trigger, &c->o.interval) < 0)
-			st_usage_error("invalid trigger '%s' (once, "
-			    "available-now, default or an interval "
-			    "like '5 seconds')", arg);
-		break;
-	case OPT_MAX_FILES:
-		c->o.limits.max_files = st_opt_count("--max-files-per-trigger",
-		    arg);
-		if (c->o.limits.max_files == 0)
-			st_usage_error("--max-files-per-trigger must be at "
-			    "least 1");
-		break;
-	case OPT_MAX_BYTES:
-		c->o.limits.max_bytes = st_opt_size("--max-bytes-per-trigger",
-		    arg);
-		if (c->o.limits.max_bytes == 0)
-			st_usage_error("--max-bytes-per-trigger must be at "
-			    "least 1");
-		break;
-	case OPT_SOURCE: {
-		const char *eq = strchr(arg, '=');
-		if (eq == NULL || eq == arg || eq[1] == '\0')
-			st_usage_error("invalid source '%s' for --source "
-			    "(NAME=PATH)", arg);
-		c->nv = st_realloc(c->nv, (c->nn + 1) * sizeof *c->nv);
-		st_read_named *n = &c->nv[c->nn];
-		n->name = st_strndup(arg, eq - arg);
-		n->paths[0] = (char *)eq + 1;
-		n->paths[1] = NULL;
-		for (size_t i = 0; i < c->nn; i++)
-			if (strcmp(c->nv[i].name, n->name) == 0)
-				st_usage_error("duplicate source '%s'", n->name);
-		if (strchr(n->name, '/') || n->name[0] == '.' ||
-		    strcmp(n->name, "default") == 0)
-			st_usage_error("invalid source name '%s'", n->name);
-		c->nn++;
-		break;
-	}
-	case OPT_CLEAN:
-		c->fo.clean = clean_of[st_opt_choice("mode", "--clean-source",
-		    arg, clean_names)];
-		break;
-	case OPT_ARCHIVE:
-		c->fo.archive_dir = arg;
-		break;
-	case OPT_POLL:
-		c->o.poll = st_opt_duration("--poll-interval", arg);
-		break;
-	case OPT_WAIT:
-		c->o.wait_lock = 1;
-		break;
-	case OPT_WAIT_PATH:
-		c->fo.wait_for_path = 1;
-		break;
-	case OPT_COMMIT_ON_EMIT:
-		c->o.commit_on_emit = 1;
-		break;
-	case OPT_INFER:
-		c->infer = 1;
-		break;
-	case OPT_BOOTSTRAP:
-		st_kafka_conf_set(&c->ko.conf, "bootstrap.servers", arg);
-		break;
-	case OPT_SUBSCRIBE:
-		st_strv_free(c->ko.subscribe);
-		c->ko.subscribe = st_split_list(arg);
-		if (c->ko.subscribe[0] == NULL)
-			st_usage_error("--subscribe needs at least one topic");
-		break;
-	case OPT_PATTERN:
-		c->ko.pattern = arg;
-		break;
-	case OPT_ASSIGN:
-		add_assign(c, arg);
-		break;
-	case OPT_STARTING:
-		c->ko.starting = arg;
-		break;
-	case OPT_ENDING:
-		if (strcmp(arg, "earliest") == 0)
-			st_usage_error("--ending-offsets cannot be earliest");
-		c->ko.ending = arg;
-		break;
-	case OPT_MAX_OFFSETS:
-		c->o.limits.max_records = st_opt_count(
-		    "--max-offsets-per-trigger", arg);
-		if (c->o.limits.max_records == 0)
-			st_usage_error("--max-offsets-per-trigger must be at "
-			    "least 1");
-		break;
-	case OPT_DATA_LOSS:
-		c->ko.fail_on_data_loss = (int)st_opt_choice("value",
-		    "--fail-on-data-loss", arg, bool_names);
-		break;
-	case OPT_HEADERS:
-		c->ko.include_headers = 1;
-		break;
-	case OPT_BINARY:
-		c->ko.binary = st_opt_choice("mode", "--binary", arg,
-		    binary_names) ? ST_KAFKA_BINARY_BASE64 :
-		    ST_KAFKA_BINARY_TEXT;
-		break;
-	case OPT_GROUP:
-		c->ko.group_id = arg;
-		break;
-	case 'X':
-		st_kafka_conf_option(&c->ko.conf, arg);
-		break;
-	case OPT_KAFKA_CONFIG:
-		st_kafka_conf_file(&c->ko.conf, arg);
-		break;
-	default:
-		return 0;
-	}
-	return 1;
+	(void)opt;
+	if (strcmp(arg, "earliest") == 0)
+		st_usage_error("--ending-offsets cannot be earliest");
+	*(const char **)field = arg;
+}
+
+static void
+opt_binary(void *field, const char *arg, const st_option *opt)
+{
+	*(st_kafka_binary *)field = st_opt_choice("mode", st_opt_name(opt),
+	    arg, binary_names) ? ST_KAFKA_BINARY_BASE64 : ST_KAFKA_BINARY_TEXT;
+}
+
+static void
+opt_port(void *field, const char *arg, const st_option *opt)
+{
+	int64_t n = st_opt_count(st_opt_name(opt), arg);
+
+	if (n < 1 || n > 65535)
+		st_usage_error("invalid port '%s' for --port (1 to 65535)", arg);
+	*(const char **)field = arg;
+}
+
+static void
+opt_ramp(void *field, const char *arg, const st_option *opt)
+{
+	int64_t d = st_opt_duration(st_opt_name(opt), arg);
+
+	if (d % ST_USEC_PER_SEC != 0)
+		st_usage_error("invalid duration '%s' for --ramp-up-time "
+		    "(whole seconds)", arg);
+	*(int64_t *)field = d / ST_USEC_PER_SEC;
+}
+
+static const st_option kafka_options[] = {
+	ST_OPT_TEXT(NULL, "Kafka (--format kafka):"),
+	ST_OPT_GROUP(st_kafka_conf_options, st_read_cli, ko.conf),
+	ST_OPT_CALL(0, "subscribe", "T[,T]", st_read_cli, ko.subscribe,
+	    opt_subscribe, "read these topics"),
+	ST_OPT_STRING(0, "subscribe-pattern", "RE", st_read_cli, ko.pattern,
+	    "read the topics matching RE (POSIX extended)"),
+	ST_OPT_CALL(0, "assign", "A", st_read_cli, ko, opt_assign,
+	    "read these partitions: '{\"t\":[0,1]}' or t:0,1"),
+	ST_OPT_STRING(0, "starting-offsets", "O", st_read_cli, ko.starting,
+	    "earliest, latest (default) or JSON, when the\n"
+	    "checkpoint has no offsets yet"),
+	ST_OPT_CALL(0, "ending-offsets", "O", st_read_cli, ko.ending,
+	    opt_ending, "stop there: latest or JSON (a bounded read)"),
+	ST_OPT_INT64(0, "max-offsets-per-trigger", "N", st_read_cli,
+	    o.limits.max_records, 1, "at most N records per batch"),
+	ST_OPT_CHOICE(0, "fail-on-data-loss", "B", st_read_cli,
+	    ko.fail_on_data_loss, bool_names, "value",
+	    "true (default): exit 1 when offsets are gone;\n"
+	    "false: warn and skip them"),
+	ST_OPT_FLAG(0, "include-headers", st_read_cli, ko.include_headers, 1,
+	    "add the headers column"),
+	ST_OPT_CALL(0, "binary", "MODE", st_read_cli, ko.binary, opt_binary,
+	    "text (default: non-UTF-8 is malformed) or base64"),
+	ST_OPT_STRING(0, "group-id", "ID", st_read_cli, ko.group_id,
+	    "commit offsets to group ID (monitoring only)"),
+	ST_OPT_END
+};
+
+/* The rate source's options, on st_rate_opts. */
+static const st_option rate_options[] = {
+	ST_OPT_INT64(0, "rows-per-second", "N", st_rate_opts,
+	    rows_per_second, 1, "rate: rows a second (default 1)"),
+	ST_OPT_CALL(0, "ramp-up-time", "DUR", st_rate_opts, ramp_up_seconds,
+	    opt_ramp, "rate: reach that rate over DUR (whole seconds)"),
+	ST_OPT_INT64(0, "num-partitions", "K", st_rate_opts, partitions, 1,
+	    "rate: the order of a batch's rows, as K partitions"),
+	ST_OPT_END
+};
+
+static const st_option options[] = {
+	ST_OPT_CALL_ALL('f', "format", "FMT", opt_format,
+	    "json (default), csv, text, avro (Avro object\n"
+	    "container files, each read whole), kafka,\n"
+	    "socket or rate"),
+	ST_OPT_STRING('s', "schema", "DDL", st_read_cli, ddl,
+	    "typed columns: 'a STRING, b BIGINT, c DOUBLE'"),
+	ST_OPT_FLAG(0, "infer-schema", st_read_cli, infer, 1,
+	    "CSV: infer the column types from the data"),
+	ST_OPT_FLAG(0, "header", st_read_cli, fo.header, 1,
+	    "CSV: the first line of each file names the columns"),
+	ST_OPT_CALL(0, "delimiter", "C", st_read_cli, fo.delimiter, opt_char,
+	    "CSV field delimiter (default ',')"),
+	ST_OPT_CALL(0, "quote", "C", st_read_cli, fo.quote, opt_char,
+	    "CSV quote character (default '\"')"),
+	ST_OPT_CALL('t', "trigger", "T", st_read_cli, o, opt_trigger,
+	    "default, once, available-now, an interval ('5 seconds')\n"
+	    "or continuous[=INTERVAL] (epochs of 1s by default)"),
+	ST_OPT_INT64(0, "max-files-per-trigger", "N", st_read_cli, o.limits.max_files, 1,
+	    "at most N files per batch"),
+	ST_OPT_SIZE(0, "max-bytes-per-trigger", "SIZE", st_read_cli, o.limits.max_bytes,
+	    1, "at most SIZE bytes per batch (split at lines)"),
+	ST_OPT_CALL_ALL(0, "source", "NAME=PATH", opt_named,
+	    "a named source (repeat for several)"),
+	ST_OPT_CALL(0, "clean-source", "MODE", st_read_cli, fo.clean, opt_clean,
+	    "off (default), delete or archive committed files"),
+	ST_OPT_STRING(0, "archive-dir", "DIR", st_read_cli, fo.archive_dir,
+	    "where --clean-source archive moves files"),
+	ST_OPT_DURATION(0, "poll-interval", "DUR", st_read_cli, o.poll,
+	    "how often to look for new data (default 100ms)"),
+	ST_OPT_FLAG(0, "wait", st_read_cli, o.wait_lock, 1,
+	    "wait for a running pipeline instead of exiting"),
+	ST_OPT_FLAG(0, "wait-for-path", st_read_cli, fo.wait_for_path, 1,
+	    "wait for a path that does not exist yet instead\n"
+	    "of failing"),
+	ST_OPT_FLAG(0, "commit-on-emit", st_read_cli, o.commit_on_emit, 1,
+	    "no checkpointing sink downstream: a batch is done\n"
+	    "once emitted (at-least-once for the last one)"),
+	ST_OPT_INCLUDE(kafka_options),
+	ST_OPT_TEXT(NULL, "Socket (--format socket) and rate (--format rate):"),
+	ST_OPT_STRING(0, "host", "HOST", st_read_cli, host,
+	    "socket: the server to connect to"),
+	ST_OPT_CALL(0, "port", "PORT", st_read_cli, port, opt_port, "socket: its port"),
+	ST_OPT_GROUP_SEEN(rate_options, st_read_cli, ro, rate_opt),
+	ST_OPT_GROUP(st_common_options, st_read_cli, common),
+	ST_OPT_END
+};
+
+const st_opt_tool st_read_tool = {
+	"usage: st-read [options] path ...\n"
+	"       st-read [options] --source name=path ...\n"
+	"       st-read [options] -\n"
+	"       st-read --format kafka --bootstrap-servers servers --subscribe topics [options]\n"
+	"       st-read [options] --format socket --host host --port port\n"
+	"       st-read [options] --format rate [--rows-per-second n]\n"
+	"               [--ramp-up-time duration] [--num-partitions k]\n",
+	options, 30
+};
+
+void
+st_read_cli_init(st_read_cli *c, const char *argv0)
+{
+	memset(c, 0, sizeof *c);
+	st_common_init(&c->common, argv0);
+	c->o.common = &c->common;
+	c->o.poll = 100000;
+	c->fo.delimiter = ',';
+	c->fo.quote = '"';
+	st_kafka_conf_init(&c->ko.conf);
+	c->ko.fail_on_data_loss = 1;
+	c->ro.rows_per_second = 1;
+	c->ro.partitions = 1;
 }
 
 /* The Kafka options make sense only with --format kafka, and it needs

@@ -1,31 +1,26 @@
 /*
- * cli.h - st-read's command line: its options, and the sources they
- * build. bin/st-read.c is only the getopt loop over st_read_cli_option().
+ * cli.h - st-read's command line: its option table, and the sources
+ * they build. bin/st-read.c is only:
  *
  *     st_read_cli cli;
  *     st_read_cli_init(&cli, argv[0]);
- *     while ((ch = getopt_long(argc, argv, ST_READ_SHORTOPTS,
- *         st_read_longopts, NULL)) != -1)
- *             if (!st_read_cli_option(&cli, ch, optarg))
- *                     st_opt_error(ch, argv);
- *     return st_read_cli_run(&cli, argc - optind, argv + optind);
+ *     int i = st_opt_parse(&st_read_tool, &cli, argc, argv);
+ *     return st_read_cli_run(&cli, argc - i, argv + i);
  *
- * A new kind of source adds its options here (the table, the help text
- * and st_read_cli_option()) and its construction to st_read_cli_run().
+ * A new kind of source adds its options to the table in cli.c (a group of
+ * its own, as Kafka's and the rate source's) and its construction to
+ * st_read_cli_run().
  */
 #ifndef ST_SOURCE_CLI_H
 #define ST_SOURCE_CLI_H
-
-#include <getopt.h>
 
 #include "opts.h"
 #include "run.h"
 #include "source.h"
 
-#define ST_READ_SHORTOPTS "f:s:t:X:"
-
-extern const struct option st_read_longopts[];
-extern const char st_read_usage[];
+/* st-read's synopsis and option table, for st_opt_parse() into an
+ * st_read_cli. */
+extern const st_opt_tool st_read_tool;
 
 typedef struct st_read_named {
 	char *name;
@@ -49,11 +44,8 @@ typedef struct st_read_cli {
 	size_t nn;
 } st_read_cli;
 
+/* Sets c's defaults and the program name (from argv0, borrowed). */
 void st_read_cli_init(st_read_cli *c, const char *argv0);
-/* Handles option ch (as getopt_long returned it) with argument arg:
- * returns 1 when it is one of st-read's, 0 when not. Bad values are usage
- * errors (exit 2). */
-int st_read_cli_option(st_read_cli *c, int ch, const char *arg);
 /* Checks the options against the operands (paths, or '-'), builds the
  * sources, runs the loop and releases everything. Returns the exit
  * status. */
