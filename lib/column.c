@@ -53,6 +53,27 @@ st_fields_column(const st_fields *f, const char *name, size_t len,
 }
 
 void
+st_column_put_name(st_buf *b, const st_field *f)
+{
+	if (f->kesc)
+		st_json_unescape(f->key, f->klen, b);
+	else
+		st_buf_add(b, f->key, f->klen);
+}
+
+const char *
+st_column_raw(st_buf *b, const char *name)
+{
+	st_buf_reset(b);
+	st_buf_put_json_string(b, name, strlen(name));
+	/* Drop the quotes. */
+	memmove(b->data, b->data + 1, b->len - 2);
+	b->len -= 2;
+	b->data[b->len] = '\0';
+	return b->data;
+}
+
+void
 st_column_ambiguous(const char *name, size_t len, const st_field *a,
     const st_field *b, uint64_t lineno)
 {
@@ -117,9 +138,13 @@ st_colcheck_row(st_colcheck *c, st_record *r)
 	if (c->rows++ || st_record_scan(r) < 0)
 		return;
 	c->sample = st_calloc(r->fields.n ? r->fields.n : 1, sizeof *c->sample);
-	for (uint32_t i = 0; i < r->fields.n; i++)
-		c->sample[c->nsample++] = st_strndup(r->fields.v[i].key,
-		    r->fields.v[i].klen);
+	st_buf b = ST_BUF_INIT;
+	for (uint32_t i = 0; i < r->fields.n; i++) {
+		st_buf_reset(&b);
+		st_column_put_name(&b, &r->fields.v[i]);
+		c->sample[c->nsample++] = st_strndup(b.data, b.len);
+	}
+	st_buf_release(&b);
 }
 
 size_t

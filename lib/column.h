@@ -15,6 +15,11 @@
  *
  *     const st_field *f = st_record_column(r, "model", 5);
  *
+ * Names have two spellings: the plain name a user writes and a table or a
+ * CSV header shows (café, a"b), and the raw key text of a record, JSON-
+ * escaped without the quotes (caf\u00e9 or café, a\"b). Every module
+ * converts between them with st_column_put_name() and st_column_raw().
+ *
  * Ownership: fields are borrowed from the record (record.h); names given
  * to st_colcheck_init() are borrowed and must outlive it.
  */
@@ -24,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "json.h"
 #include "record.h"
 
@@ -44,6 +50,15 @@ const st_field *st_fields_column(const st_fields *f, const char *name,
  */
 const st_field *st_record_column(st_record *r, const char *name,
     size_t len);
+
+/* Appends the plain name of field f's key to b: its JSON escapes decoded
+ * ("caf\u00e9" is "café"), or its bytes when it has none. */
+void st_column_put_name(st_buf *b, const st_field *f);
+
+/* Writes the raw key text of the plain name into b (reset first):
+ * JSON-escaped (invalid UTF-8 as U+FFFD), without the quotes, as
+ * st_buf_put_json_string() writes it. Returns b->data. */
+const char *st_column_raw(st_buf *b, const char *name);
 
 /* Dies (exit 1) with the ambiguity message for name, a and b. */
 void st_column_ambiguous(const char *name, size_t len, const st_field *a,

@@ -161,4 +161,11 @@ test_expect_success 'st-running --by in no record: a warning with the nearest na
 	test ! -s err
 '
 
+test_expect_success 'the nearest name of a warning is the plain name of an escaped key' '
+	printf "%s\n" "{\"Mod\\u0065l\":\"s3\",\"x\":1}" >esc &&
+	{ batch 0 esc; eos; } | st-running -b modle -a "sum(x) AS s" 2>err >out &&
+	echo "st-running: --by column '"'"'modle'"'"' is in no record of the batch (did you mean '"'"'Model'"'"'?); it reads as null" >expect &&
+	test_cmp expect err
+'
+
 test_done

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "column.h"
 #include "err.h"
 #include "join/cols.h"
 
@@ -46,24 +47,12 @@ st_jcols_add(st_jcols *c, const char *k, size_t n)
 	c->n++;
 }
 
-const char *
-st_jcols_raw(st_buf *b, const char *name)
-{
-	st_buf_reset(b);
-	st_buf_put_json_string(b, name, strlen(name));
-	/* Drop the quotes. */
-	memmove(b->data, b->data + 1, b->len - 2);
-	b->len -= 2;
-	b->data[b->len] = '\0';
-	return b->data;
-}
-
 void
 st_jcols_add_plain(st_jcols *c, const char *name)
 {
 	st_buf b = ST_BUF_INIT;
 
-	st_jcols_raw(&b, name);
+	st_column_raw(&b, name);
 	st_jcols_add(c, b.data, b.len);
 	st_buf_release(&b);
 }

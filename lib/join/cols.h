@@ -32,13 +32,10 @@ long st_jcols_find(const st_jcols *c, const char *k, size_t n);
 /* Adds the raw name k[0..n) when absent. */
 void st_jcols_add(st_jcols *c, const char *k, size_t n);
 
-/* Adds a plain (unescaped) name, escaping it. */
+/* Adds a plain (unescaped) name, escaping it (st_column_raw). */
 void st_jcols_add_plain(st_jcols *c, const char *name);
 
 /* Adds every member name of a scanned object, in order. */
 void st_jcols_add_fields(st_jcols *c, const st_fields *f);
-
-/* Writes the raw form of plain name into b (reset first); returns b->data. */
-const char *st_jcols_raw(st_buf *b, const char *name);
 
 #endif

@@ -69,9 +69,9 @@ add_key(st_jcond *c, const char *a, int aside, const char *b, int bside)
 	for (int s = 0; s < 2; s++) {
 		st_buf t = ST_BUF_INIT;
 		const char *n = c->keys[s][i];
-		st_buf_put_json_string(&t, n, strlen(n));
-		c->raw[s][i] = st_strndup(t.data + 1, t.len - 2);
-		c->rawlen[s][i] = t.len - 2;
+		st_column_raw(&t, n);
+		c->raw[s][i] = st_strndup(t.data, t.len);
+		c->rawlen[s][i] = t.len;
 		st_buf_release(&t);
 		c->keys[s][i + 1] = c->alt[s][i + 1] = c->raw[s][i + 1] = NULL;
 	}

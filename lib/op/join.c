@@ -976,7 +976,7 @@ st_join_run(const st_join_opts *o, const st_common *common)
 	}
 	raw_list(&j.drop[L], o->drop_left);
 	raw_list(&j.drop[R], o->drop_right);
-	st_jcols_raw(&j.prefix, o->right_prefix ? o->right_prefix : "right_");
+	st_column_raw(&j.prefix, o->right_prefix ? o->right_prefix : "right_");
 	j.declared[L] = o->left_columns != NULL;
 	j.declared[R] = o->right_columns != NULL;
 	j.kv = st_calloc(j.cond.nkeys + 1, sizeof *j.kv);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "column.h"
 #include "err.h"
 #include "expr/expr.h"
 #include "op/only.h"
@@ -56,9 +57,8 @@ static char *
 escape_name(const char *s)
 {
 	st_buf b = ST_BUF_INIT;
-	st_buf_put_json_string(&b, s, strlen(s));
-	/* Drop the quotes: st_objw_key_raw adds them. */
-	char *r = st_strndup(b.data + 1, b.len - 2);
+	/* Raw key text: st_objw_key_raw adds the quotes. */
+	char *r = st_strdup(st_column_raw(&b, s));
 	st_buf_release(&b);
 	return r;
 }

@@ -119,8 +119,7 @@ csv_write_record(file_sink *fs, st_record *r)
 		fs->cols = st_calloc(fs->ncols + 1, sizeof *fs->cols);
 		for (size_t i = 0; i < fs->ncols; i++) {
 			st_buf_reset(b);
-			st_json_unescape(r->fields.v[i].key,
-			    r->fields.v[i].klen, b);
+			st_column_put_name(b, &r->fields.v[i]);
 			fs->cols[i] = st_strdup(b->data);
 		}
 		if (fs->header) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "column.h"
 #include "err.h"
 #include "sqltable.h"
 
@@ -139,10 +140,7 @@ field_name(st_sqltable *t, const char *prefix, const st_field *f)
 {
 	st_buf_reset(&t->fname);
 	st_buf_puts(&t->fname, prefix);
-	if (f->kesc)
-		st_json_unescape(f->key, f->klen, &t->fname);
-	else
-		st_buf_add(&t->fname, f->key, f->klen);
+	st_column_put_name(&t->fname, f);
 	return t->fname.data;
 }
 
