@@ -228,7 +228,8 @@ st_opt_usage(const st_opt_tool *t, FILE *f)
 	free(fl.v);
 }
 
-/* --list-options: long name, short name, placeholder, '-' for none. */
+/* --list-options: long name, short name, placeholder ([=ARG] when
+ * optional), '-' for none. */
 static noreturn void
 list_options(const flat *fl)
 {
@@ -242,7 +243,8 @@ list_options(const flat *fl)
 			printf(" -%c", o->short_name);
 		else
 			printf(" -");
-		printf(" %s\n", o->argh ? o->argh : "-");
+		printf(o->flags & ST_OPTF_OPTARG ? " [=%s]\n" : " %s\n",
+		    o->argh ? o->argh : "-");
 	}
 	exit(ST_EXIT_OK);
 }

@@ -55,8 +55,9 @@
  *          ^
  *
  * A hidden option, --list-options, prints the table (one option a line:
- * long name, short name or '-', placeholder or '-') for tests/t9000-meta.sh,
- * which checks the man page and the completions against it.
+ * long name, short name or '-', placeholder, "[=PLACEHOLDER]" when
+ * optional, or '-') for tests/t9000-meta.sh, which checks the man page
+ * and the completions against it, and tests/t9020-options.sh.
  */
 #ifndef ST_OPTS_H
 #define ST_OPTS_H

@@ -12,9 +12,29 @@ test_expect_success 'the protocol page st(7) exists and is lint-clean' '
 	mandoc -T lint -W warning "$SRCDIR/man/st.7"
 '
 
-# The long options a tool lists in its --help.
-help_opts() {
-	"$1" --help | grep -o -- "--[a-z][a-z0-9-]*" | sort -u
+# A tool's options come from one table (lib/opts.h): --help and getopt's
+# tables are built from it, and the hidden --list-options prints it, one
+# option a line: long name (or -), short name (or -), placeholder (or -).
+# The checks below hold the man page and the completions to that table.
+
+# Every option of a tool, one a line: --long and -s names both.
+table_opts() {
+	"$1" --list-options | awk '{ if ($1 != "-") print $1; if ($2 != "-") print $2 }' |
+		sort -u
+}
+
+# The options in the option column of --help: "  -s, --long ...",
+# "      --long ..." and "  -s ARG ..." lines, as "LONG SHORT".
+help_rows() {
+	"$1" --help | sed -n \
+		-e 's/^  \(-[A-Za-z]\), \(--[a-z0-9-]*\).*/\2 \1/p' \
+		-e 's/^      \(--[a-z0-9-]*\).*/\1 -/p' \
+		-e 's/^  \(-[A-Za-z]\) .*/- \1/p' | sort
+}
+
+# grep for option $1 as a whole word in file $2.
+has_word() {
+	grep -Eq -e "(^|[^A-Za-z0-9-])$1([^A-Za-z0-9-]|\$)" "$2"
 }
 
 for t in $tools; do
@@ -33,27 +53,46 @@ for t in $tools; do
 			tr -s ' \n' '  ' | sed 's/^ //;s/ \$//' >actual &&
 		test_cmp expect actual
 	"
-	test_expect_success "$t: every option of --help is in the man page" "
+	test_expect_success "$t: --help lists every option of the table, and only those" "
+		$t --list-options | awk '{ print \$1, \$2 }' | sort >expect &&
+		test -s expect &&
+		help_rows $t >actual &&
+		test_cmp expect actual &&
+		! grep -q -- --list-options expect
+	"
+	test_expect_success "$t: every option of the table is in the man page" "
 		mandoc -T ascii '$SRCDIR/man/$t.1' | col -b >man.txt &&
-		for o in \$(help_opts $t); do
-			grep -q -e \"\$o\" man.txt || { echo \"missing \$o\"; exit 1; }
+		for o in \$(table_opts $t); do
+			has_word \"\$o\" man.txt || { echo \"missing \$o\"; exit 1; }
 		done
 	"
-	for sh in bash zsh fish; do
-		case $sh in
-		bash) f=$SRCDIR/completions/bash/$t ;;
-		zsh) f=$SRCDIR/completions/zsh/_$t ;;
-		fish) f=$SRCDIR/completions/fish/$t.fish ;;
-		esac
-		test_expect_success "$t: $sh completion exists, parses, knows every option" "
-			test -f '$f' &&
-			$sh -n '$f' &&
-			for o in \$(help_opts $t); do
-				w=\${o#--}
-				grep -q -e \"\$w\" '$f' || { echo \"missing \$o\"; exit 1; }
-			done
-		"
-	done
+	test_expect_success "$t: bash completion exists, parses, offers every option" "
+		f='$SRCDIR/completions/bash/$t' &&
+		bash -n \"\$f\" &&
+		fn=\$(sed -n 's/^complete -F \([_a-z]*\) $t\$/\1/p' \"\$f\") &&
+		test -n \"\$fn\" &&
+		bash -c '. \"\$1\"; COMP_WORDS=($t -); COMP_CWORD=1; \$2
+			printf \"%s\n\" \"\${COMPREPLY[@]}\"' sh \"\$f\" \"\$fn\" >offered &&
+		for o in \$(table_opts $t); do
+			grep -qx -e \"\$o\" offered || { echo \"missing \$o\"; exit 1; }
+		done
+	"
+	test_expect_success "$t: fish completion exists, parses, offers every option" "
+		f='$SRCDIR/completions/fish/$t.fish' &&
+		fish -n \"\$f\" &&
+		fish -c 'source \$argv[1]; complete -C \"$t -\"; complete -C \"$t --\"' \"\$f\" |
+			cut -f1 >offered &&
+		for o in \$(table_opts $t); do
+			grep -qx -e \"\$o\" offered || { echo \"missing \$o\"; exit 1; }
+		done
+	"
+	test_expect_success "$t: zsh completion exists, parses, names every option" "
+		f='$SRCDIR/completions/zsh/_$t' &&
+		zsh -n \"\$f\" &&
+		for o in \$(table_opts $t); do
+			has_word \"\$o\" \"\$f\" || { echo \"missing \$o\"; exit 1; }
+		done
+	"
 	test_expect_success "$t: an unknown option is a usage error (exit 2) with the tool's prefix" "
 		test_expect_code 2 $t --no-such-option </dev/null 2>err &&
 		grep -q '^$t: ' err
