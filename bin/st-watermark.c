@@ -16,7 +16,7 @@ static const st_option options[] = {
 	ST_OPT_GROUP(st_evtime_options, cli, o.time),
 	ST_OPT_DELAY('d', "delay", "DURATION", cli, o.delay,
 	    "how late data may arrive ('30 minutes')"),
-	ST_OPT_STRING(0, "source", "NAME", cli, o.source,
+	ST_OPT_CALL(0, "source", "NAME", cli, o.source, st_opt_source,
 	    "track only records of source NAME"),
 	ST_OPT_CHOICE(0, "policy", "POLICY", cli, o.policy_max, policies,
 	    "policy", "global watermark over sources: min (default), max"),

@@ -229,7 +229,7 @@ void st_common_init(st_common *c, const char *argv0);
 
 /*
  * Checks the --source NAME of a tool that works on one source (st-filter,
- * st-select): a CALL function on a const char * member. A second --source
+ * st-select, st-watermark): a CALL function on a const char * member. A second --source
  * or an empty name is a usage error.
  */
 void st_opt_source(void *field, const char *arg, const st_option *opt);

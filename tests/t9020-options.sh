@@ -100,7 +100,7 @@ test_expect_success 'st-read: bad values' '
 	usage_error st-read "invalid character '"'"'ab'"'"' for --delimiter (one character)" --delimiter ab &&
 	usage_error st-read "invalid value '"'"'x'"'"' for --fail-on-data-loss (false, true)" --fail-on-data-loss x &&
 	usage_error st-read "--rows-per-second must be at least 1" --rows-per-second 0 &&
-	bad_value st-read --trigger x &&
+	usage_error st-read "invalid trigger '"'"'x'"'"' for --trigger (default, once, available-now, continuous[=INTERVAL] or an interval like '"'"'5 seconds'"'"')" --trigger x &&
 	bad_value st-read --poll-interval 0s
 '
 
@@ -113,6 +113,8 @@ test_expect_success 'the operators: bad values' '
 	usage_error st-join "invalid join type '"'"'x'"'"' for --type (inner, left, right, full, left_semi, left_anti)" --type x &&
 	usage_error st-join "no column names in '"'"','"'"' for --drop-left" --drop-left , &&
 	usage_error st-filter "--source given twice" --source a --source b "x > 1" &&
+	usage_error st-watermark "--source given twice" -t t -d 1m --source a --source b &&
+	usage_error st-watermark "invalid source name '"'"''"'"' for --source" -t t -d 1m --source "" &&
 	usage_error st-select "invalid source name '"'"''"'"' for --source" --source "" x &&
 	usage_error st-status "invalid number '"'"'x'"'"' for --recent" --recent x /tmp &&
 	bad_value st-status --watch=x /tmp

@@ -55,10 +55,10 @@ opt_trigger(void *field, const char *arg, const st_option *opt)
 {
 	st_read_opts *o = field;
 
-	(void)opt;
 	if (st_trigger_parse(arg, &o->trigger, &o->interval) < 0)
-		st_usage_error("invalid trigger '%s' (once, available-now, "
-		    "default or an interval like '5 seconds')", arg);
+		st_usage_error("invalid trigger '%s' for %s (default, once, "
+		    "available-now, continuous[=INTERVAL] or an interval like "
+		    "'5 seconds')", arg, st_opt_name(opt));
 }
 
 /* --source NAME=PATH: one more named source. */
