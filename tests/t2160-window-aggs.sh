@@ -64,6 +64,135 @@ test_expect_success 'median (VALUES (0), (10)) is 5.0; of 1..4, 2.5' '
 	test_cmp expect actual
 '
 
+# Spark's ApproximatePercentileQuerySuite, over (1 to 1000) and (1 to 10):
+# "single percentile value", "array of percentile value", "the first
+# element satisfies small percentages", and the fusion test's range(10).
+test_expect_success 'percentile_approx: ApproximatePercentileQuerySuite oracles' '
+	seq 1 1000 | sed "s/.*/{\"col\":&}/" |
+	st-window -a "percentile_approx(col, 0.25) AS a, percentile_approx(col, 0.5) AS b, percentile_approx(col, 0.75D) AS c, percentile_approx(col, 0.0) AS d, percentile_approx(col, 1.0) AS e, percentile_approx(col, 0) AS f, percentile_approx(col, 1) AS g" >actual &&
+	echo "{\"a\":250,\"b\":500,\"c\":750,\"d\":1,\"e\":1000,\"f\":1,\"g\":1000}" >expect &&
+	test_cmp expect actual &&
+	seq 1 1000 | sed "s/.*/{\"col\":&}/" |
+	st-window -a "percentile_approx(col, array(0.25, 0.5, 0.75D)) AS p, count(col) AS n, percentile_approx(col, array(0.0, 1.0)) AS q, sum(col) AS s" >actual &&
+	echo "{\"p\":[250,500,750],\"n\":1000,\"q\":[1,1000],\"s\":500500}" >expect &&
+	test_cmp expect actual &&
+	seq 1 10 | sed "s/.*/{\"col\":&}/" | st-window -a "percentile_approx(col, array(0.01, 0.1, 0.11)) AS p" >actual &&
+	echo "{\"p\":[1,1,2]}" >expect &&
+	test_cmp expect actual &&
+	seq 0 9 | sed "s/.*/{\"id\":&}/" | st-window -a "percentile_approx(id, 0.5D) AS a, percentile_approx(id, 0.9D) AS b" >actual &&
+	echo "{\"a\":4,\"b\":8}" >expect &&
+	test_cmp expect actual
+'
+
+# The suite's "input rows contains null, with group by": (v % 2, v) for v
+# in 1 to 1000, each followed by a (null, null) row.
+test_expect_success 'percentile_approx: nulls, with group by (ApproximatePercentileQuerySuite)' '
+	seq 1 1000 | awk "{ printf \"{\\\"key\\\":%d,\\\"value\\\":%d}\\n{\\\"key\\\":null,\\\"value\\\":null}\\n\", \$1 % 2, \$1 }" |
+	st-window -b key -a "percentile_approx(value, 0.5) AS p, sum(value) AS s, percentile_approx(value, 0.5) AS q" >actual &&
+	cat >expect <<-\EOT &&
+	{"key":null,"p":null,"s":null,"q":null}
+	{"key":0,"p":500,"s":250500,"q":500}
+	{"key":1,"p":499,"s":250000,"q":499}
+	EOT
+	test_cmp expect actual
+'
+
+# The suite's "with different accuracies": over 1 to 1000, the error of
+# percentile_approx(col, p/1000, accuracy) is at most floor(1000/accuracy).
+test_expect_success 'percentile_approx: error within 1000/accuracy (ApproximatePercentileQuerySuite)' '
+	for acc in 1 10 100 1000 10000; do
+		seq 1 1000 | sed "s/.*/{\"col\":&}/" |
+		st-window -a "percentile_approx(col, array(0.1, 0.2, 0.25, 0.314, 0.777), $acc) AS p" |
+		jq -e --argjson acc $acc "[.p, [100, 200, 250, 314, 777]] | transpose | all(((.[0] - .[1]) | fabs) <= ((1000 / \$acc) | floor))" >/dev/null || return 1
+	done
+'
+
+# Beyond the documentation's examples, where Greenwald-Khanna's summary
+# shows: 100000 values in one batch. The oracle is Spark's algorithm
+# (QuantileSummaries.scala: head buffer of 50000, compressThreshold 10000,
+# relativeError 1/10000) run by a line-by-line transliteration of the
+# Scala source, not by st's code; the exact ranks would be 10000, 25000,
+# 77000, 90000, 99000.
+test_expect_success 'percentile_approx: QuantileSummaries over 100000 values' '
+	seq 1 100000 | sed "s/.*/{\"col\":&}/" |
+	st-window -a "percentile_approx(col, array(0.001, 0.1, 0.25, 0.5, 0.77, 0.9, 0.99, 0.9999)) AS p, percentile_approx(col, array(0.25, 0.5, 0.99), 1000) AS q, median(col) AS m" >actual &&
+	echo "{\"p\":[100,10003,24998,50000,76990,89991,98990,100000],\"q\":[25037,50000,98901],\"m\":50000.5}" >expect &&
+	test_cmp expect actual
+'
+
+# Each batch is a partial digest merged into the state at its end (Spark's
+# partial aggregate, then StateStoreRestore's buffer merged with it), and
+# the state is the compressed summary: three batches of 40000 interleaved
+# values (1, 4, 7, ...; 2, 5, ...; 3, 6, ...) give other values than one
+# batch of all of them. Oracle: the transliteration, as above.
+test_expect_success 'percentile_approx: merged per batch, checkpointed, restart-safe' '
+	A="percentile_approx(col, array(0.1, 0.5, 0.9)) AS p" &&
+	for i in 0 1 2; do
+		{ printf "{\"@st\":\"begin\",\"batch\":%s,\"ts\":0}\n" $i
+		  seq $((i + 1)) 3 120000 | sed "s/.*/{\"k\":1,\"col\":&}/"
+		  printf "{\"@st\":\"end\",\"batch\":%s}\n" $i; } >b$i || return 1
+	done &&
+	for i in 0 1 2; do
+		{ cat b$i; eos; } | st-window --checkpoint CP -b k -a "$A" -m complete | grep -v "^{\"@st\"" >>restarted || return 1
+	done &&
+	cat >expect <<-\EOT &&
+	{"k":1,"p":[11998,59992,107986]}
+	{"k":1,"p":[11998,59992,107987]}
+	{"k":1,"p":[11999,59993,107988]}
+	EOT
+	test_cmp expect restarted &&
+	{ cat b0 b1 b2; eos; } | st-window -b k -a "$A" -m complete | grep -v "^{\"@st\"" >once &&
+	test_cmp expect once &&
+	{ printf "{\"@st\":\"begin\",\"batch\":0,\"ts\":0}\n"; cat b0 b1 b2 | grep -v "^{\"@st\""; printf "{\"@st\":\"end\",\"batch\":0}\n"; eos; } |
+	st-window -b k -a "$A" -m complete | grep -v "^{\"@st\"" >onebatch &&
+	echo "{\"k\":1,\"p\":[11993,59992,108001]}" >expect &&
+	test_cmp expect onebatch &&
+	test "$(wc -c <CP/state/st-window/2)" -lt 1000000
+'
+
+# A state saved before Spark's algorithm ([nonint, [[value, weight], ...]]
+# points) is read as a summary of the same values.
+test_expect_success 'percentile_approx: a state of the former format is still read' '
+	{ batch 0 "{\"k\":1,\"col\":5}"; eos; } | st-window --checkpoint OLD -b k -a "percentile_approx(col, 0.5) AS p, median(col) AS m" -m complete >/dev/null &&
+	printf "%s\n" "{\"format\":\"st-window/1\",\"rows\":1}" "[0,0,[1],[[0,[[5.0,1],[1.0,1],[3.0,1]]],[0,[[1.0,1],[5.0,1],[3.0,1]]]]]" |
+	ckpt_write OLD/state/st-window/0 &&
+	{ batch 1 "{\"k\":1,\"col\":7}"; eos; } | st-window --checkpoint OLD -b k -a "percentile_approx(col, 0.5) AS p, median(col) AS m" -m complete | grep -v "^{\"@st\"" >actual &&
+	echo "{\"k\":1,\"p\":3,\"m\":4.0}" >expect &&
+	test_cmp expect actual
+'
+
+# Spark's median is percentile(col, 0.5), exact (percentiles.sql,
+# SPARK-39320): aggr(k, v) = (0, 0), (0, 10), (0, 20), (0, 30), (0, 40),
+# (1, 10), (1, 20), (2, 10), (2, 20), (2, 25), (2, 30), (3, 60), (4, null).
+test_expect_success 'median: exact, as percentiles.sql' '
+	for r in 0,0 0,10 0,20 0,30 0,40 1,10 1,20 2,10 2,20 2,25 2,30 3,60 4,null; do
+		printf "{\"k\":%s,\"v\":%s}\n" "${r%,*}" "${r#*,}"
+	done >aggr &&
+	st-window -a "median(v) AS m" <aggr >actual &&
+	echo "{\"m\":20.0}" >expect &&
+	test_cmp expect actual &&
+	st-window -b k -a "median(v) AS m" <aggr >actual &&
+	cat >expect <<-\EOT &&
+	{"k":0,"m":20.0}
+	{"k":1,"m":15.0}
+	{"k":2,"m":22.5}
+	{"k":3,"m":60.0}
+	{"k":4,"m":null}
+	EOT
+	test_cmp expect actual
+'
+
+# st-running keeps one digest over the rows so far, queried after each
+# row: Spark's percentile_approx(value, 0.5) OVER (PARTITION BY key ORDER
+# BY value ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), the suite's
+# "works in window function" over (v % 2, v) for v in 1 to 10.
+test_expect_success 'st-running: percentile_approx as a running window function' '
+	seq 1 10 | awk "{ printf \"{\\\"key\\\":%d,\\\"value\\\":%d}\\n\", \$1 % 2, \$1 }" |
+	st-running -b key -a "percentile_approx(value, 0.5) AS p" | jq -r "\"\(.key) \(.p)\"" | sort -n -k1,1 -s >actual &&
+	printf "%s\n" "0 2" "0 2" "0 4" "0 4" "0 6" "1 1" "1 1" "1 3" "1 3" "1 5" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'percentile_approx over many values stays within its accuracy' '
 	seq 1 50000 | sed "s/.*/{\"col\":&}/" |
 	st-window -a "percentile_approx(col, array(0.25, 0.5, 0.99), 1000) AS p, median(col) AS m" >out &&

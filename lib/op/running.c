@@ -232,6 +232,7 @@ st_running_run(const st_running_opts *o, st_common *common)
 	if (st_aggs_parse_keys(&s.aggs, o->agg_text,
 	    (const char *const *)o->by, s.nby, &err) < 0)
 		st_usage_error("--agg: %s", err);
+	st_aggs_set_running(&s.aggs);
 	st_table_init(&s.t, s.aggs.size);
 	st_colcheck_init(&s.cc, "--by", (const char *const *)o->by, s.nby);
 	st_op op = {

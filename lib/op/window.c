@@ -397,6 +397,7 @@ win_begin(st_op *op, st_ctx *ctx, st_batch *b)
 {
 	win *w = op->self;
 
+	st_aggs_begin_batch(&w->aggs);
 	if (b->begin && !st_batch_no_data(b) && st_aggs_has_distinct(&w->aggs))
 		st_refuse(ctx, "distinct aggregations are not supported on "
 		    "streams (Spark: use approx_count_distinct); "

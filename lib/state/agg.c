@@ -379,6 +379,20 @@ st_aggs_release(st_aggs *a)
 	memset(a, 0, sizeof *a);
 }
 
+void
+st_aggs_begin_batch(st_aggs *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		a->v[i].batch++;
+}
+
+void
+st_aggs_set_running(st_aggs *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		a->v[i].running = 1;
+}
+
 int
 st_aggs_plain(const st_aggs *a)
 {
@@ -776,7 +790,7 @@ mom_result(const st_agg *agg, const amom *m, st_buf *b)
 	st_buf_put_double(b, sd ? sqrt(var) : var);
 }
 
-/* ---- percentile_approx, median ---- */
+/* ---- median: Spark's exact percentile(x, 0.5) ---- */
 
 static int
 point_cmp(const void *a, const void *b)
@@ -786,103 +800,48 @@ point_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Sorts the points and merges equal values (their weights add up): what
+ * Spark's Percentile keeps, a count per distinct value. */
 static void
 sketch_sort(asketch *k)
 {
-	if (!k->sorted && k->n > 1)
+	uint32_t j = 0;
+
+	if (k->sorted)
+		return;
+	if (k->n > 1)
 		qsort(k->p, k->n, sizeof *k->p, point_cmp);
+	for (uint32_t i = 0; i < k->n; i++) {
+		if (j > 0 && k->p[j - 1].v == k->p[i].v)
+			k->p[j - 1].w += k->p[i].w;
+		else
+			k->p[j++] = k->p[i];
+	}
+	k->n = j;
 	k->sorted = 1;
 }
 
-/*
- * Compacts the points: sorted, runs of neighbours merge into one point
- * (the run's greatest value, its total weight) as long as a point weighs
- * at most 2 * total / limit. A value's rank then moves by less than one
- * point's weight: a rank error of about 2 / limit of the values, as the
- * accuracy of Spark's percentile_approx promises 1 / accuracy.
- */
 static void
-sketch_compact(asketch *k, int64_t limit)
+sketch_add_point(asketch *k, double v, int64_t w)
 {
-	int64_t total = 0;
-	uint32_t j = 0;
-
-	sketch_sort(k);
-	for (uint32_t i = 0; i < k->n; i++)
-		total += k->p[i].w;
-	int64_t maxw = 2 * total / limit;
-	if (maxw < 2)
-		maxw = 2;
-	for (uint32_t i = 0; i < k->n; i++) {
-		if (j > 0 && k->p[j - 1].w + k->p[i].w <= maxw) {
-			k->p[j - 1].w += k->p[i].w;
-			k->p[j - 1].v = k->p[i].v;
-		} else {
-			k->p[j++] = k->p[i];
-		}
-	}
-	k->n = j;
-}
-
-static void
-sketch_add_point(const st_agg *agg, asketch *k, double v, int64_t w)
-{
-	int64_t limit = agg->fn == ST_AGG_MEDIAN ? DEFAULT_ACCURACY :
-	    agg->accuracy;
-
 	if (k->n == k->cap) {
-		k->cap = k->cap ? k->cap * 2 : 16;
-		k->p = st_realloc(k->p, k->cap * sizeof *k->p);
+		/* Equal values first; grow only when that did not halve. */
+		if (k->cap >= 1024) {
+			sketch_sort(k);
+			k->sorted = 0;
+		}
+		if (k->n > k->cap / 2 || k->cap < 1024) {
+			k->cap = k->cap ? k->cap * 2 : 16;
+			k->p = st_realloc(k->p, k->cap * sizeof *k->p);
+		}
 	}
 	k->p[k->n].v = v;
 	k->p[k->n].w = w;
 	k->n++;
 	k->sorted = 0;
-	if ((int64_t)k->n > 2 * limit)
-		sketch_compact(k, limit);
 }
 
-static void
-sketch_update(const st_agg *agg, asketch *k, const st_value *v)
-{
-	int64_t iv;
-	double dv;
-
-	switch (num_of(v, &iv, &dv)) {
-	case SUM_INT:
-		sketch_add_point(agg, k, (double)iv, 1);
-		break;
-	case SUM_DOUBLE:
-		if (dv != floor(dv) || v->type == ST_V_DOUBLE)
-			k->nonint = 1;
-		sketch_add_point(agg, k, dv, 1);
-		break;
-	}
-}
-
-/* percentile_approx's value at p: the smallest value such that at least
- * ceil(p * n) values are at or below it (Spark's GK query on its exact
- * summary). */
-static double
-sketch_rank(asketch *k, double p)
-{
-	int64_t total = 0, seen = 0;
-
-	for (uint32_t i = 0; i < k->n; i++)
-		total += k->p[i].w;
-	int64_t rank = (int64_t)ceil(p * (double)total);
-	if (rank < 1)
-		rank = 1;
-	for (uint32_t i = 0; i < k->n; i++) {
-		seen += k->p[i].w;
-		if (seen >= rank)
-			return k->p[i].v;
-	}
-	return k->p[k->n - 1].v;
-}
-
-/* The value at fractional position pos of the sorted values (weights
- * expanded), for median's interpolation. */
+/* The value at position pos of the sorted values (weights expanded). */
 static double
 sketch_at(const asketch *k, int64_t pos)
 {
@@ -906,36 +865,525 @@ put_number(st_buf *b, double v, int integral)
 }
 
 static void
-sketch_result(const st_agg *agg, const asketch *ks, st_buf *b)
+median_result(const asketch *ks, st_buf *b)
 {
 	asketch *k = (asketch *)ks;	/* sorting is not a change */
+	int64_t total = 0;
 
 	if (k->n == 0) {
 		st_buf_add(b, "null", 4);
 		return;
 	}
 	sketch_sort(k);
-	if (agg->fn == ST_AGG_MEDIAN) {
-		/* Spark's percentile(x, 0.5): linear interpolation between
-		 * the ranks around (n - 1) / 2. */
-		int64_t total = 0;
-		for (uint32_t i = 0; i < k->n; i++)
-			total += k->p[i].w;
-		double pos = 0.5 * (double)(total - 1);
-		int64_t lo = (int64_t)floor(pos), hi = (int64_t)ceil(pos);
-		double a = sketch_at(k, lo), c = sketch_at(k, hi);
-		st_buf_put_double(b, a + (pos - (double)lo) * (c - a));
+	/* Spark's Percentile: linear interpolation between the values at
+	 * floor and ceil of (n - 1) * 0.5. */
+	for (uint32_t i = 0; i < k->n; i++)
+		total += k->p[i].w;
+	double pos = 0.5 * (double)(total - 1);
+	int64_t lo = (int64_t)floor(pos), hi = (int64_t)ceil(pos);
+	double a = sketch_at(k, lo), c = sketch_at(k, hi);
+	st_buf_put_double(b, a + (pos - (double)lo) * (c - a));
+}
+
+/*
+ * ---- percentile_approx: Spark's QuantileSummaries ----
+ *
+ * Greenwald and Khanna's summary as Spark implements it
+ * (sql/catalyst/.../util/QuantileSummaries.scala, used by
+ * ApproximatePercentile's PercentileDigest): sampled (value, g, delta)
+ * tuples sorted by value, the count of values they stand for, and a head
+ * buffer of raw values inserted 50000 at a time; relative error
+ * 1/accuracy; compression (compressImmut) merges neighbours while g + g' +
+ * delta' < 2 * eps * count, keeping the first and the last. Each batch
+ * fills a fresh summary (Spark's partial aggregate of the batch), which
+ * the batch's end merges into the group's state (the restored buffer
+ * merged with the new one, as StateStoreRestore / StateStoreSave do); the
+ * state is saved compressed, as Spark's serialised digest.
+ */
+
+#define GK_HEAD 50000		/* defaultHeadSize */
+#define GK_COMPRESS 10000	/* defaultCompressThreshold */
+
+typedef struct gk_stat {
+	double v;
+	int64_t g, delta;
+} gk_stat;
+
+typedef struct gk_sum {
+	gk_stat *s;
+	size_t n, cap;
+	double *head;
+	size_t nhead, caphead;
+	int64_t count;		/* values in s (not the head) */
+	int compressed;
+} gk_sum;
+
+/* The slot's owned state. */
+typedef struct apct {
+	gk_sum state;		/* the batches before this one, merged */
+	gk_sum batch;		/* this batch's values */
+	uint32_t epoch;		/* the batch `batch` belongs to */
+	uint8_t nonint;		/* a value was not an integer */
+} apct;
+
+static double
+gk_eps(const st_agg *agg)
+{
+	return 1.0 / (double)agg->accuracy;
+}
+
+static void
+gk_release(gk_sum *q)
+{
+	free(q->s);
+	free(q->head);
+	memset(q, 0, sizeof *q);
+	q->compressed = 1;
+}
+
+static void
+gk_push(gk_stat **v, size_t *n, size_t *cap, gk_stat x)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = st_realloc(*v, *cap * sizeof **v);
+	}
+	(*v)[(*n)++] = x;
+}
+
+/* Java's Double.compare order, as Scala's sorted on an Array[Double]:
+ * -0.0 before 0.0, NaN last. */
+static int
+dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	if (x < y)
+		return -1;
+	if (x > y)
+		return 1;
+	int nx = isnan(x), ny = isnan(y);
+	if (nx || ny)
+		return nx - ny;
+	return (signbit(y) != 0) - (signbit(x) != 0);
+}
+
+/* withHeadBufferInserted: the sorted head merged into the samples. */
+static void
+gk_insert_head(gk_sum *q, double eps)
+{
+	gk_stat *ns = NULL;
+	size_t nn = 0, cap = 0, si = 0;
+	int64_t cur = q->count;
+
+	if (q->nhead == 0)
+		return;
+	qsort(q->head, q->nhead, sizeof *q->head, dbl_cmp);
+	for (size_t oi = 0; oi < q->nhead; oi++) {
+		double x = q->head[oi];
+		while (si < q->n && q->s[si].v <= x)
+			gk_push(&ns, &nn, &cap, q->s[si++]);
+		cur++;
+		int64_t delta = nn == 0 || (si == q->n &&
+		    oi == q->nhead - 1) ? 0 :
+		    (int64_t)floor(2 * eps * (double)cur);
+		gk_push(&ns, &nn, &cap, (gk_stat){ x, 1, delta });
+	}
+	while (si < q->n)
+		gk_push(&ns, &nn, &cap, q->s[si++]);
+	free(q->s);
+	q->s = ns;
+	q->n = nn;
+	q->cap = cap;
+	q->count = cur;
+	q->nhead = 0;
+	q->compressed = 0;
+}
+
+/* compressImmut, in place: from the last sample down to the second,
+ * a sample merges into the one after it while their g's and the
+ * latter's delta stay under the threshold; the first is kept. */
+static void
+gk_compress_samples(gk_sum *q, double threshold)
+{
+	if (q->n == 0)
+		return;
+	gk_stat *out = st_malloc(q->n * sizeof *out);
+	size_t k = q->n;
+	gk_stat head = q->s[q->n - 1];
+	for (size_t i = q->n - 2; q->n >= 3 && i >= 1; i--) {
+		gk_stat s1 = q->s[i];
+		if ((double)(s1.g + head.g + head.delta) < threshold) {
+			head.g += s1.g;
+		} else {
+			out[--k] = head;
+			head = s1;
+		}
+	}
+	out[--k] = head;
+	if (q->n > 1 && q->s[0].v <= head.v)
+		out[--k] = q->s[0];
+	size_t m = q->n - k;
+	memmove(out, out + k, m * sizeof *out);
+	free(q->s);
+	q->s = out;
+	q->n = m;
+	q->cap = q->n ? q->n : 1;
+}
+
+static void
+gk_compress(gk_sum *q, double eps)
+{
+	gk_insert_head(q, eps);
+	gk_compress_samples(q, 2 * eps * (double)q->count);
+	q->compressed = 1;
+}
+
+static void
+gk_insert(gk_sum *q, double x, double eps)
+{
+	if (q->nhead == q->caphead) {
+		q->caphead = q->caphead ? q->caphead * 2 : 16;
+		q->head = st_realloc(q->head, q->caphead * sizeof *q->head);
+	}
+	q->head[q->nhead++] = x;
+	q->compressed = 0;
+	if (q->nhead >= GK_HEAD) {
+		gk_insert_head(q, eps);
+		if (q->n >= GK_COMPRESS)
+			gk_compress(q, eps);
+	}
+}
+
+/* PercentileDigest.merge: q (compressed first) merged with o (compressed;
+ * o is emptied: its samples move or are copied). */
+static void
+gk_merge(gk_sum *q, gk_sum *o, double eps)
+{
+	if (!q->compressed)
+		gk_compress(q, eps);
+	if (!o->compressed)
+		gk_compress(o, eps);
+	if (o->count == 0) {
+		gk_release(o);
 		return;
 	}
+	if (q->count == 0) {
+		gk_release(q);
+		*q = *o;
+		memset(o, 0, sizeof *o);
+		o->compressed = 1;
+		return;
+	}
+	gk_stat *m = NULL;
+	size_t nm = 0, cap = 0, i = 0, j = 0;
+	int64_t addself = (int64_t)floor(2 * eps * (double)o->count);
+	int64_t addother = (int64_t)floor(2 * eps * (double)q->count);
+	while (i < q->n && j < o->n) {
+		gk_stat x;
+		if (q->s[i].v < o->s[j].v) {
+			x = q->s[i++];
+			x.delta += j > 0 ? addself : 0;
+		} else {
+			x = o->s[j++];
+			x.delta += i > 0 ? addother : 0;
+		}
+		gk_push(&m, &nm, &cap, x);
+	}
+	while (i < q->n)
+		gk_push(&m, &nm, &cap, q->s[i++]);
+	while (j < o->n)
+		gk_push(&m, &nm, &cap, o->s[j++]);
+	int64_t count = q->count + o->count;
+	free(q->s);
+	q->s = m;
+	q->n = nm;
+	q->cap = cap;
+	q->count = count;
+	gk_compress_samples(q, 2 * eps * (double)count);
+	q->compressed = 1;
+	gk_release(o);
+}
+
+/* findApproxQuantile, from sample *index with minimum rank *minrank. */
+static double
+gk_find(const gk_sum *q, size_t *index, int64_t *minrank, double target,
+    double p)
+{
+	int64_t rank = (int64_t)ceil(p * (double)q->count);
+	size_t i = *index;
+	int64_t mr = *minrank;
+	const gk_stat *cur = &q->s[i];
+
+	while (i < q->n - 1) {
+		int64_t maxr = mr + cur->delta;
+		if ((double)maxr - target <= (double)rank &&
+		    (double)rank <= (double)mr + target) {
+			*index = i;
+			*minrank = mr;
+			return cur->v;
+		}
+		cur = &q->s[++i];
+		mr += cur->g;
+	}
+	*index = q->n - 1;
+	*minrank = 0;
+	return q->s[q->n - 1].v;
+}
+
+/* query(percentiles) on a compressed, non-empty summary: the percentages
+ * in ascending order, each search starting where the last stopped. */
+static void
+gk_query(const gk_sum *q, double eps, const double *pct, size_t npct,
+    double *out)
+{
+	int64_t maxgd = INT64_MIN;
+	size_t *ord = st_malloc((npct ? npct : 1) * sizeof *ord);
+
+	for (size_t i = 0; i < q->n; i++)
+		if (q->s[i].g + q->s[i].delta > maxgd)
+			maxgd = q->s[i].g + q->s[i].delta;
+	double target = (double)(maxgd / 2);
+	/* A stable sort of the positions by percentage. */
+	for (size_t i = 0; i < npct; i++) {
+		size_t j = i;
+		while (j > 0 && pct[ord[j - 1]] > pct[i]) {
+			ord[j] = ord[j - 1];
+			j--;
+		}
+		ord[j] = i;
+	}
+	size_t index = 0;
+	int64_t minrank = q->s[0].g;
+	for (size_t k = 0; k < npct; k++) {
+		double p = pct[ord[k]];
+		if (p <= eps)
+			out[ord[k]] = q->s[0].v;
+		else if (p >= 1 - eps)
+			out[ord[k]] = q->s[q->n - 1].v;
+		else
+			out[ord[k]] = gk_find(q, &index, &minrank, target, p);
+	}
+	free(ord);
+}
+
+static apct *
+pct_of(const st_aslot *s)
+{
+	return (apct *)s->a.p;
+}
+
+static apct *
+pct_get(st_aslot *s)
+{
+	if (s->a.p == NULL) {
+		apct *p = st_calloc(1, sizeof *p);
+		p->state.compressed = p->batch.compressed = 1;
+		s->a.p = (char *)p;
+	}
+	return pct_of(s);
+}
+
+/* The end of a batch: its summary merged into the state. */
+static void
+pct_fold(const st_agg *agg, apct *p)
+{
+	if (p->batch.count == 0 && p->batch.nhead == 0)
+		return;
+	gk_merge(&p->state, &p->batch, gk_eps(agg));
+}
+
+static void
+pct_update(const st_agg *agg, st_aslot *s, const st_value *v)
+{
+	int64_t iv;
+	double dv;
+	int kind = num_of(v, &iv, &dv);
+
+	if (kind == 0)
+		return;
+	apct *p = pct_get(s);
+	if (kind == SUM_INT) {
+		dv = (double)iv;
+	} else if (dv != floor(dv) || v->type == ST_V_DOUBLE) {
+		p->nonint = 1;
+	}
+	if (agg->running) {
+		/* One digest over the rows so far (Spark's window
+		 * function percentile_approx ... OVER (... ROWS BETWEEN
+		 * UNBOUNDED PRECEDING AND CURRENT ROW)). */
+		gk_insert(&p->state, dv, gk_eps(agg));
+		return;
+	}
+	if (p->epoch != agg->batch)
+		pct_fold(agg, p);
+	p->epoch = agg->batch;
+	gk_insert(&p->batch, dv, gk_eps(agg));
+}
+
+static void
+pct_result(const st_agg *agg, const st_aslot *s, st_buf *b)
+{
+	apct *p = pct_of(s);
+
+	if (p)
+		pct_fold(agg, p);
+	if (p && !p->state.compressed)
+		gk_compress(&p->state, gk_eps(agg));
+	if (p == NULL || p->state.count == 0) {
+		st_buf_add(b, "null", 4);
+		return;
+	}
+	double r[64], *res = agg->npct <= 64 ? r :
+	    st_malloc(agg->npct * sizeof *res);
+	gk_query(&p->state, gk_eps(agg), agg->pct, agg->npct, res);
 	if (agg->pct_array)
 		st_buf_putc(b, '[');
 	for (size_t i = 0; i < agg->npct; i++) {
 		if (i)
 			st_buf_putc(b, ',');
-		put_number(b, sketch_rank(k, agg->pct[i]), !k->nonint);
+		put_number(b, res[i], !p->nonint);
 	}
 	if (agg->pct_array)
 		st_buf_putc(b, ']');
+	if (res != r)
+		free(res);
+}
+
+static void
+pct_clear(st_aslot *s)
+{
+	apct *p = pct_of(s);
+
+	if (p == NULL)
+		return;
+	gk_release(&p->state);
+	gk_release(&p->batch);
+	free(p);
+}
+
+static size_t
+pct_memory(const st_aslot *s)
+{
+	const apct *p = pct_of(s);
+
+	if (p == NULL)
+		return 0;
+	return sizeof *p + (p->state.cap + p->batch.cap) * sizeof(gk_stat) +
+	    (p->state.caphead + p->batch.caphead) * sizeof(double);
+}
+
+/* Session windows merging: both summaries folded, then merged. */
+static void
+pct_merge(const st_agg *agg, st_aslot *dst, const st_aslot *src)
+{
+	apct *q = pct_of(src);
+
+	if (q == NULL)
+		return;
+	apct *p = pct_get(dst);
+	pct_fold(agg, p);
+	/* src is left as it was: merge a copy of its state. */
+	gk_sum o = { 0 };
+	o.compressed = 1;
+	pct_fold(agg, q);
+	if (!q->state.compressed)
+		gk_compress(&q->state, gk_eps(agg));
+	if (q->state.n) {
+		o.s = st_malloc(q->state.n * sizeof *o.s);
+		memcpy(o.s, q->state.s, q->state.n * sizeof *o.s);
+		o.n = o.cap = q->state.n;
+		o.count = q->state.count;
+	}
+	p->nonint |= q->nonint;
+	if (agg->running && !p->state.compressed)
+		gk_compress(&p->state, gk_eps(agg));
+	gk_merge(&p->state, &o, gk_eps(agg));
+}
+
+/* Saved: [nonint, count, [[value, g, delta], ...]], compressed (the
+ * batch folded in first, as the state is saved at a batch's end). */
+static void
+pct_save(const st_agg *agg, const st_aslot *s, st_buf *b)
+{
+	apct *p = pct_of(s);
+
+	if (p) {
+		pct_fold(agg, p);
+		if (!p->state.compressed)
+			gk_compress(&p->state, gk_eps(agg));
+	}
+	st_buf_printf(b, "[%d,", p ? p->nonint : 0);
+	st_buf_put_i64(b, p ? p->state.count : 0);
+	st_buf_add(b, ",[", 2);
+	for (size_t i = 0; p && i < p->state.n; i++) {
+		const gk_stat *x = &p->state.s[i];
+		st_buf_add(b, i ? ",[" : "[", i ? 2 : 1);
+		st_buf_put_double(b, x->v);
+		st_buf_putc(b, ',');
+		st_buf_put_i64(b, x->g);
+		st_buf_putc(b, ',');
+		st_buf_put_i64(b, x->delta);
+		st_buf_putc(b, ']');
+	}
+	st_buf_add(b, "]]", 2);
+}
+
+static void load_double(const st_field *x, double *d);
+
+static int
+stat_cmp(const void *a, const void *b)
+{
+	return dbl_cmp(&((const gk_stat *)a)->v, &((const gk_stat *)b)->v);
+}
+
+/*
+ * Loads the saved summary; also the form before Spark's algorithm,
+ * [nonint, [[value, weight], ...]] (tests/t0720's fixture): each point
+ * becomes a sample (value, weight, 0), a summary of the same values.
+ */
+static int
+pct_load(st_aslot *s, const char *val, size_t n)
+{
+	st_fields f = { 0 }, pts = { 0 }, pt = { 0 };
+	st_json_err je;
+	int64_t nonint, count = 0;
+	double dv;
+	int rc = -1;
+
+	if (st_json_scan_array(val, n, &f, &je) < 0 || (f.n != 2 && f.n != 3) ||
+	    !st_json_number(f.v[0].val, f.v[0].vlen, &nonint, &dv) ||
+	    (f.n == 3 && !st_json_number(f.v[1].val, f.v[1].vlen, &count,
+	    &dv)) || st_json_scan_array(f.v[f.n - 1].val, f.v[f.n - 1].vlen,
+	    &pts, &je) < 0)
+		goto out;
+	apct *p = pct_get(s);
+	p->nonint = nonint != 0;
+	int64_t total = 0;
+	for (uint32_t i = 0; i < pts.n; i++) {
+		gk_stat x = { 0, 0, 0 };
+		if (st_json_scan_array(pts.v[i].val, pts.v[i].vlen, &pt,
+		    &je) < 0 || pt.n != f.n ||
+		    !st_json_number(pt.v[1].val, pt.v[1].vlen, &x.g, &dv) ||
+		    (f.n == 3 && !st_json_number(pt.v[2].val, pt.v[2].vlen,
+		    &x.delta, &dv)))
+			goto out;
+		load_double(&pt.v[0], &x.v);
+		if (f.n == 3 && i > 0 && x.v < p->state.s[p->state.n - 1].v)
+			goto out;	/* not sorted: not a summary */
+		gk_push(&p->state.s, &p->state.n, &p->state.cap, x);
+		total += x.g;
+	}
+	if (f.n == 2 && p->state.n > 1)	/* the old points: any order */
+		qsort(p->state.s, p->state.n, sizeof *p->state.s, stat_cmp);
+	p->state.count = f.n == 3 ? count : total;
+	p->state.compressed = 1;
+	rc = 0;
+out:
+	st_fields_release(&pt);
+	st_fields_release(&pts);
+	st_fields_release(&f);
+	return rc;
 }
 
 void
@@ -1026,8 +1474,17 @@ st_agg_update(const st_agg *agg, st_aslot *s, const st_value *v)
 		}
 		break;
 	case ST_AGG_PERCENTILE_APPROX:
+		pct_update(agg, s, v);
+		break;
 	case ST_AGG_MEDIAN:
-		sketch_update(agg, (asketch *)s, v);
+		switch (num_of(v, &iv, &dv)) {
+		case SUM_INT:
+			sketch_add_point((asketch *)s, (double)iv, 1);
+			break;
+		case SUM_DOUBLE:
+			sketch_add_point((asketch *)s, dv, 1);
+			break;
+		}
 		break;
 	}
 }
@@ -1088,12 +1545,13 @@ st_agg_merge(const st_agg *agg, st_aslot *dst, const st_aslot *src)
 		mom_merge((amom *)dst, (const amom *)src);
 		break;
 	case ST_AGG_PERCENTILE_APPROX:
+		pct_merge(agg, dst, src);
+		break;
 	case ST_AGG_MEDIAN: {
 		const asketch *k = (const asketch *)src;
 		asketch *d = (asketch *)dst;
-		d->nonint |= k->nonint;
 		for (uint32_t i = 0; i < k->n; i++)
-			sketch_add_point(agg, d, k->p[i].v, k->p[i].w);
+			sketch_add_point(d, k->p[i].v, k->p[i].w);
 		break;
 	}
 	}
@@ -1156,8 +1614,10 @@ st_agg_result(const st_agg *agg, const st_aslot *s, st_buf *b)
 		mom_result(agg, (const amom *)s, b);
 		break;
 	case ST_AGG_PERCENTILE_APPROX:
+		pct_result(agg, s, b);
+		break;
 	case ST_AGG_MEDIAN:
-		sketch_result(agg, (const asketch *)s, b);
+		median_result((const asketch *)s, b);
 		break;
 	}
 }
@@ -1230,6 +1690,8 @@ st_agg_clear(const st_agg *agg, st_aslot *s)
 		free(((alist *)s)->p);
 		break;
 	case ST_AGG_PERCENTILE_APPROX:
+		pct_clear(s);
+		break;
 	case ST_AGG_MEDIAN:
 		free(((asketch *)s)->p);
 		break;
@@ -1258,6 +1720,7 @@ st_agg_memory(const st_agg *agg, const st_aslot *s)
 	case ST_AGG_COUNT_DISTINCT:
 		return ((const alist *)s)->cap;
 	case ST_AGG_PERCENTILE_APPROX:
+		return pct_memory(s);
 	case ST_AGG_MEDIAN:
 		return ((const asketch *)s)->cap * sizeof(apoint);
 	default:
@@ -1350,6 +1813,8 @@ st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b)
 		break;
 	}
 	case ST_AGG_PERCENTILE_APPROX:
+		pct_save(agg, s, b);
+		break;
 	case ST_AGG_MEDIAN: {
 		const asketch *k = (const asketch *)s;
 		st_buf_printf(b, "[%d,[", k->nonint);
@@ -1497,6 +1962,8 @@ st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 		break;
 	}
 	case ST_AGG_PERCENTILE_APPROX:
+		rc = pct_load(s, val, n);
+		break;
 	case ST_AGG_MEDIAN: {
 		asketch *k = (asketch *)s;
 		st_fields pts = { 0 }, pt = { 0 };
@@ -1521,7 +1988,7 @@ st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 			}
 			if (st_json_number(pt.v[0].val, pt.v[0].vlen, &iv, &v))
 				v = (double)iv;
-			sketch_add_point(agg, k, v, w);
+			sketch_add_point(k, v, w);
 		}
 		st_fields_release(&pt);
 		st_fields_release(&pts);

@@ -34,11 +34,11 @@
  * first occurrence of each value, in arrival order); stddev and variance
  * -> DOUBLE (Welford's moments; null for no value, and the sample ones
  * for a single value, as Spark 3); percentile_approx -> the input's type
- * (the smallest value with at least p of the values at or below it:
- * exact up to `accuracy` values (10000) per group, then a summary of
- * weighted points whose rank error stays about 1/accuracy); median ->
- * DOUBLE, interpolated as Spark's percentile(x, 0.5); count(DISTINCT x)
- * -> BIGINT.
+ * (Spark's algorithm: QuantileSummaries, Greenwald-Khanna with relative
+ * error 1/accuracy, a batch's values a partial summary merged into the
+ * group's at the batch's end; see agg.c); median -> DOUBLE, exact and
+ * interpolated as Spark's percentile(x, 0.5) (a count per distinct
+ * value); count(DISTINCT x) -> BIGINT.
  * These last keep their values in the slot's own allocation.
  * Aggregates skip nulls (a missing field is null), except count(*), and
  * first/last, which as in Spark (ignoreNulls false) take what comes.
@@ -90,6 +90,12 @@ typedef struct st_agg {
 	size_t npct;
 	int pct_array;
 	int64_t accuracy;
+	/* The current batch (st_aggs_begin_batch): percentile_approx keeps
+	 * a batch's values apart until the batch ends, as Spark's partial
+	 * aggregate; running: one digest over all rows instead (st-running,
+	 * Spark's percentile_approx as a running window function). */
+	uint32_t batch;
+	int running;
 } st_agg;
 
 
@@ -132,6 +138,13 @@ int st_aggs_parse_keys(st_aggs *a, const char *text, const char *const *keys,
     size_t nkeys, char **err);
 /* The same without grouping keys. */
 int st_aggs_parse(st_aggs *a, const char *text, char **err);
+
+/* A new batch begins: what an aggregate keeps per batch starts afresh
+ * (call it on every begin line). */
+void st_aggs_begin_batch(st_aggs *a);
+
+/* Running aggregates (st-running): a result after every row. */
+void st_aggs_set_running(st_aggs *a);
 
 /* True when every output is its own slot, in order (no expression). */
 int st_aggs_plain(const st_aggs *a);
