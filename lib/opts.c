@@ -363,7 +363,8 @@ apply(const st_opt_tool *t, const flat_row *r, void *base, const char *arg)
 }
 
 
-/* Builds ps's getopt_long tables from the flattened table ps.fl. */
+/* Builds ps's getopt_long tables from the flattened table ps.fl; a name
+ * twice in it (a group's and the tool's own) is the table's bug. */
 static void
 build_getopt(void)
 {
@@ -379,6 +380,13 @@ build_getopt(void)
 		int has = o->argh == NULL ? no_argument :
 		    o->flags & ST_OPTF_OPTARG ? optional_argument :
 		    required_argument;
+		for (size_t j = 0; o->long_name && j < nlong; j++)
+			if (strcmp(ps.longs[j].name, o->long_name) == 0)
+				st_die(ST_EXIT_DATA, "option table: --%s twice",
+				    o->long_name);
+		if (o->short_name && ps.by_short[(unsigned char)o->short_name])
+			st_die(ST_EXIT_DATA, "option table: -%c twice",
+			    o->short_name);
 		if (o->long_name)
 			ps.longs[nlong++] = (struct option){ o->long_name, has,
 			    NULL, 256 + (int)i };

@@ -201,7 +201,10 @@ typedef struct st_opt_tool {
  * --help and --version print and exit 0, every mistake is a usage error
  * (exit 2, one line; see above). Returns the index of the first operand
  * in argv. Values stored are borrowed from argv, except the lists of
- * ST_OPT_LIST (new: the caller frees them with st_strv_free()).
+ * ST_OPT_LIST (new: the caller frees them with st_strv_free()). A long
+ * name or short letter that is twice in the table, groups included, is
+ * the table's bug: it dies (exit 1) naming it. Call it once per process
+ * (getopt_long's state is global).
  */
 int st_opt_parse(const st_opt_tool *t, void *base, int argc, char **argv);
 

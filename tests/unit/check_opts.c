@@ -223,6 +223,24 @@ START_TEST(test_help)
 }
 END_TEST
 
+/* A name twice in a table (here --help, the tool's and its group's) is
+ * the table's bug: exit 1, whatever the command line. */
+static const st_option twice[] = {
+	ST_OPT_FLAG(0, "help", cli, flag, 1, "a second --help"),
+	ST_OPT_INCLUDE(st_help_options),
+	ST_OPT_END
+};
+
+START_TEST(test_name_twice)
+{
+	static const st_opt_tool t = { "usage: t\n", twice, 0 };
+	char *argv[] = { "t", NULL };
+	cli c;
+
+	st_opt_parse(&t, &c, 1, argv);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -244,6 +262,7 @@ main(void)
 	tcase_add_exit_test(tc, test_ambiguous, 2);
 	tcase_add_exit_test(tc, test_group_min, 2);
 	tcase_add_exit_test(tc, test_help, 0);
+	tcase_add_exit_test(tc, test_name_twice, 1);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
