@@ -11,87 +11,81 @@ static const char *const binop_text[] = {
 	"<=", ">", ">=", "<=>", "IS DISTINCT FROM"
 };
 
+static void sqlname(st_buf *b, const node *n, int top);
+
 static void
-sqlname(st_buf *b, const node *n, int top)
+literal_name(st_buf *b, const node *n)
+{
+	const char *prefix = n->lit.type == ST_V_INTERVAL ? "INTERVAL '" :
+	    n->lit.type == ST_V_TIMESTAMP ? "TIMESTAMP '" :
+	    n->lit.type == ST_V_DATE ? "DATE '" : NULL;
+
+	if (n->lit.type == ST_V_NULL) {
+		st_buf_puts(b, "NULL");
+	} else if (prefix) {
+		st_buf_puts(b, prefix);
+		st_value_write_text(b, &n->lit);
+		st_buf_putc(b, '\'');
+	} else {
+		st_value_write_text(b, &n->lit);
+		if (n->lit.type == ST_V_BIGINT)
+			st_buf_putc(b, 'L');
+	}
+}
+
+/* A column or a field: at the top of an item, only its last part. */
+static void
+column_name(st_buf *b, const node *n, int top)
+{
+	if (n->kind == N_FIELD) {
+		if (!top) {
+			sqlname(b, n->args[0], 0);
+			st_buf_putc(b, '.');
+		}
+		st_buf_add(b, n->name, n->nlen);
+		return;
+	}
+	if (top && n->npath) {
+		st_buf_add(b, n->path[n->npath - 1], n->plens[n->npath - 1]);
+		return;
+	}
+	st_buf_add(b, n->name, n->nlen);
+	for (size_t i = 0; i < n->npath; i++) {
+		st_buf_putc(b, '.');
+		st_buf_add(b, n->path[i], n->plens[i]);
+	}
+}
+
+static void
+unary_name(st_buf *b, const node *n)
+{
+	st_buf_puts(b, n->kind == N_NEG ? "(- " : n->kind == N_POS ? "(+ " :
+	    n->kind == N_NOT ? "(NOT " : "~");
+	sqlname(b, n->args[0], 0);
+	if (n->kind != N_BITNOT)
+		st_buf_putc(b, ')');
+}
+
+static void
+binary_name(st_buf *b, const node *n)
+{
+	st_buf_putc(b, '(');
+	if (n->kind == N_BIN && n->op == OP_DISTINCT && n->negate)
+		st_buf_puts(b, "NOT ");
+	sqlname(b, n->args[0], 0);
+	st_buf_putc(b, ' ');
+	st_buf_puts(b, n->kind == N_AND ? "AND" : n->kind == N_OR ? "OR" :
+	    binop_text[n->op]);
+	st_buf_putc(b, ' ');
+	sqlname(b, n->args[1], 0);
+	st_buf_putc(b, ')');
+}
+
+/* IS [NOT] NULL/TRUE/FALSE, [NOT] LIKE, [NOT] IN, [NOT] BETWEEN. */
+static void
+predicate_name(st_buf *b, const node *n)
 {
 	switch (n->kind) {
-	case N_LIT:
-		if (n->lit.type == ST_V_NULL)
-			st_buf_puts(b, "NULL");
-		else if (n->lit.type == ST_V_INTERVAL) {
-			st_buf_puts(b, "INTERVAL '");
-			st_value_write_text(b, &n->lit);
-			st_buf_putc(b, '\'');
-		} else if (n->lit.type == ST_V_TIMESTAMP) {
-			st_buf_puts(b, "TIMESTAMP '");
-			st_value_write_text(b, &n->lit);
-			st_buf_putc(b, '\'');
-		} else if (n->lit.type == ST_V_DATE) {
-			st_buf_puts(b, "DATE '");
-			st_value_write_text(b, &n->lit);
-			st_buf_putc(b, '\'');
-		} else if (n->lit.type == ST_V_BIGINT) {
-			st_value_write_text(b, &n->lit);
-			st_buf_putc(b, 'L');
-		} else {
-			st_value_write_text(b, &n->lit);
-		}
-		break;
-	case N_COL:
-		if (top && n->npath) {
-			st_buf_add(b, n->path[n->npath - 1],
-			    n->plens[n->npath - 1]);
-			break;
-		}
-		st_buf_add(b, n->name, n->nlen);
-		for (size_t i = 0; i < n->npath; i++) {
-			st_buf_putc(b, '.');
-			st_buf_add(b, n->path[i], n->plens[i]);
-		}
-		break;
-	case N_FIELD:
-		if (top) {
-			st_buf_add(b, n->name, n->nlen);
-			break;
-		}
-		sqlname(b, n->args[0], 0);
-		st_buf_putc(b, '.');
-		st_buf_add(b, n->name, n->nlen);
-		break;
-	case N_INDEX:
-		sqlname(b, n->args[0], 0);
-		st_buf_putc(b, '[');
-		sqlname(b, n->args[1], 0);
-		st_buf_putc(b, ']');
-		break;
-	case N_NEG:
-	case N_POS:
-	case N_BITNOT:
-		st_buf_puts(b, n->kind == N_NEG ? "(- " : n->kind == N_POS ?
-		    "(+ " : "~");
-		sqlname(b, n->args[0], 0);
-		if (n->kind != N_BITNOT)
-			st_buf_putc(b, ')');
-		break;
-	case N_NOT:
-		st_buf_puts(b, "(NOT ");
-		sqlname(b, n->args[0], 0);
-		st_buf_putc(b, ')');
-		break;
-	case N_BIN:
-	case N_AND:
-	case N_OR:
-		st_buf_putc(b, '(');
-		if (n->kind == N_BIN && n->op == OP_DISTINCT && n->negate)
-			st_buf_puts(b, "NOT ");
-		sqlname(b, n->args[0], 0);
-		st_buf_putc(b, ' ');
-		st_buf_puts(b, n->kind == N_AND ? "AND" : n->kind == N_OR ?
-		    "OR" : binop_text[n->op]);
-		st_buf_putc(b, ' ');
-		sqlname(b, n->args[1], 0);
-		st_buf_putc(b, ')');
-		break;
 	case N_ISNULL:
 	case N_ISBOOL:
 		st_buf_putc(b, '(');
@@ -122,7 +116,7 @@ sqlname(st_buf *b, const node *n, int top)
 		}
 		st_buf_puts(b, "))");
 		break;
-	case N_BETWEEN:
+	default:	/* N_BETWEEN */
 		st_buf_putc(b, '(');
 		sqlname(b, n->args[0], 0);
 		st_buf_puts(b, n->negate ? " NOT BETWEEN " : " BETWEEN ");
@@ -131,27 +125,89 @@ sqlname(st_buf *b, const node *n, int top)
 		sqlname(b, n->args[2], 0);
 		st_buf_putc(b, ')');
 		break;
-	case N_CASE: {
-		int i = 0;
-		st_buf_puts(b, "CASE");
-		if (n->has_operand) {
-			st_buf_putc(b, ' ');
-			sqlname(b, n->args[i++], 0);
-		}
-		int end = n->nargs - (n->has_else ? 1 : 0);
-		for (; i < end; i += 2) {
-			st_buf_puts(b, " WHEN ");
-			sqlname(b, n->args[i], 0);
-			st_buf_puts(b, " THEN ");
-			sqlname(b, n->args[i + 1], 0);
-		}
-		if (n->has_else) {
-			st_buf_puts(b, " ELSE ");
-			sqlname(b, n->args[n->nargs - 1], 0);
-		}
-		st_buf_puts(b, " END");
-		break;
 	}
+}
+
+static void
+case_name(st_buf *b, const node *n)
+{
+	int i = 0;
+
+	st_buf_puts(b, "CASE");
+	if (n->has_operand) {
+		st_buf_putc(b, ' ');
+		sqlname(b, n->args[i++], 0);
+	}
+	int end = n->nargs - (n->has_else ? 1 : 0);
+	for (; i < end; i += 2) {
+		st_buf_puts(b, " WHEN ");
+		sqlname(b, n->args[i], 0);
+		st_buf_puts(b, " THEN ");
+		sqlname(b, n->args[i + 1], 0);
+	}
+	if (n->has_else) {
+		st_buf_puts(b, " ELSE ");
+		sqlname(b, n->args[n->nargs - 1], 0);
+	}
+	st_buf_puts(b, " END");
+}
+
+static void
+call_name(st_buf *b, const node *n)
+{
+	st_buf_puts(b, n->fname);
+	st_buf_putc(b, '(');
+	if (n->distinct)
+		st_buf_puts(b, "DISTINCT ");
+	if (n->star)
+		st_buf_puts(b, strcmp(n->fname, "count") == 0 ? "1" : "*");
+	for (int i = 0; i < n->nargs; i++) {
+		if (i)
+			st_buf_puts(b, ", ");
+		sqlname(b, n->args[i], 0);
+	}
+	st_buf_putc(b, ')');
+}
+
+/* Spark's name of n (top: n is an item's root). */
+static void
+sqlname(st_buf *b, const node *n, int top)
+{
+	switch (n->kind) {
+	case N_LIT:
+		literal_name(b, n);
+		break;
+	case N_COL:
+	case N_FIELD:
+		column_name(b, n, top);
+		break;
+	case N_INDEX:
+		sqlname(b, n->args[0], 0);
+		st_buf_putc(b, '[');
+		sqlname(b, n->args[1], 0);
+		st_buf_putc(b, ']');
+		break;
+	case N_NEG:
+	case N_POS:
+	case N_BITNOT:
+	case N_NOT:
+		unary_name(b, n);
+		break;
+	case N_BIN:
+	case N_AND:
+	case N_OR:
+		binary_name(b, n);
+		break;
+	case N_ISNULL:
+	case N_ISBOOL:
+	case N_LIKE:
+	case N_IN:
+	case N_BETWEEN:
+		predicate_name(b, n);
+		break;
+	case N_CASE:
+		case_name(b, n);
+		break;
 	case N_CAST:
 		st_buf_puts(b, "CAST(");
 		sqlname(b, n->args[0], 0);
@@ -160,19 +216,7 @@ sqlname(st_buf *b, const node *n, int top)
 		st_buf_putc(b, ')');
 		break;
 	case N_CALL:
-		st_buf_puts(b, n->fname);
-		st_buf_putc(b, '(');
-		if (n->distinct)
-			st_buf_puts(b, "DISTINCT ");
-		if (n->star)
-			st_buf_puts(b, strcmp(n->fname, "count") == 0 ? "1" :
-			    "*");
-		for (int i = 0; i < n->nargs; i++) {
-			if (i)
-				st_buf_puts(b, ", ");
-			sqlname(b, n->args[i], 0);
-		}
-		st_buf_putc(b, ')');
+		call_name(b, n);
 		break;
 	case N_STAR:
 		st_buf_putc(b, '*');

@@ -642,6 +642,226 @@ column(P *p)
 	return n;
 }
 
+/* The error for a token that cannot start an expression. */
+static node *
+no_expr(P *p, const tok *t)
+{
+	lx_err(p, t->pos, p->prev.len ? "expected an expression after "
+	    "'%s', found %s" : "expected an expression%s, found %s",
+	    p->prev.len ? lx_prev(p) : "", lx_show(p, t));
+	return NULL;
+}
+
+/* current_timestamp and current_date: calls without parentheses, as in
+ * Spark. */
+static int
+is_bare_call(P *p, const tok *t)
+{
+	return (t->len == 17 && strncasecmp(p->s + t->pos,
+	    "current_timestamp", 17) == 0) || (t->len == 12 &&
+	    strncasecmp(p->s + t->pos, "current_date", 12) == 0);
+}
+
+/* A plain name (already read): TIMESTAMP '...' and DATE '...' typed
+ * literals, a call, current_timestamp and current_date, or a column. */
+static node *
+name_primary(P *p, const tok *t)
+{
+	node *n;
+	int is_ts = t->len == 9 &&
+	    strncasecmp(p->s + t->pos, "TIMESTAMP", 9) == 0;
+	int is_d = t->len == 4 && strncasecmp(p->s + t->pos, "DATE", 4) == 0;
+
+	if ((is_ts || is_d) && p->cur.t == T_STR) {
+		tok st = p->cur;
+		node *s = string_lit(p);
+		n = mk(p, N_LIT, t->pos);
+		if (st_value_cast(p->a, &s->lit, st_type_simple(is_ts ?
+		    ST_V_TIMESTAMP : ST_V_DATE), &n->lit) < 0) {
+			lx_err(p, st.pos, "invalid %s literal '%s'", is_ts ?
+			    "TIMESTAMP" : "DATE", s->lit.u.s.p);
+			return NULL;
+		}
+		return n;
+	}
+	if (lx_isop(p, O_LP) && t->len == 11 &&
+	    strncasecmp(p->s + t->pos, "regexp_like", 11) == 0)
+		return like_call(p, t, 2);
+	if (lx_isop(p, O_LP))
+		return call(p, t);
+	if (is_bare_call(p, t)) {
+		n = mk(p, N_CALL, t->pos);
+		n->fname = st_arena_strndup(p->a, p->s + t->pos, t->len);
+		for (char *q = (char *)n->fname; *q; q++)
+			*q = (char)tolower((unsigned char)*q);
+		n->fn = func_lookup(n->fname, t->len);
+		setargs(p, n, NULL, 0);
+		return n;
+	}
+	n = mk(p, N_COL, t->pos);
+	n->name = st_arena_strndup(p->a, p->s + t->pos, t->len);
+	n->nlen = t->len;
+	n->end = t->pos + t->len;
+	return n;
+}
+
+/* An identifier token at the start of a primary: a keyword's construct
+ * or a name. */
+static node *
+keyword_primary(P *p, const tok *t)
+{
+	node *n;
+
+	switch (t->kw) {
+	case K_NULL:
+		lx_next(p);
+		n = mk(p, N_LIT, t->pos);
+		n->lit = st_v_null();
+		return n;
+	case K_TRUE:
+	case K_FALSE:
+		lx_next(p);
+		n = mk(p, N_LIT, t->pos);
+		n->lit = st_v_bool(t->kw == K_TRUE);
+		return n;
+	case K_INTERVAL:
+		lx_next(p);
+		return interval(p);
+	case K_CAST:
+		lx_next(p);
+		return cast(p);
+	case K_CASE:
+		lx_next(p);
+		return case_expr(p);
+	case K_NONE:
+		lx_next(p);
+		return name_primary(p, t);
+	case K_LIKE:
+	case K_ILIKE:
+	case K_RLIKE:
+	case K_REGEXP: {
+		/* like(a, b) and friends: the operator as a call. */
+		P save = *p;
+		lx_next(p);
+		if (lx_isop(p, O_LP))
+			return like_call(p, t, t->kw == K_LIKE ? 0 :
+			    t->kw == K_ILIKE ? 1 : 2);
+		*p = save;
+		return no_expr(p, t);
+	}
+	default:
+		return no_expr(p, t);
+	}
+}
+
+/* simple -> number | string | column | name | '(' expr ')' | keyword
+ * constructs (see primary). */
+static node *
+simple(P *p)
+{
+	tok t = p->cur;
+	node *n;
+
+	switch (t.t) {
+	case T_NUM:
+		return number(p);
+	case T_STR:
+		return string_lit(p);
+	case T_QID:
+		return column(p);
+	case T_OP:
+		if (t.op == O_LP) {
+			lx_next(p);
+			n = expect_expr(p, 0);
+			if (!n || !expect_op(p, O_RP, ")", &t))
+				return NULL;
+			n->paren = 1;
+			return n;
+		}
+		if (t.op == O_STAR) {
+			lx_err(p, t.pos, "'*' is only allowed as a select item "
+			    "or in count(*) and struct(*)");
+			return NULL;
+		}
+		return no_expr(p, &t);
+	case T_ID:
+		return keyword_primary(p, &t);
+	default:
+		return no_expr(p, &t);
+	}
+}
+
+/* '.' name after n (the dot read): a column's nested path grows, any
+ * other expression gets a FIELD node. NULL on an error. */
+static node *
+field_access(P *p, node *n)
+{
+	tok f = p->cur;
+
+	if (f.t != T_ID && f.t != T_QID) {
+		lx_err(p, f.pos, "expected a field name after '.', found %s",
+		    lx_show(p, &f));
+		return NULL;
+	}
+	const char *fname = f.t == T_QID ? f.str :
+	    st_arena_strndup(p->a, p->s + f.pos, f.len);
+	size_t flen = f.t == T_QID ? f.slen : f.len;
+	lx_next(p);
+	if (n->kind == N_COL && !n->paren) {
+		const char **np = st_arena_alloc(p->a,
+		    (n->npath + 1) * sizeof *np);
+		size_t *nl = st_arena_alloc(p->a, (n->npath + 1) * sizeof *nl);
+		if (n->npath) {
+			memcpy(np, n->path, n->npath * sizeof *np);
+			memcpy(nl, n->plens, n->npath * sizeof *nl);
+		}
+		np[n->npath] = fname;
+		nl[n->npath] = flen;
+		n->path = np;
+		n->plens = nl;
+		n->npath++;
+		n->end = f.pos + f.len;
+		return n;
+	}
+	node *g = mk2(p, N_FIELD, 0, n, NULL);
+	g->name = fname;
+	g->nlen = flen;
+	return g;
+}
+
+/* The postfix operators after n: .field and [index]. */
+static node *
+postfix(P *p, node *n)
+{
+	for (;;) {
+		if (lx_isop(p, O_DOT)) {
+			lx_next(p);
+			/* struct.*: every member of a struct, as Spark's
+			 * select("value.*"); a whole list item only (checked
+			 * there). */
+			if (lx_isop(p, O_STAR) && (p->flags & ST_EXPR_STAR) &&
+			    p->star_of == NULL) {
+				p->star_of = n;
+				lx_next(p);
+				return n;
+			}
+			if ((n = field_access(p, n)) == NULL)
+				return NULL;
+			continue;
+		}
+		if (lx_isop(p, O_LB)) {
+			tok lb = p->cur;
+			lx_next(p);
+			node *ix = expect_expr(p, 0);
+			if (!ix || !expect_op(p, O_RB, "]", &lb))
+				return NULL;
+			n = mk2(p, N_INDEX, 0, n, ix);
+			continue;
+		}
+		return n;
+	}
+}
+
 /*
  * primary -> simple { '.' name | '[' expr ']' }
  * simple  -> number | string | column | name | '(' expr ')'
@@ -660,198 +880,11 @@ primary(P *p)
 		    "levels)", MAX_DEPTH);
 		return NULL;
 	}
-	switch (t.t) {
-	case T_NUM:
-		n = number(p);
-		break;
-	case T_STR:
-		n = string_lit(p);
-		break;
-	case T_QID:
-		n = column(p);
-		break;
-	case T_OP:
-		if (t.op == O_LP) {
-			lx_next(p);
-			n = expect_expr(p, 0);
-			if (!n || !expect_op(p, O_RP, ")", &t))
-				return NULL;
-			n->paren = 1;
-			break;
-		}
-		if (t.op == O_STAR) {
-			lx_err(p, t.pos, "'*' is only allowed as a select item "
-			    "or in count(*) and struct(*)");
-			return NULL;
-		}
-		lx_err(p, t.pos, p->prev.len ? "expected an expression after "
-		    "'%s', found %s" : "expected an expression%s, found %s",
-		    p->prev.len ? lx_prev(p) : "", lx_show(p, &t));
-		return NULL;
-	case T_ID:
-		switch (t.kw) {
-		case K_NULL:
-			lx_next(p);
-			n = mk(p, N_LIT, t.pos);
-			n->lit = st_v_null();
-			break;
-		case K_TRUE:
-		case K_FALSE:
-			lx_next(p);
-			n = mk(p, N_LIT, t.pos);
-			n->lit = st_v_bool(t.kw == K_TRUE);
-			break;
-		case K_INTERVAL:
-			lx_next(p);
-			n = interval(p);
-			break;
-		case K_CAST:
-			lx_next(p);
-			n = cast(p);
-			break;
-		case K_CASE:
-			lx_next(p);
-			n = case_expr(p);
-			break;
-		case K_NONE: {
-			/* TIMESTAMP '...' and DATE '...' typed literals. */
-			int is_ts = t.len == 9 &&
-			    strncasecmp(p->s + t.pos, "TIMESTAMP", 9) == 0;
-			int is_d = t.len == 4 &&
-			    strncasecmp(p->s + t.pos, "DATE", 4) == 0;
-			lx_next(p);
-			if ((is_ts || is_d) && p->cur.t == T_STR) {
-				tok st = p->cur;
-				node *s = string_lit(p);
-				n = mk(p, N_LIT, t.pos);
-				if (st_value_cast(p->a, &s->lit,
-				    st_type_simple(is_ts ? ST_V_TIMESTAMP :
-				    ST_V_DATE), &n->lit) < 0) {
-					lx_err(p, st.pos, "invalid %s literal "
-					    "'%s'", is_ts ? "TIMESTAMP" :
-					    "DATE", s->lit.u.s.p);
-					return NULL;
-				}
-				break;
-			}
-			if (lx_isop(p, O_LP) && t.len == 11 &&
-			    strncasecmp(p->s + t.pos, "regexp_like", 11) == 0) {
-				n = like_call(p, &t, 2);
-				break;
-			}
-			if (lx_isop(p, O_LP)) {
-				n = call(p, &t);
-				break;
-			}
-			/* current_timestamp and current_date need no
-			 * parentheses in Spark. */
-			if ((t.len == 17 && strncasecmp(p->s + t.pos,
-			    "current_timestamp", 17) == 0) || (t.len == 12 &&
-			    strncasecmp(p->s + t.pos, "current_date", 12) ==
-			    0)) {
-				n = mk(p, N_CALL, t.pos);
-				n->fname = st_arena_strndup(p->a, p->s + t.pos,
-				    t.len);
-				for (char *q = (char *)n->fname; *q; q++)
-					*q = (char)tolower((unsigned char)*q);
-				n->fn = func_lookup(n->fname, t.len);
-				setargs(p, n, NULL, 0);
-				break;
-			}
-			n = mk(p, N_COL, t.pos);
-			n->name = st_arena_strndup(p->a, p->s + t.pos, t.len);
-			n->nlen = t.len;
-			n->end = t.pos + t.len;
-			break;
-		}
-		case K_LIKE:
-		case K_ILIKE:
-		case K_RLIKE:
-		case K_REGEXP: {
-			/* like(a, b) and friends: the operator as a call. */
-			P save = *p;
-			lx_next(p);
-			if (lx_isop(p, O_LP)) {
-				n = like_call(p, &t, t.kw == K_LIKE ? 0 :
-				    t.kw == K_ILIKE ? 1 : 2);
-				break;
-			}
-			*p = save;
-		}
-		/* FALLTHROUGH */
-		default:
-			lx_err(p, t.pos, p->prev.len ? "expected an expression "
-			    "after '%s', found %s" :
-			    "expected an expression%s, found %s",
-			    p->prev.len ? lx_prev(p) : "", lx_show(p, &t));
-			return NULL;
-		}
-		break;
-	default:
-		lx_err(p, t.pos, p->prev.len ? "expected an expression after "
-		    "'%s', found %s" : "expected an expression%s, found %s",
-		    p->prev.len ? lx_prev(p) : "", lx_show(p, &t));
-		return NULL;
-	}
+	n = simple(p);
 	if (!n || p->failed)
 		return NULL;
-	/* Postfix: .field and [index]. */
-	for (;;) {
-		if (lx_isop(p, O_DOT)) {
-			lx_next(p);
-			tok f = p->cur;
-			/* struct.*: every member of a struct, as Spark's
-			 * select("value.*"); a whole list item only (checked
-			 * there). */
-			if (lx_isop(p, O_STAR) && (p->flags & ST_EXPR_STAR) &&
-			    p->star_of == NULL) {
-				p->star_of = n;
-				lx_next(p);
-				break;
-			}
-			if (f.t != T_ID && f.t != T_QID) {
-				lx_err(p, f.pos, "expected a field name after "
-				    "'.', found %s", lx_show(p, &f));
-				return NULL;
-			}
-			const char *fname = f.t == T_QID ? f.str :
-			    st_arena_strndup(p->a, p->s + f.pos, f.len);
-			size_t flen = f.t == T_QID ? f.slen : f.len;
-			lx_next(p);
-			if (n->kind == N_COL && !n->paren) {
-				const char **np = st_arena_alloc(p->a,
-				    (n->npath + 1) * sizeof *np);
-				size_t *nl = st_arena_alloc(p->a,
-				    (n->npath + 1) * sizeof *nl);
-				if (n->npath) {
-					memcpy(np, n->path, n->npath * sizeof *np);
-					memcpy(nl, n->plens, n->npath * sizeof *nl);
-				}
-				np[n->npath] = fname;
-				nl[n->npath] = flen;
-				n->path = np;
-				n->plens = nl;
-				n->npath++;
-				n->end = f.pos + f.len;
-			} else {
-				node *g = mk2(p, N_FIELD, 0, n, NULL);
-				g->name = fname;
-				g->nlen = flen;
-				n = g;
-			}
-			continue;
-		}
-		if (lx_isop(p, O_LB)) {
-			tok lb = p->cur;
-			lx_next(p);
-			node *ix = expect_expr(p, 0);
-			if (!ix || !expect_op(p, O_RB, "]", &lb))
-				return NULL;
-			n = mk2(p, N_INDEX, 0, n, ix);
-			continue;
-		}
-		break;
-	}
+	if ((n = postfix(p, n)) == NULL)
+		return NULL;
 	p->depth--;
 	return n;
 }
@@ -1079,6 +1112,154 @@ alias_text(P *p)
 	return s;
 }
 
+/* EXCEPT (a, b, ...) after a star item (EXCEPT read). */
+static int
+star_except(P *p, st_expr_item *it)
+{
+	tok open = p->cur;
+	size_t ecap = 0;
+
+	if (!lx_accept_op(p, O_LP)) {
+		lx_err(p, p->cur.pos, "expected '(' after EXCEPT, found %s",
+		    lx_show(p, &p->cur));
+		return -1;
+	}
+	for (;;) {
+		if (!is_alias_token(p)) {
+			lx_err(p, p->cur.pos, "expected a column name, found %s",
+			    lx_show(p, &p->cur));
+			return -1;
+		}
+		if (it->nexcept == ecap) {
+			ecap = ecap ? ecap * 2 : 4;
+			const char **ne = st_arena_alloc(p->a,
+			    ecap * sizeof *ne);
+			if (it->nexcept)
+				memcpy(ne, it->except,
+				    it->nexcept * sizeof *ne);
+			it->except = ne;
+		}
+		it->except[it->nexcept++] = alias_text(p);
+		if (!lx_accept_op(p, O_COMMA))
+			break;
+	}
+	return expect_op(p, O_RP, ")", &open) ? 0 : -1;
+}
+
+/* A '*' item (at the '*'): * [EXCEPT (names)]. */
+static int
+star_item(P *p, st_expr_item *it)
+{
+	if (!(p->flags & ST_EXPR_STAR)) {
+		lx_err(p, p->cur.pos, "'*' is not allowed here");
+		return -1;
+	}
+	lx_next(p);
+	it->kind = ST_ITEM_STAR;
+	it->name = "*";
+	if (lx_accept_kw(p, K_EXCEPT))
+		return star_except(p, it);
+	return 0;
+}
+
+/* The alias after an item's expression: AS name, AS (pos, col) for a
+ * posexplode (gpos), or a bare name. */
+static int
+item_alias(P *p, st_expr_item *it, int gpos)
+{
+	if (lx_accept_kw(p, K_AS)) {
+		if (gpos && lx_isop(p, O_LP)) {
+			tok open = p->cur;
+			lx_next(p);
+			if (!is_alias_token(p))
+				goto bad_alias;
+			it->name = alias_text(p);
+			if (!expect_op(p, O_COMMA, ",", NULL))
+				return -1;
+			if (!is_alias_token(p))
+				goto bad_alias;
+			it->name2 = alias_text(p);
+			if (!expect_op(p, O_RP, ")", &open))
+				return -1;
+		} else if (is_alias_token(p) || p->cur.t == T_ID) {
+			it->name = alias_text(p);
+		} else {
+			goto bad_alias;
+		}
+		it->has_alias = 1;
+	} else if (is_alias_token(p)) {
+		it->name = alias_text(p);
+		it->has_alias = 1;
+	}
+	return 0;
+bad_alias:
+	lx_err(p, p->cur.pos, "expected a name after AS, found %s",
+	    lx_show(p, &p->cur));
+	return -1;
+}
+
+/* An expression item: the expression, its alias (in a list), compiled,
+ * and its default names; "struct.*" is a star item. */
+static int
+expr_item(P *p, st_expr_item *it, int list)
+{
+	size_t at = p->cur.pos;
+	node *n = expect_expr(p, 0);
+
+	if (!n || p->failed)
+		return -1;
+	if (p->star_of) {
+		if (p->star_of != n || p->cur.t == T_ID || is_alias_token(p)) {
+			lx_err(p, at, "'.*' expands a struct into its fields: "
+			    "it must be a whole item, without an alias");
+			return -1;
+		}
+		p->star_of = NULL;
+		it->kind = ST_ITEM_STAR;
+		it->expr = (st_expr *)n;
+		it->name = "*";
+		return compile_item(p, n, 1);
+	}
+	it->kind = ST_ITEM_EXPR;
+	it->expr = (st_expr *)n;
+	int gen = n->kind == N_CALL && (n->fn->flags & F_GEN);
+	int gpos = gen && (n->fn->flags & F_POS);
+	if (list && item_alias(p, it, gpos) < 0)
+		return -1;
+	if (compile_item(p, n, 1) < 0)
+		return -1;
+	if (gpos) {
+		if (!it->name)
+			it->name = "pos";
+		if (!it->name2)
+			it->name2 = "col";
+	} else if (gen && !it->name) {
+		it->name = "col";
+	}
+	if (!it->name) {
+		st_buf b = ST_BUF_INIT;
+		st_expr_default_name(&b, (st_expr *)n);
+		it->name = st_arena_strndup(p->a, b.data, b.len);
+		st_buf_release(&b);
+	}
+	return 0;
+}
+
+/* What follows the last item when it is not the end of the text. */
+static void
+trailing_error(P *p, int list)
+{
+	if (list)
+		lx_err(p, p->cur.pos, "expected ',' or end of input after "
+		    "'%s', found %s", lx_prev(p), lx_show(p, &p->cur));
+	else if (lx_iskw(p, K_AS))
+		lx_err(p, p->cur.pos, "unexpected AS: an alias is only "
+		    "allowed in a select list");
+	else
+		lx_err(p, p->cur.pos, "expected an operator or end of input "
+		    "after '%s', found %s", lx_prev(p), lx_show(p, &p->cur));
+}
+
 /*
  * list -> item { ',' item }      (one item without list)
  * item -> '*' [ EXCEPT '(' name { ',' name } ')' ]
@@ -1111,121 +1292,9 @@ parse_common(const char *text, unsigned flags, st_expr_error *err, int list)
 		st_expr_item it;
 		memset(&it, 0, sizeof it);
 		it.pos = p.cur.pos;
-		if (list && lx_isop(&p, O_STAR)) {
-			if (!(flags & ST_EXPR_STAR)) {
-				lx_err(&p, p.cur.pos, "'*' is not allowed here");
-				goto fail;
-			}
-			lx_next(&p);
-			it.kind = ST_ITEM_STAR;
-			it.name = "*";
-			if (lx_accept_kw(&p, K_EXCEPT)) {
-				tok open = p.cur;
-				if (!lx_accept_op(&p, O_LP)) {
-					lx_err(&p, p.cur.pos, "expected '(' after "
-					    "EXCEPT, found %s",
-					    lx_show(&p, &p.cur));
-					goto fail;
-				}
-				size_t ecap = 0;
-				for (;;) {
-					if (!is_alias_token(&p)) {
-						lx_err(&p, p.cur.pos, "expected a "
-						    "column name, found %s",
-						    lx_show(&p, &p.cur));
-						goto fail;
-					}
-					if (it.nexcept == ecap) {
-						ecap = ecap ? ecap * 2 : 4;
-						const char **ne = st_arena_alloc(
-						    &l->arena, ecap * sizeof *ne);
-						if (it.nexcept)
-							memcpy(ne, it.except,
-							    it.nexcept *
-							    sizeof *ne);
-						it.except = ne;
-					}
-					it.except[it.nexcept++] = alias_text(&p);
-					if (!lx_accept_op(&p, O_COMMA))
-						break;
-				}
-				if (!expect_op(&p, O_RP, ")", &open))
-					goto fail;
-			}
-		} else {
-			size_t at = p.cur.pos;
-			node *n = expect_expr(&p, 0);
-			if (!n || p.failed)
-				goto fail;
-			if (p.star_of) {
-				if (p.star_of != n || p.cur.t == T_ID ||
-				    is_alias_token(&p)) {
-					lx_err(&p, at, "'.*' expands a struct "
-					    "into its fields: it must be a "
-					    "whole item, without an alias");
-					goto fail;
-				}
-				p.star_of = NULL;
-				if (compile_item(&p, n, 1) < 0)
-					goto fail;
-				it.kind = ST_ITEM_STAR;
-				it.expr = (st_expr *)n;
-				it.name = "*";
-				goto add_item;
-			}
-			it.kind = ST_ITEM_EXPR;
-			it.expr = (st_expr *)n;
-			int gpos = 0;
-			int gen = n->kind == N_CALL && (n->fn->flags & F_GEN);
-			gpos = gen && (n->fn->flags & F_POS);
-			if (list && lx_accept_kw(&p, K_AS)) {
-				if (gpos && lx_isop(&p, O_LP)) {
-					tok open = p.cur;
-					lx_next(&p);
-					if (!is_alias_token(&p))
-						goto bad_alias;
-					it.name = alias_text(&p);
-					if (!expect_op(&p, O_COMMA, ",", NULL))
-						goto fail;
-					if (!is_alias_token(&p))
-						goto bad_alias;
-					it.name2 = alias_text(&p);
-					if (!expect_op(&p, O_RP, ")", &open))
-						goto fail;
-				} else if (is_alias_token(&p) ||
-				    p.cur.t == T_ID) {
-					it.name = alias_text(&p);
-				} else {
-bad_alias:
-					lx_err(&p, p.cur.pos, "expected a name "
-					    "after AS, found %s",
-					    lx_show(&p, &p.cur));
-					goto fail;
-				}
-				it.has_alias = 1;
-			} else if (list && is_alias_token(&p)) {
-				it.name = alias_text(&p);
-				it.has_alias = 1;
-			}
-			if (compile_item(&p, n, 1) < 0)
-				goto fail;
-			if (gpos) {
-				if (!it.name)
-					it.name = "pos";
-				if (!it.name2)
-					it.name2 = "col";
-			} else if (gen && !it.name) {
-				it.name = "col";
-			}
-			if (!it.name) {
-				st_buf b = ST_BUF_INIT;
-				st_expr_default_name(&b, (st_expr *)n);
-				it.name = st_arena_strndup(&l->arena, b.data,
-				    b.len);
-				st_buf_release(&b);
-			}
-		}
-add_item:
+		if ((list && lx_isop(&p, O_STAR) ? star_item(&p, &it) :
+		    expr_item(&p, &it, list)) < 0)
+			goto fail;
 		if (l->nitems == cap) {
 			cap = cap ? cap * 2 : 8;
 			l->items = st_realloc(l->items, cap * sizeof *l->items);
@@ -1234,22 +1303,9 @@ add_item:
 		if (!list || !lx_accept_op(&p, O_COMMA))
 			break;
 	}
-	if (p.cur.t != T_EOF && !p.failed) {
-		if (list)
-			lx_err(&p, p.cur.pos, "expected ',' or end of input "
-			    "after '%s', found %s", lx_prev(&p),
-			    lx_show(&p, &p.cur));
-		else if (lx_iskw(&p, K_AS))
-			lx_err(&p, p.cur.pos, "unexpected AS: an alias is only "
-			    "allowed in a select list");
-		else
-			lx_err(&p, p.cur.pos, "expected an operator or end of "
-			    "input after '%s', found %s", lx_prev(&p),
-			    lx_show(&p, &p.cur));
-	}
-	if (p.failed)
-		goto fail;
-	if (compile_list(&p) < 0)
+	if (p.cur.t != T_EOF && !p.failed)
+		trailing_error(&p, list);
+	if (p.failed || compile_list(&p) < 0)
 		goto fail;
 	return l;
 fail:
