@@ -46,13 +46,7 @@ main(int argc, char **argv)
 	st_common_init(&common, argv[0]);
 	/* standard output is a report, not a stream: no abort line */
 	st_abort_enable(0);
-	int i = st_opt_parse(&tool, &o, argc, argv);
-	if (i == argc)
-		st_usage_error("no checkpoint directory given");
-	if (o.json && o.prometheus)
-		st_usage_error("--json and --prometheus exclude each other");
-	if (o.check && (o.json || o.prometheus || o.watch_usec))
-		st_usage_error("--check goes alone");
-	o.dirs = argv + i;
+	o.dirs = argv + st_opt_parse(&tool, &o, argc, argv);
+	st_status_opts_check(&o);
 	return st_status_run(&o);
 }

@@ -38,10 +38,7 @@ main(int argc, char **argv)
 
 	st_common_init(&c.common, argv[0]);
 	st_opt_no_operands(st_opt_parse(&tool, &c, argc, argv), argc, argv);
-	if (c.o.time.col == NULL)
-		st_usage_error("--time is required");
-	if (c.o.delay < 0)
-		st_usage_error("--delay is required");
+	st_watermark_check(&c.o);
 	int rc = st_watermark_run(&c.o, &c.common);
 	st_evtime_release(&c.o.time);
 	return rc;

@@ -736,6 +736,17 @@ print_once(const st_status_opts *o, st_buf *out)
 	return rc;
 }
 
+void
+st_status_opts_check(const st_status_opts *o)
+{
+	if (o->dirs == NULL || o->dirs[0] == NULL)
+		st_usage_error("no checkpoint directory given");
+	if (o->json && o->prometheus)
+		st_usage_error("--json and --prometheus exclude each other");
+	if (o->check && (o->json || o->prometheus || o->watch_usec))
+		st_usage_error("--check goes alone");
+}
+
 int
 st_status_run(const st_status_opts *o)
 {

@@ -99,6 +99,10 @@ typedef struct st_status_opts {
  */
 int st_status_run(const st_status_opts *o);
 
+/* Checks the options as a whole (a directory given; --json and
+ * --prometheus exclusive; --check alone); dies with a usage error. */
+void st_status_opts_check(const st_status_opts *o);
+
 /*
  * Verifies checkpoint dir without changing anything: every offsets,
  * commits and progress file parses as JSON, batch ids have no gaps, every

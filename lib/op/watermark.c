@@ -307,3 +307,12 @@ st_watermark_run(const st_watermark_opts *o, st_common *common)
 		common->name = o->source;
 	return st_op_run(&op, common);
 }
+
+void
+st_watermark_check(const st_watermark_opts *o)
+{
+	if (o->time.col == NULL)
+		st_usage_error("--time is required");
+	if (o->delay < 0)
+		st_usage_error("--delay is required");
+}

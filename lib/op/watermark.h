@@ -37,6 +37,10 @@ typedef struct st_watermark_opts {
 	int policy_max;		/* --policy max */
 } st_watermark_opts;
 
+/* Checks the options as a whole (--time and --delay given; delay -1
+ * stands for no --delay); dies with a usage error. */
+void st_watermark_check(const st_watermark_opts *o);
+
 /* Runs st-watermark over standard input; returns the exit status. */
 int st_watermark_run(const st_watermark_opts *o, st_common *common);
 
