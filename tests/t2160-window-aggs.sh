@@ -84,6 +84,16 @@ test_expect_success 'percentile_approx: ApproximatePercentileQuerySuite oracles'
 	test_cmp expect actual
 '
 
+# The suite's "different column types": dates and timestamps from the
+# days and microseconds 1 to 1000 keep their type (Spark casts the double
+# result back to the input's type).
+test_expect_success 'percentile_approx: dates and timestamps (ApproximatePercentileQuerySuite)' '
+	seq 1 1000 | sed "s/.*/{\"d\":&}/" |
+	st-window -a "percentile_approx(date_add(DATE '"'"'1970-01-01'"'"', d), array(0.25, 0.5, 0.75D)) AS cdate, percentile_approx(timestamp_micros(d), array(0.25, 0.5, 0.75D)) AS cts" >actual &&
+	echo "{\"cdate\":[\"1970-09-08\",\"1971-05-16\",\"1972-01-21\"],\"cts\":[\"1970-01-01T00:00:00.000250Z\",\"1970-01-01T00:00:00.000500Z\",\"1970-01-01T00:00:00.000750Z\"]}" >expect &&
+	test_cmp expect actual
+'
+
 # The suite's "input rows contains null, with group by": (v % 2, v) for v
 # in 1 to 1000, each followed by a (null, null) row.
 test_expect_success 'percentile_approx: nulls, with group by (ApproximatePercentileQuerySuite)' '

@@ -924,6 +924,7 @@ typedef struct apct {
 	gk_sum batch;		/* this batch's values */
 	uint32_t epoch;		/* the batch `batch` belongs to */
 	uint8_t nonint;		/* a value was not an integer */
+	uint8_t ttype;		/* TIMESTAMP, DATE or INTERVAL values, or 0 */
 } apct;
 
 static double
@@ -1199,11 +1200,17 @@ pct_update(const st_agg *agg, st_aslot *s, const st_value *v)
 	int64_t iv;
 	double dv;
 	int kind = num_of(v, &iv, &dv);
+	int timed = v->type == ST_V_TIMESTAMP || v->type == ST_V_DATE ||
+	    v->type == ST_V_INTERVAL;
 
-	if (kind == 0)
+	if (kind == 0 && !timed)
 		return;
 	apct *p = pct_get(s);
-	if (kind == SUM_INT) {
+	if (timed) {
+		/* Spark's internal value: microseconds, or days. */
+		dv = (double)v->u.i;
+		p->ttype = (uint8_t)v->type;
+	} else if (kind == SUM_INT) {
 		dv = (double)iv;
 	} else if (dv != floor(dv) || v->type == ST_V_DOUBLE) {
 		p->nonint = 1;
@@ -1242,7 +1249,16 @@ pct_result(const st_agg *agg, const st_aslot *s, st_buf *b)
 	for (size_t i = 0; i < agg->npct; i++) {
 		if (i)
 			st_buf_putc(b, ',');
-		put_number(b, res[i], !p->nonint);
+		if (p->ttype) {
+			/* The input's type, as Spark's eval casts back. */
+			st_value tv;
+			memset(&tv, 0, sizeof tv);
+			tv.type = p->ttype;
+			tv.u.i = (int64_t)res[i];
+			st_value_write_json(b, &tv);
+		} else {
+			put_number(b, res[i], !p->nonint);
+		}
 	}
 	if (agg->pct_array)
 		st_buf_putc(b, ']');
@@ -1296,13 +1312,16 @@ pct_merge(const st_agg *agg, st_aslot *dst, const st_aslot *src)
 		o.count = q->state.count;
 	}
 	p->nonint |= q->nonint;
+	if (q->ttype)
+		p->ttype = q->ttype;
 	if (agg->running && !p->state.compressed)
 		gk_compress(&p->state, gk_eps(agg));
 	gk_merge(&p->state, &o, gk_eps(agg));
 }
 
-/* Saved: [nonint, count, [[value, g, delta], ...]], compressed (the
- * batch folded in first, as the state is saved at a batch's end). */
+/* Saved: [kind, count, [[value, g, delta], ...]], compressed (the batch
+ * folded in first, as the state is saved at a batch's end); kind: nonint
+ * + 2 * the time type of the values (0 for numbers). */
 static void
 pct_save(const st_agg *agg, const st_aslot *s, st_buf *b)
 {
@@ -1313,7 +1332,7 @@ pct_save(const st_agg *agg, const st_aslot *s, st_buf *b)
 		if (!p->state.compressed)
 			gk_compress(&p->state, gk_eps(agg));
 	}
-	st_buf_printf(b, "[%d,", p ? p->nonint : 0);
+	st_buf_printf(b, "[%d,", p ? p->nonint + 2 * p->ttype : 0);
 	st_buf_put_i64(b, p ? p->state.count : 0);
 	st_buf_add(b, ",[", 2);
 	for (size_t i = 0; p && i < p->state.n; i++) {
@@ -1357,8 +1376,13 @@ pct_load(st_aslot *s, const char *val, size_t n)
 	    &dv)) || st_json_scan_array(f.v[f.n - 1].val, f.v[f.n - 1].vlen,
 	    &pts, &je) < 0)
 		goto out;
+	int64_t tt = nonint >> 1;
+	if (nonint < 0 || (tt != 0 && tt != ST_V_TIMESTAMP && tt != ST_V_DATE &&
+	    tt != ST_V_INTERVAL))
+		goto out;
 	apct *p = pct_get(s);
-	p->nonint = nonint != 0;
+	p->nonint = (nonint & 1) != 0;
+	p->ttype = (uint8_t)tt;
 	int64_t total = 0;
 	for (uint32_t i = 0; i < pts.n; i++) {
 		gk_stat x = { 0, 0, 0 };
