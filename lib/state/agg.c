@@ -875,14 +875,18 @@ median_result(const asketch *ks, st_buf *b)
 		return;
 	}
 	sketch_sort(k);
-	/* Spark's Percentile: linear interpolation between the values at
-	 * floor and ceil of (n - 1) * 0.5. */
+	/* Spark's Percentile.getPercentile: linear interpolation between
+	 * the values at floor and ceil of (n - 1) * 0.5, its formula. */
 	for (uint32_t i = 0; i < k->n; i++)
 		total += k->p[i].w;
-	double pos = 0.5 * (double)(total - 1);
+	double pos = (double)(total - 1) * 0.5;
 	int64_t lo = (int64_t)floor(pos), hi = (int64_t)ceil(pos);
 	double a = sketch_at(k, lo), c = sketch_at(k, hi);
-	st_buf_put_double(b, a + (pos - (double)lo) * (c - a));
+	if (hi == lo || a == c)
+		st_buf_put_double(b, a);
+	else
+		st_buf_put_double(b, ((double)hi - pos) * a +
+		    (pos - (double)lo) * c);
 }
 
 /*
