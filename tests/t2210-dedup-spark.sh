@@ -141,4 +141,119 @@ test_expect_success 'dropDuplicatesWithinWatermark("_1"): expiry at or before th
 	test_cmp expect actual
 '
 
+W='[(.window.start|fromdateiso8601), .count]|map(tostring)|join(",")'
+
+# StreamingDeduplicationSuite "deduplicate with aggregate - append mode":
+# dropDuplicates() then window(eventTime, "5 seconds") count, append mode;
+# 5 distinct rows in [10, 15) once the watermark is 15, then [15, 20) and
+# [25, 30) at 30; the late 10 is dropped by the dedup. (Spark's no-data
+# batch after 25 is st's batch of 10.)
+test_expect_success 'dropDuplicates() then a windowed count, append mode' '
+	add_data 1 $(for i in 1 2 3 4 5; do vals 10 11 12 13 14 15; done) &&
+	add_data 2 $(vals 25) &&
+	add_data 3 $(vals 10) &&
+	add_data 4 $(vals 40) &&
+	rm -rf C && read_batches --checkpoint C |
+	st-watermark --checkpoint C -t value -d "10 seconds" |
+	st-dedup --checkpoint C -t value |
+	st-window --checkpoint C -t value -s "5 seconds" -a "count(*) AS count" >out &&
+	batches "$W" <out >actual &&
+	printf "%s\n" "0:" "1:" "2: 10,5" "3:" "4: 15,1 25,1" >expect &&
+	test_cmp expect actual &&
+	progress 2 "[.stateRows, .numRowsDroppedByWatermark] | map(tostring) | join(\",\")" <out | paste -sd " " - >actual &&
+	echo "\"6,0\" \"7,0\" \"1,1\" \"2,0\" \"1,0\"" >expect &&
+	test_cmp expect actual &&
+	progress 3 .stateRows <out | paste -sd " " - >actual &&
+	echo "2 3 2 3 1" >expect &&
+	test_cmp expect actual
+'
+
+# StreamingDeduplicationSuite "deduplicate with aggregate - update mode"
+# and "- complete mode": dropDuplicates() then groupBy("str").agg(sum("num")).
+test_expect_success 'dropDuplicates() then groupBy().sum(), update and complete modes' '
+	add_data 1 "{\"_1\":\"a\",\"_2\":1}" &&
+	add_data 2 "{\"_1\":\"a\",\"_2\":1}" &&
+	add_data 3 "{\"_1\":\"a\",\"_2\":2}" &&
+	add_data 4 "{\"_1\":\"b\",\"_2\":1}" &&
+	read_batches | st-select "_1 AS str, _2 AS num" | st-dedup | st-window -b str -a "sum(num)" -m update |
+	batches "[.str, .[\"sum(num)\"]] | map(tostring) | join(\",\")" >actual &&
+	printf "%s\n" "0: a,1" "1:" "2: a,3" "3: b,1" >expect &&
+	test_cmp expect actual &&
+	read_batches | st-select "_1 AS str, _2 AS num" | st-dedup | st-window -b str -a "sum(num)" -m complete |
+	batches "[.str, .[\"sum(num)\"]] | map(tostring) | join(\",\")" >actual &&
+	printf "%s\n" "0: a,1" "1: a,1" "2: a,3" "3: a,3 b,1" >expect &&
+	test_cmp expect actual
+'
+
+# StreamingDeduplicationSuite "SPARK-35896: metrics in StateOperatorProgress
+# are output correctly": six rows in state, all six removed by the
+# watermark at 15, the late 10 counted.
+test_expect_success 'state metrics: rows, updated, removed, dropped by watermark (SPARK-35896)' '
+	add_data 1 $(for i in 1 2 3 4 5; do vals 10 11 12 13 14 15; done) &&
+	add_data 2 $(vals 25) &&
+	add_data 3 $(vals 10) &&
+	read_batches | st-watermark -t value -d "10 seconds" | st-dedup -t value >out &&
+	batches .value <out >actual &&
+	printf "%s\n" "0: 10 11 12 13 14 15" "1: 25" "2:" >expect &&
+	test_cmp expect actual &&
+	progress 2 "[.stateRows, .stateRowsUpdated, .stateRowsRemoved, .numRowsDroppedByWatermark] | map(tostring) | join(\",\")" <out | sed -n 1,3p | paste -sd " " - >actual &&
+	echo "\"6,6,0,0\" \"7,1,0,0\" \"1,0,6,1\"" >expect &&
+	test_cmp expect actual
+'
+
+# StreamingDeduplicationSuite "SPARK-39650: dropDuplicates with specific
+# keys should allow input to change schema" (and its WithinWatermark twin),
+# and "... changes on key schema are not allowed": a restart may bring
+# other columns, not other keys.
+test_expect_success 'restart with a new column is allowed, with other keys refused (SPARK-39650)' '
+	rm -rf C &&
+	add_data 1 "{\"_1\":\"a\",\"_2\":1}" &&
+	add_data 2 "{\"_1\":\"a\",\"_2\":2}" "{\"_1\":\"b\",\"_2\":3}" &&
+	read_batches --checkpoint C | st-dedup --checkpoint C -k _1 | st-sink --raw --checkpoint C | batches tostring >actual &&
+	add_data 3 "{\"_1\":\"a\",\"_2\":5,\"_3\":\"a\"}" "{\"_1\":\"b\",\"_2\":2,\"_3\":\"b\"}" "{\"_1\":\"c\",\"_2\":9,\"_3\":\"c\"}" &&
+	read_batches --checkpoint C | st-dedup --checkpoint C -k _1 | st-sink --raw --checkpoint C | batches tostring >>actual &&
+	cat >expect <<-\EOT &&
+	0: {"_1":"a","_2":1}
+	1: {"_1":"b","_2":3}
+	3: {"_1":"c","_2":9,"_3":"c"}
+	EOT
+	test_cmp expect actual &&
+	add_data 4 "{\"_1\":\"d\",\"_2\":5}" &&
+	read_batches --checkpoint C >in.ndjson &&
+	test_expect_code 1 st-dedup --checkpoint C -k _1,_2 <in.ndjson >out 2>err &&
+	only_abort out st-dedup &&
+	grep "holds the state of a different query (--keys was \[\"_1\"\], now \[\"_1\",\"_2\"\])" err &&
+	rm -rf C &&
+	add_data 1 "{\"_1\":\"a\",\"_2\":1}" &&
+	add_data 2 "{\"_1\":\"a\",\"_2\":2}" "{\"_1\":\"b\",\"_2\":3}" &&
+	ww() {
+		read_batches --checkpoint C | st-watermark --checkpoint C -t _2 -d "10 seconds" |
+		st-dedup --checkpoint C -k _1 -t _2 --within-watermark | st-sink --raw --checkpoint C |
+		batches tostring | grep -v ":\$"
+	} &&
+	ww >actual &&
+	add_data 3 "{\"_1\":\"a\",\"_2\":5,\"_3\":\"a\"}" "{\"_1\":\"b\",\"_2\":2,\"_3\":\"b\"}" "{\"_1\":\"c\",\"_2\":9,\"_3\":\"c\"}" &&
+	ww >>actual &&
+	printf "%s\n" "0: {\"_1\":\"a\",\"_2\":1}" "1: {\"_1\":\"b\",\"_2\":3}" "3: {\"_1\":\"c\",\"_2\":9,\"_3\":\"c\"}" >expect &&
+	test_cmp expect actual
+'
+
+# StreamingDeduplicationWithinWatermarkSuite "deduplicate in batch
+# DataFrame": dropDuplicatesWithinWatermark on batch input is refused.
+test_expect_success 'dropDuplicatesWithinWatermark on a batch job is refused' '
+	echo "{\"u\":1,\"t\":1}" | test_expect_code 2 st-dedup --within-watermark -k u -t t >out 2>err &&
+	only_abort out st-dedup &&
+	grep "dropDuplicatesWithinWatermark is not supported without a watermark" err
+'
+
+# StreamingDeduplicationWithinWatermarkSuite "SPARK-50492: drop event time
+# column after dropDuplicatesWithinWatermark"
+test_expect_success 'the event time column may be dropped after the dedup (SPARK-50492)' '
+	add_data 1 "{\"_1\":1,\"_2\":2}" &&
+	read_batches | st-watermark -t _1 -d "10 seconds" | st-dedup -k _2 -t _1 --within-watermark |
+	st-select _2 | batches ._2 >actual &&
+	printf "%s\n" "0: 2" "1:" >expect &&
+	test_cmp expect actual
+'
+
 test_done
