@@ -31,7 +31,8 @@ rows() {
 		"E " + (if $state == "1" then (.progress[-1] | "[\(.stateRowsLeft + .stateRowsRight)]") else "" end)
 	    elif .["@st"] then empty
 	    else "D " + ([.[($e | split(","))[]]] | map(if type == "string" and test("^1970-") then sec else tostring end) | join(",")) end' |
-	awk '/^B/ { b = $2; s = "" } /^D/ { s = s " " $2 } /^E/ { print b ":" s ($2 == "" ? "" : " " $2) }'
+	awk '/^B/ { b = $2; s = "" } /^D/ { s = s " " substr($0, 3) }
+	    /^E/ { e = substr($0, 3); print b ":" s (e == "" ? "" : " " e) }'
 }
 # Every tool keeps its state in the checkpoint $CK.
 both() {
@@ -150,6 +151,10 @@ test_expect_success 'full outer: early state exclusion on the left and on the ri
 # leftTime BETWEEN rightTime - BOUND AND rightTime + BOUND.
 L() { printf '{"leftKey":%s,"leftTime":%s,"leftValue":%s}' "$1" "$(ts "$2")" $(($1 * 2)); }
 R() { printf '{"rightKey":%s,"rightTime":%s,"rightValue":%s}' "$1" "$(ts "$2")" $(($1 * 3)); }
+range2() {
+	both | st-join --checkpoint "$CK" --left left --right right --on "leftKey = rightKey" \
+		--within "leftTime BETWEEN rightTime - interval 10 seconds AND rightTime + interval 5 seconds"
+}
 range() {
 	_bound=$1
 	shift
@@ -233,6 +238,185 @@ test_expect_success 'full outer and left semi joins with a range condition' '
 	4: [7]
 	5: [2]
 	EOT
+	test_cmp expect actual
+'
+
+# StreamingInnerJoinSuite "stream stream inner join on non-time column",
+# with its two restarts: no watermark, every row kept, duplicates joined
+# once each.
+test_expect_success 'inner join on a non-time column across restarts' '
+	rm -rf C &&
+	v() { for _x in "$@"; do printf "{\"value\":%s}\n" "$_x"; done; } &&
+	q() {
+		st-select --checkpoint C --name sl --source l "value AS key, value * 2 AS leftValue" 2>/dev/null |
+		st-select --checkpoint C --name sr --source r "value AS key, value * 3 AS rightValue" 2>/dev/null |
+		st-join --checkpoint C --left l --right r --on key 2>/dev/null | st-sink --raw --checkpoint C |
+		rows key,leftValue,rightValue
+	} &&
+	{ jb 0 l "$(v 1)"; jb 1 r "$(v 1 10)"; jb 2 l "$(v 10)"; jb 3 r "$(v 1)"; eos; } | q >actual &&
+	{ jb 4 l "$(v 1)"; eos; } | q >>actual &&
+	{ jb 5 l "$(v 100)"; jb 6 r "$(v 100)"; eos; } | q >>actual &&
+	printf "%s\n" "0:" "1: 1,2,3" "2: 10,20,30" "3: 1,2,3" "4: 1,2,3 1,2,3" "5:" "6: 100,200,300" >expect &&
+	test_cmp expect actual
+'
+
+# StreamingInnerJoinSuite "stream stream inner join without equality
+# predicate" is refused.
+test_expect_success 'a stream-stream join without an equality is refused' '
+	test_expect_code 2 st-join --left l --right r --on "leftKey < rightKey" </dev/null >out 2>err &&
+	grep "has no equality between a left and a right column" err
+'
+
+# StreamingInnerJoinSuite "stream stream inner join with time range - with
+# watermark - two side conditions": watermarks of 20 and 30 seconds,
+# leftTime BETWEEN rightTime - 10 seconds AND rightTime + 5 seconds; the
+# global watermark is the minimum (30, then 46). The rows match Spark's;
+# the state counts do not: a row exactly at its eviction time (left 20 and
+# right 25 at the watermark 30) is evicted by st, kept one batch longer by
+# Spark (whose state watermark is "slightly less" for a <= bound), though
+# no row to come can match it.
+test_expect_success 'inner join, asymmetric bounds and delays: the rows and the late rows' '
+	rm -rf C &&
+	{
+		jb 0 left "$(L 1 20)"
+		jb 1 right "$(R 1 14)" "$(R 1 15)" "$(R 1 25)" "$(R 1 26)" "$(R 1 30)" "$(R 1 31)"
+		jb 2 right "$(R 1 60)"
+		jb 3 left "$(L 1 49)" "$(L 1 50)" "$(L 1 65)" "$(L 1 66)"
+		jb 4 left "$(L 1 30)" "$(L 1 31)"
+		jb 5 right "$(R 1 80)"
+		jb 6 right "$(R 1 46)" "$(R 1 50)"
+		eos
+	} | DL="20 seconds" DR="30 seconds" CK=C range2 >out &&
+	rows leftKey,leftTime,rightTime <out >actual &&
+	cat >expect <<-\EOT &&
+	0:
+	1: 1,20,15 1,20,25 1,20,26 1,20,30
+	2:
+	3: 1,50,60 1,65,60
+	4: 1,31,26 1,31,30 1,31,31
+	5:
+	6: 1,49,50 1,50,50
+	EOT
+	test_cmp expect actual &&
+	grep "^{\"@st\":\"end\"" out | jq -c ".progress[-1].numRowsDroppedByWatermark" | paste -sd " " - >actual &&
+	echo "0 0 0 0 1 0 1" >expect &&
+	test_cmp expect actual
+'
+
+# StreamingOuterJoinSuite "SPARK-32148 stream-stream join regression on
+# Spark 3.0.0": delays of 2 and 4 minutes, 30 seconds either way, a left
+# outer join on left.id = right.id; the row without a partner comes once
+# the watermark passes it.
+test_expect_success 'left outer join of two sides with the same columns (SPARK-32148)' '
+	rm -rf C &&
+	b() { printf "{\"eventTime\":\"%s\",\"id\":\"%s\",\"%s\":\"%s\"}\n" "$1" "$2" "$3" "$4"; } &&
+	{
+		printf "{\"@st\":\"begin\",\"batch\":0,\"ts\":0}\n{\"@st\":\"source\",\"name\":\"left\"}\n"
+		b "2020-01-01 00:00:00" abc comment "has no join partner"
+		b "2020-01-02 00:00:00" abc comment "joined with A"
+		b "2020-01-02 01:00:00" abc comment "joined with B"
+		printf "{\"@st\":\"source\",\"name\":\"right\"}\n"
+		b "2020-01-02 00:00:10" abc name A
+		b "2020-01-02 00:59:59" abc name B
+		b "2020-01-02 02:00:00" abc name C
+		printf "{\"@st\":\"end\",\"batch\":0}\n"
+		nd 1; eos
+	} | st-watermark --checkpoint C --source left -t eventTime -d "2 minutes" |
+	st-watermark --checkpoint C --source right -t eventTime -d "4 minutes" |
+	st-join --checkpoint C --left left --right right --type left --on "left.id = right.id" \
+		--within "left.eventTime BETWEEN right.eventTime - INTERVAL 30 seconds AND right.eventTime + INTERVAL 30 seconds" |
+	grep -v "^{\"@st\"" >actual &&
+	cat >expect <<-\EOT &&
+	{"eventTime":"2020-01-02 00:00:00","id":"abc","comment":"joined with A","right_eventTime":"2020-01-02 00:00:10","name":"A"}
+	{"eventTime":"2020-01-02 01:00:00","id":"abc","comment":"joined with B","right_eventTime":"2020-01-02 00:59:59","name":"B"}
+	{"eventTime":"2020-01-01 00:00:00","id":"abc","comment":"has no join partner","right_eventTime":null,"name":null}
+	EOT
+	test_cmp expect actual
+'
+
+# StreamingOuterJoinSuite "SPARK-38684: outer join works correctly even if
+# processing input rows and evicting state rows for same grouping key
+# happens in the same micro-batch" (no no-data batches, 0 second delays):
+# "left in batch 2" is evicted null-extended in the batch where "left in
+# batch 3" matches.
+test_expect_success 'left outer: eviction and a match for one key in one batch (SPARK-38684)' '
+	rm -rf C &&
+	b() { printf "{\"eventTime\":\"%s\",\"id\":\"abc\",\"comment\":\"%s\"}\n" "$1" "$2"; } &&
+	s() { printf "{\"@st\":\"source\",\"name\":\"%s\"}\n" "$1"; } &&
+	{
+		printf "{\"@st\":\"begin\",\"batch\":0,\"ts\":0}\n"; s left; b "2020-01-02 00:00:00" "left in batch 1"
+		s right; b "2020-01-02 00:01:00" "right in batch 1"; printf "{\"@st\":\"end\",\"batch\":0}\n"
+		printf "{\"@st\":\"begin\",\"batch\":1,\"ts\":0}\n"; s left; b "2020-01-02 01:00:00" "left in batch 2"
+		s right; b "2020-01-02 01:01:00" "right in batch 2"; printf "{\"@st\":\"end\",\"batch\":1}\n"
+		jb 2 left "$(b "2020-01-02 01:30:00" "left in batch 3")"
+		jb 3 right "$(b "2020-01-02 01:30:10" "match with left in batch 3")"
+		eos
+	} | st-watermark --checkpoint C --source left -t eventTime -d "0 second" |
+	st-watermark --checkpoint C --source right -t eventTime -d "0 second" |
+	st-join --checkpoint C --left left --right right --type left --on "left.id = right.id" \
+		--within "left.eventTime BETWEEN right.eventTime - INTERVAL 30 seconds AND right.eventTime + INTERVAL 30 seconds" |
+	rows comment,right_comment >actual &&
+	cat >expect <<-\EOT &&
+	0:
+	1:
+	2: left in batch 1,null
+	3: left in batch 3,match with left in batch 3 left in batch 2,null
+	EOT
+	test_cmp expect actual
+'
+
+# setupSelfJoin: one input of (value, time) read twice, the right side only
+# the even values; leftId = rightId AND rightTime >= leftTime AND rightTime
+# <= leftTime + 5 seconds, 5 seconds watermarks. st reads the input as two
+# sources. StreamingOuterJoinSuite "SPARK-26187 self left outer join should
+# not return outer nulls for already matched rows", "SPARK-26187 self right
+# outer join ..." (sides flipped), StreamingFullOuterJoinSuite "self full
+# outer join", StreamingLeftSemiJoinSuite "self left semi join". (Spark
+# also keeps left rows exactly at their eviction time one batch longer, and
+# its semi join never buffers the odd left rows, pushing value % 2 = 0
+# through the join: the state counts differ, the rows do not.)
+self_in() {
+	for _b in 0 1 2; do
+		printf '{"@st":"begin","batch":%s,"ts":0}\n{"@st":"source","name":"left"}\n' $_b
+		for _v in $(seq $((_b * 5 + 1)) $((_b * 5 + 5))); do
+			[ "${1:-}" = even-left ] && [ $((_v % 2)) = 1 ] && continue
+			printf '{"leftId":%s,"leftTime":%s}\n' $_v $_v
+		done
+		printf '{"@st":"source","name":"right"}\n'
+		for _v in $(seq $((_b * 5 + 1)) $((_b * 5 + 5))); do
+			[ "${1:-}" != even-left ] && [ $((_v % 2)) = 1 ] && continue
+			printf '{"rightId":%s,"rightTime":%s}\n' $_v $_v
+		done
+		printf '{"@st":"end","batch":%s}\n' $_b
+	done
+	nd 3
+	eos
+}
+self() {
+	DL="5 seconds" DR="5 seconds" both |
+	st-join --checkpoint "$CK" --left left --right right --on "leftId = rightId" "$@"
+}
+test_expect_success 'self joins: left outer, right outer, full outer, left semi (SPARK-26187)' '
+	rm -rf C1 C2 C3 C4 &&
+	self_in | CK=C1 self --type left --within "rightTime >= leftTime AND rightTime <= leftTime + interval 5 seconds" |
+	rows leftId,leftTime,rightId,rightTime >actual &&
+	cat >expect <<-\EOT &&
+	0: 2,2,2,2 4,4,4,4
+	1: 6,6,6,6 8,8,8,8 10,10,10,10
+	2: 12,12,12,12 14,14,14,14
+	3: 1,1,null,null 3,3,null,null
+	EOT
+	test_cmp expect actual &&
+	self_in even-left | CK=C2 self --type right --within "leftTime >= rightTime AND leftTime <= rightTime + interval 5 seconds" |
+	rows leftId,leftTime,rightId,rightTime >actual &&
+	sed "s/\([0-9]*\),\([0-9]*\),null,null/null,null,\1,\2/g" expect >expect.right &&
+	test_cmp expect.right actual &&
+	self_in | CK=C3 self --type full --within "rightTime >= leftTime AND rightTime <= leftTime + interval 5 seconds" |
+	rows leftId,leftTime,rightId,rightTime >actual &&
+	test_cmp expect actual &&
+	self_in | CK=C4 self --type left_semi --within "rightTime >= leftTime AND rightTime <= leftTime + interval 5 seconds" |
+	rows leftId,leftTime >actual &&
+	printf "%s\n" "0: 2,2 4,4" "1: 6,6 8,8 10,10" "2: 12,12 14,14" "3:" >expect &&
 	test_cmp expect actual
 '
 
