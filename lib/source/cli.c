@@ -79,10 +79,12 @@ opt_named(void *field, const char *arg, const st_option *opt)
 	n->paths[1] = NULL;
 	for (size_t i = 0; i < c->nn; i++)
 		if (strcmp(c->nv[i].name, n->name) == 0)
-			st_usage_error("duplicate source '%s'", n->name);
+			st_usage_error("duplicate source '%s' for --source",
+			    n->name);
 	if (strchr(n->name, '/') || n->name[0] == '.' ||
 	    strcmp(n->name, "default") == 0)
-		st_usage_error("invalid source name '%s'", n->name);
+		st_usage_error("invalid source name '%s' for --source",
+		    n->name);
 	c->nn++;
 }
 
