@@ -11,19 +11,6 @@ typedef struct cli {
 	st_join_opts o;
 } cli;
 
-/* A column list option: comma-separated, at least one name. */
-static void
-opt_columns(void *field, const char *arg, const st_option *opt)
-{
-	char ***v = field;
-
-	st_strv_free(*v);
-	*v = st_split_list(arg);
-	if ((*v)[0] == NULL)
-		st_usage_error("no column names in '%s' for %s", arg,
-		    st_opt_name(opt));
-}
-
 static void
 opt_type(void *field, const char *arg, const st_option *opt)
 {
@@ -56,17 +43,17 @@ static const st_option options[] = {
 	ST_OPT_CALL(0, "type", "TYPE", cli, o.type, opt_type,
 	    "inner (default), left, right, full, left_semi,\n"
 	    "left_anti"),
-	ST_OPT_CALL(0, "drop-left", "COLS", cli, o.drop_left, opt_columns,
+	ST_OPT_NAMES(0, "drop-left", "COLS", cli, o.drop_left, "column names",
 	    "drop these left columns from the output"),
-	ST_OPT_CALL(0, "drop-right", "COLS", cli, o.drop_right, opt_columns,
+	ST_OPT_NAMES(0, "drop-right", "COLS", cli, o.drop_right, "column names",
 	    "drop these right columns from the output"),
 	ST_OPT_STRING(0, "right-prefix", "P", cli, o.right_prefix,
 	    "prefix of right columns whose name the left\n"
 	    "has (default: right_)"),
-	ST_OPT_CALL(0, "left-columns", "COLS", cli, o.left_columns,
-	    opt_columns, "the left columns of a null-extended row"),
-	ST_OPT_CALL(0, "right-columns", "COLS", cli, o.right_columns,
-	    opt_columns, "the right columns of a null-extended row"),
+	ST_OPT_NAMES(0, "left-columns", "COLS", cli, o.left_columns,
+	    "column names", "the left columns of a null-extended row"),
+	ST_OPT_NAMES(0, "right-columns", "COLS", cli, o.right_columns,
+	    "column names", "the right columns of a null-extended row"),
 	ST_OPT_GROUP(st_late_options, cli, o.late_output),
 	ST_OPT_GROUP(st_common_options, cli, common),
 	ST_OPT_END

@@ -341,6 +341,9 @@ apply(const st_opt_tool *t, const flat_row *r, void *base, const char *arg)
 	case ST_OPTK_LIST:
 		st_strv_free(*(char ***)field);
 		*(char ***)field = st_split_list(arg);
+		if (o->what && (*(char ***)field)[0] == NULL)
+			st_usage_error("no %s in '%s' for %s", o->what, arg,
+			    name);
 		return;
 	case ST_OPTK_CHOICE:
 		*(int *)field = (int)st_opt_choice(o->what, name, arg,

@@ -93,7 +93,8 @@ typedef enum st_opt_kind {
 	ST_OPTK_SIZE,		/* int64_t field = bytes >= num */
 	ST_OPTK_DURATION,	/* int64_t field = st_opt_duration() */
 	ST_OPTK_DELAY,		/* int64_t field = st_opt_delay() */
-	ST_OPTK_LIST,		/* char **field = st_split_list(arg) */
+	ST_OPTK_LIST,		/* char **field = st_split_list(arg),
+				 * not empty with what */
 	ST_OPTK_CHOICE,		/* int field = index of arg in names */
 	ST_OPTK_CALL,		/* fn(field, arg, row) */
 	ST_OPTK_HELP,		/* prints --help, exits 0 */
@@ -120,7 +121,8 @@ struct st_option {
 	size_t seen;		/* GROUP: 1 + offset of an int set to 1 when
 				 * one of sub's options is given; 0: none */
 	const char *const *names;	/* CHOICE: NULL-terminated */
-	const char *what;	/* CHOICE: the word of its error ("mode") */
+	const char *what;	/* CHOICE, LIST: the word of its error ("mode",
+				 * "topics"); LIST: NULL, may be empty */
 	unsigned flags;		/* ST_OPTF_* */
 };
 
@@ -153,6 +155,11 @@ struct st_option {
  * list of an earlier --long; the caller frees the last one. */
 #define ST_OPT_LIST(s, l, a, T, m, h) \
 	{ ST_OPTK_LIST, s, l, a, h, ST_OPT_MEMBER_(T, m, char **) }
+/* As ST_OPT_LIST, at least one name in the list: "no WHAT in 'ARG' for
+ * --long" otherwise. */
+#define ST_OPT_NAMES(s, l, a, T, m, what_, h) \
+	{ ST_OPTK_LIST, s, l, a, h, ST_OPT_MEMBER_(T, m, char **), 0, NULL, \
+	    NULL, 0, NULL, what_ }
 /* --long NAME: the index of NAME in names (ignoring case) into int m;
  * another word is "invalid WHAT 'X' for --long (n1, n2)". */
 #define ST_OPT_CHOICE(s, l, a, T, m, names_, what_, h) \

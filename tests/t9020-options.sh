@@ -100,6 +100,7 @@ test_expect_success 'st-read: bad values' '
 	usage_error st-read "invalid character '"'"'ab'"'"' for --delimiter (one character)" --delimiter ab &&
 	usage_error st-read "invalid value '"'"'x'"'"' for --fail-on-data-loss (false, true)" --fail-on-data-loss x &&
 	usage_error st-read "--rows-per-second must be at least 1" --rows-per-second 0 &&
+	usage_error st-read "no topics in '"'"', '"'"' for --subscribe" --subscribe ", " &&
 	usage_error st-read "invalid source name '"'"'default'"'"' for --source" --source default=x &&
 	usage_error st-read "duplicate source '"'"'a'"'"' for --source" --source a=x --source a=y &&
 	usage_error st-read "invalid trigger '"'"'x'"'"' for --trigger (default, once, available-now, continuous[=INTERVAL] or an interval like '"'"'5 seconds'"'"')" --trigger x &&

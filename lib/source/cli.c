@@ -95,18 +95,6 @@ opt_clean(void *field, const char *arg, const st_option *opt)
 	    st_opt_name(opt), arg, clean_names)];
 }
 
-static void
-opt_subscribe(void *field, const char *arg, const st_option *opt)
-{
-	char ***v = field;
-
-	(void)opt;
-	st_strv_free(*v);
-	*v = st_split_list(arg);
-	if ((*v)[0] == NULL)
-		st_usage_error("--subscribe needs at least one topic");
-}
-
 /* --assign: Spark's {"t":[0,1]}, or t:0,1 (repeat for more topics). */
 static void
 opt_assign(void *field, const char *arg, const st_option *opt)
@@ -198,8 +186,8 @@ opt_ramp(void *field, const char *arg, const st_option *opt)
 static const st_option kafka_options[] = {
 	ST_OPT_TEXT(NULL, "Kafka (--format kafka):"),
 	ST_OPT_GROUP(st_kafka_conf_options, st_read_cli, ko.conf),
-	ST_OPT_CALL(0, "subscribe", "T[,T]", st_read_cli, ko.subscribe,
-	    opt_subscribe, "read these topics"),
+	ST_OPT_NAMES(0, "subscribe", "T[,T]", st_read_cli, ko.subscribe,
+	    "topics", "read these topics"),
 	ST_OPT_STRING(0, "subscribe-pattern", "RE", st_read_cli, ko.pattern,
 	    "read the topics matching RE (POSIX extended)"),
 	ST_OPT_CALL(0, "assign", "A", st_read_cli, ko, opt_assign,

@@ -24,7 +24,7 @@ typedef struct cli {
 	int flag, level, choice, inner_seen;
 	const char *name;
 	int64_t count, size, dur;
-	char **list;
+	char **list, **names;
 	inner in;
 	const char *called;
 } cli;
@@ -57,6 +57,7 @@ static const st_option options[] = {
 	ST_OPT_SIZE(0, "size", "SIZE", cli, size, 1, "bytes"),
 	ST_OPT_DURATION(0, "every", "DURATION", cli, dur, "a period"),
 	ST_OPT_LIST('l', "list", "A,B", cli, list, "a list"),
+	ST_OPT_NAMES(0, "names", "A,B", cli, names, "names", "a list, not empty"),
 	ST_OPT_CHOICE(0, "color", "COLOR", cli, choice, colors, "color",
 	    "red or green"),
 	ST_OPT_CALL_ALL('X', NULL, "KEY=VALUE", call_me, "a short-only option"),
@@ -157,6 +158,7 @@ static const char help[] =
 "      --size SIZE         bytes\n"
 "      --every DURATION    a period\n"
 "  -l, --list A,B          a list\n"
+"      --names A,B         a list, not empty\n"
 "      --color COLOR       red or green\n"
 "  -X KEY=VALUE            a short-only option\n"
 "      --watch[=INTERVAL]  an optional argument\n"
@@ -214,6 +216,8 @@ START_TEST(test_ambiguous) { parse_words("--ver", NULL); }
 END_TEST
 START_TEST(test_group_min) { parse_words("--rate", "0"); }
 END_TEST
+START_TEST(test_no_names) { parse_words("--names", " , "); }
+END_TEST
 START_TEST(test_help)
 {
 	/* --help prints and exits 0 */
@@ -261,6 +265,7 @@ main(void)
 	tcase_add_exit_test(tc, test_bad_choice, 2);
 	tcase_add_exit_test(tc, test_ambiguous, 2);
 	tcase_add_exit_test(tc, test_group_min, 2);
+	tcase_add_exit_test(tc, test_no_names, 2);
 	tcase_add_exit_test(tc, test_help, 0);
 	tcase_add_exit_test(tc, test_name_twice, 1);
 	suite_add_tcase(s, tc);
