@@ -38,9 +38,18 @@
 #                     are not ids;
 #   fault_commits CKPT
 #                     how many batches CKPT has committed;
+#   fault_trades KEYS [ROUND [MALFORMED]]
+#                     writes the input of the trade pipelines: $FILES files
+#                     all/fNNN.json of $PER trades, some late (see below);
+#   fault_read CKPT INPUT [TRIGGER [OPTION...]], fault_watermark CKPT
+#                     stages 1 and 2 of those pipelines: st-read (one file
+#                     a batch) and st-watermark on t;
 #   fault_exactly_once MODE
 #                     the reference, kill and last-run tests of a query
 #                     ending in st-sink --format json (see below);
+#   fault_exactly_once_table MODE STORE
+#                     the same for a query ending in an SQL sink, whose
+#                     table the test reads with its own functions (below);
 #   cleanup           the EXIT trap: kills what is left in $pids and $bg.
 
 pids= bg=
@@ -102,6 +111,50 @@ fault_victims() {
 fault_ids() { ls "$1" 2>/dev/null | grep -E "^[0-9]+$" | sort -n; }
 fault_commits() { fault_ids "$1/commits" | wc -l; }
 
+# fault_trades KEYS [ROUND [MALFORMED]]: $FILES files all/fNNN.json of $PER
+# trades {"t":SECONDS,"b":"B<i % KEYS>","a":<unique>}, two minutes of event
+# time from one minute a file on, every 13th trade ten minutes late, t
+# rounded down to ROUND seconds (default 1: not rounded, more ROUND: more
+# duplicates); MALFORMED 1: every 11th line (i % 11 == 5) is "not json N"
+# instead. The files' times are a second apart in name order, so st-read
+# takes them in that order.
+fault_trades() {
+	mkdir all &&
+	awk -v F="$FILES" -v P="$PER" -v K="$1" -v R="${2:-1}" -v M="${3:-0}" 'BEGIN {
+		for (f = 0; f < F; f++) {
+			name = sprintf("all/f%03d.json", f)
+			for (i = 0; i < P; i++) {
+				if (M && i % 11 == 5) { printf("not json %d\n", f * P + i) > name; continue }
+				t = 1549360800 + f * 60 + (i * 7) % 120
+				if (i % 13 == 0) t -= 600
+				printf("{\"t\":%d,\"b\":\"B%d\",\"a\":%d}\n", t - t % R, i % K, f * P + i) > name
+			}
+			close(name)
+		}
+	}' &&
+	_i=0 && for _f in all/*.json; do
+		touch -d "@$((1600000000 + _i))" "$_f" || return 1
+		_i=$((_i + 1))
+	done
+}
+
+# fault_read CKPT INPUT [TRIGGER [OPTION...]]: stage 1, st-read of INPUT
+# one file a batch (TRIGGER: default available-now; OPTIONs are st-read's
+# too); fault_watermark CKPT: stage 2, st-watermark on t with a delay of 3
+# minutes. Both append their messages to err. Each is one element of the
+# caller's pipeline (a function running a pipeline of its own would keep
+# the next stage's input open after a kill, and the stages downstream
+# would not stop).
+fault_read() {
+	_ck=$1 _in=$2 _tr=${3:-available-now}
+	shift 2
+	[ $# -eq 0 ] || shift
+	fault_stage 1 st-read --checkpoint "$_ck" --trigger "$_tr" --max-files-per-trigger 1 "$@" "$_in" 2>>err
+}
+fault_watermark() {
+	fault_stage 2 st-watermark --checkpoint "$1" -t t -d 3m 2>>err
+}
+
 # fault_exactly_once MODE: the three tests of a query whose pipeline,
 # started by the caller's start_pipeline CKPT OUT MODE INPUT [TRIGGER],
 # reads the files of all/ and ends in st-sink --format json: a reference
@@ -150,5 +203,88 @@ fault_exactly_once() {
 		start_pipeline C$mode out$mode $mode in && fault_finish &&
 		cat out$mode/part-*.json | LC_ALL=C sort >out$mode.sorted &&
 		test_cmp ref$mode.sorted out$mode.sorted
+	"
+}
+
+# fault_exactly_once_table MODE STORE: the four tests of a query whose
+# pipeline (start_pipeline CKPT TABLE MODE INPUT [TRIGGER], over the files
+# of all/) ends in an SQL sink: a reference run into table ref$MODE; $CYCLES
+# runs into out$MODE, three more files each, with one stage or all killed
+# at random (at least 20 kills; the sink must stop within 5 seconds of
+# it); a last run that plans nothing more than it commits and whose table
+# equals the reference; every committed batch in _st_batches under the
+# query's id. $fault_table is appended to the table names (".db": SQLite's
+# files). The test gives, for a TABLE so named:
+#   dump TABLE            its schema, then every row, sorted;
+#   ahead CKPT TABLE      how many batches it holds that CKPT/commits does
+#                         not (a kill between the store's commit and
+#                         commits/N): counted, printed, allowed;
+#   batches TABLE         the batch ids of _st_batches for it, sorted;
+#   query_ids TABLE       the distinct query ids of _st_batches for it.
+# STORE names the store in the messages.
+fault_exactly_once_table() {
+	mode=$1
+	ref=ref$mode${fault_table:-} out=out$mode${fault_table:-}
+	test_expect_success "$mode: the reference, one uninterrupted run" "
+		start_pipeline R$mode $ref $mode all && fault_finish &&
+		dump $ref >ref$mode.dump &&
+		test \$(wc -l <ref$mode.dump) -gt 10
+	"
+
+	test_expect_success "$mode: kill -9 one tool or all, $CYCLES times, restarting each time" "
+		rm -rf in && mkdir in && set -- all/*.json &&
+		# No warm-up run of the sink: since st-read counts a batch done
+		# only once committed (unless --commit-on-emit), a sink killed
+		# before it announced itself on the very first run loses nothing.
+		kills=0 between=0 &&
+		c=0 && while [ \$c -lt $CYCLES ]; do
+			c=\$((c + 1))
+			# Three more files each time, so that batches still flow
+			# when the kill comes.
+			for k in 1 2 3; do [ \$# -eq 0 ] || { cp -p \$1 in/ && shift; }; done
+			files=\"\$*\"
+			before=\$(fault_commits C$mode)
+			# A trigger interval keeps the run alive until killed.
+			start_pipeline C$mode $out $mode in '20 milliseconds'
+			rand; grow=\$((r % 3)); rand; who=\$((r % 5))
+			set -- \$pids
+			wait_for \"[ \\\$(fault_commits C$mode) -ge \$((before + grow)) ]\" 30 || exit 1
+			fault_victims \$who &&
+			kill -9 \$victims 2>/dev/null && kills=\$((kills + 1))
+			# Downstream of the victim, the tools stop by themselves
+			# (end of input inside a batch); once the sink is gone,
+			# the survivors upstream are killed too, as a supervisor
+			# restarting the pipeline would.
+			wait_for \"! kill -0 \$4 2>/dev/null\" 5 || exit 1
+			kill -9 \$* 2>/dev/null
+			wait \$bg 2>/dev/null
+			bg= pids=
+			a=\$(ahead C$mode $out)
+			[ \$a -eq 0 ] || between=\$((between + 1))
+			echo \"ahead \$a, cycle \$c: who=\$who grow=\$grow commits \$before -> \$(fault_commits C$mode)\"
+			set -- \$files
+		done &&
+		echo \"\$kills kills, \$between between the $2 commit and commits/N\" &&
+		test \$kills -ge 20
+	"
+
+	test_expect_success "$mode: a last run completes; the table equals the reference" "
+		cp -p all/*.json in/ &&
+		start_pipeline C$mode $out $mode in && fault_finish &&
+		fault_ids C$mode/offsets | tail -n 1 >planned &&
+		fault_ids C$mode/commits | tail -n 1 >committed &&
+		test_cmp planned committed &&
+		dump $out >out$mode.dump &&
+		test_cmp ref$mode.dump out$mode.dump
+	"
+
+	test_expect_success "$mode: every committed batch is in _st_batches, under one query id" "
+		fault_ids C$mode/commits >expect &&
+		test -s expect &&
+		batches $out >actual &&
+		test_cmp expect actual &&
+		query_ids $out >actual &&
+		head -n 1 C$mode/metadata | jq -r .id >expect &&
+		test_cmp expect actual
 	"
 }

@@ -12,29 +12,15 @@ fault_seed=20261121
 # pipeline CKPT OUT MODE INPUT [TRIGGER]: the four tools, each a stage of
 # its own (lib-fault.sh) so that one can be killed alone.
 pipeline() {
-	fault_stage 1 st-read --checkpoint "$1" --trigger "${5:-available-now}" --max-files-per-trigger 1 "$4" 2>>err |
-	fault_stage 2 st-watermark --checkpoint "$1" -t t -d 3m 2>>err |
+	fault_read "$1" "$4" "${5:-}" |
+	fault_watermark "$1" |
 	fault_stage 3 st-window --checkpoint "$1" -t t -s 5m -b b -m "$3" -a "sum(a) AS s, count(*) AS n, max(a) AS mx, approx_count_distinct(a) AS d" 2>>err |
 	fault_stage 4 st-sink --checkpoint "$1" --format json --path "$2" 2>>err
 }
 start_pipeline() { fault_start 4 pipeline "$@"; }
 
 test_expect_success "setup: $FILES files of $PER trades, some late" '
-	mkdir all &&
-	awk -v F=$FILES -v P=$PER "BEGIN {
-		for (f = 0; f < F; f++) {
-			name = sprintf(\"all/f%03d.json\", f)
-			for (i = 0; i < P; i++) {
-				t = 1549360800 + f * 60 + (i * 7) % 120
-				if (i % 13 == 0) t -= 600
-				printf(\"{\\\"t\\\":%d,\\\"b\\\":\\\"B%d\\\",\\\"a\\\":%d}\\n\", t, i % 3, f * P + i) > name
-			}
-			close(name)
-		}
-	}" &&
-	i=0 && for f in all/*.json; do
-		touch -d "@$((1600000000 + i))" "$f"; i=$((i + 1));
-	done
+	fault_trades 3
 '
 
 for mode in append update; do
