@@ -74,6 +74,18 @@ st_column_raw(st_buf *b, const char *name)
 }
 
 void
+st_column_put_quoted(st_buf *b, const char *name, char q)
+{
+	st_buf_putc(b, q);
+	for (const char *p = name; *p; p++) {
+		if (*p == q)
+			st_buf_putc(b, q);
+		st_buf_putc(b, *p);
+	}
+	st_buf_putc(b, q);
+}
+
+void
 st_column_ambiguous(const char *name, size_t len, const st_field *a,
     const st_field *b, uint64_t lineno)
 {
@@ -116,9 +128,7 @@ st_colcheck_init(st_colcheck *c, const char *opt, const char *const *names,
 static void
 drop_sample(st_colcheck *c)
 {
-	for (size_t i = 0; i < c->nsample; i++)
-		free(c->sample[i]);
-	free(c->sample);
+	st_strs_free(c->sample, c->nsample);
 	c->sample = NULL;
 	c->nsample = 0;
 }

@@ -60,6 +60,12 @@ void st_column_put_name(st_buf *b, const st_field *f);
  * st_buf_put_json_string() writes it. Returns b->data. */
 const char *st_column_raw(st_buf *b, const char *name);
 
+/* Appends name between two q, a q in it doubled: the quoted identifier
+ * of DDL and Spark SQL with q '`' (`a``b` is a`b; st_type_format_name()
+ * of value.h writes it for the names that need it), of standard SQL with
+ * q '"' ("a""b"). */
+void st_column_put_quoted(st_buf *b, const char *name, char q);
+
 /* Dies (exit 1) with the ambiguity message for name, a and b. */
 void st_column_ambiguous(const char *name, size_t len, const st_field *a,
     const st_field *b, uint64_t lineno);

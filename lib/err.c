@@ -141,3 +141,11 @@ st_strndup(const char *s, size_t n)
 	char *p = strndup(s, n);
 	return p ? p : oom();
 }
+
+void
+st_strs_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

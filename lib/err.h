@@ -60,5 +60,7 @@ void *st_calloc(size_t n, size_t size);
 void *st_realloc(void *p, size_t n);
 char *st_strdup(const char *s);
 char *st_strndup(const char *s, size_t n);
+/* Frees the n strings of v, then v (which may be NULL when n is 0). */
+void st_strs_free(char **v, size_t n);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "column.h"
 #include "err.h"
 #include "hash.h"
 #include "datetime.h"
@@ -116,17 +117,10 @@ st_type_format_name(st_buf *b, const char *name)
 	for (; plain && *p; p++)
 		if (!(isalnum(*p) || *p == '_' || *p >= 0x80))
 			plain = 0;
-	if (plain) {
+	if (plain)
 		st_buf_puts(b, name);
-		return;
-	}
-	st_buf_putc(b, '`');
-	for (p = (const unsigned char *)name; *p; p++) {
-		if (*p == '`')
-			st_buf_putc(b, '`');
-		st_buf_putc(b, (char)*p);
-	}
-	st_buf_putc(b, '`');
+	else
+		st_column_put_quoted(b, name, '`');
 }
 
 void

@@ -31,6 +31,18 @@ test_expect_success 'without a header the columns are _c0, _c1, ...; a mixed col
 	test_cmp expect actual
 '
 
+# Spark reads any header as column names (CSVHeaderChecker); a backquote in
+# one is doubled in the DDL text the schema is kept as.
+test_expect_success 'a header name with a backquote or a blank is inferred and kept' '
+	mkdir bq && printf "%s\n" "a\`b,c d" "1,x" >bq/x.csv &&
+	st-read -f csv --header --infer-schema --checkpoint B --trigger once bq |
+		st-sink >actual &&
+	printf "%s\n" "{\"a\`b\":1,\"c d\":\"x\"}" >expect &&
+	test_cmp expect actual &&
+	echo "\`a\`\`b\` INT, \`c d\` STRING" >expect &&
+	head -n 1 B/sources/schema >actual && test_cmp expect actual
+'
+
 test_expect_success 'the first run keeps its schema in the checkpoint; later runs use it' '
 	mkdir in2 && cp -p in/a.csv in2/ &&
 	st-read -f csv --header --infer-schema --checkpoint C --trigger available-now in2 |

@@ -51,9 +51,7 @@ st_only_warn_unmatched(const st_only *o)
 void
 st_only_release(st_only *o)
 {
-	for (size_t i = 0; i < o->nseen; i++)
-		free(o->seen[i]);
-	free(o->seen);
+	st_strs_free(o->seen, o->nseen);
 	o->seen = NULL;
 	o->nseen = 0;
 }

@@ -407,9 +407,7 @@ console_free(st_sink *s)
 	st_buf_release(&cs->rows);
 	free(cs->off);
 	free(cs->len);
-	for (size_t c = 0; c < cs->nlast; c++)
-		free(cs->last_cols[c]);
-	free(cs->last_cols);
+	st_strs_free(cs->last_cols, cs->nlast);
 	free(cs);
 }
 

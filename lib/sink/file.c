@@ -65,9 +65,7 @@ remove_stale(const char *dir)
 static void
 free_cols(file_sink *fs)
 {
-	for (size_t i = 0; i < fs->ncols; i++)
-		free(fs->cols[i]);
-	free(fs->cols);
+	st_strs_free(fs->cols, fs->ncols);
 	fs->cols = NULL;
 	fs->ncols = 0;
 }

@@ -22,9 +22,7 @@ st_sqltable_init(st_sqltable *t, const st_sql_dialect *d, const char *name)
 static void
 free_keys(st_sqltable *t)
 {
-	for (size_t k = 0; k < t->nkeys; k++)
-		free(t->keys[k]);
-	free(t->keys);
+	st_strs_free(t->keys, t->nkeys);
 	t->keys = NULL;
 	t->nkeys = 0;
 }
@@ -208,13 +206,7 @@ again:
 void
 st_sql_ident(st_buf *b, const char *name)
 {
-	st_buf_putc(b, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			st_buf_putc(b, '"');
-		st_buf_putc(b, *p);
-	}
-	st_buf_putc(b, '"');
+	st_column_put_quoted(b, name, '"');
 }
 
 void

@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "column.h"
 #include "csv.h"
 #include "checkpoint.h"
 #include "err.h"
@@ -170,12 +171,10 @@ ddl_of(const infer *in)
 	for (size_t i = 0; i < in->ncol; i++) {
 		if (i)
 			st_buf_puts(&b, ", ");
-		st_buf_putc(&b, '`');
 		if (in->names[i])
-			st_buf_puts(&b, in->names[i]);
+			st_column_put_quoted(&b, in->names[i], '`');
 		else
-			st_buf_printf(&b, "_c%zu", i);
-		st_buf_putc(&b, '`');
+			st_buf_printf(&b, "`_c%zu`", i);
 		st_buf_printf(&b, " %s", type_names[in->types[i]]);
 	}
 	return st_buf_detach(&b, NULL);
