@@ -29,10 +29,12 @@ MAIN_MAX=80
 #     rule for one operator over the numeric types;
 #   st_value_cast: one switch over the target type, each case a switch
 #     over the source type (Spark's Cast.scala table, cell by cell).
+# Their bound (350) leaves room for new cases; a case that needs more than
+# a few lines becomes a function of its own.
 EVAL_ALLOW='
-lib/expr/eval.c eval_node 280
-lib/expr/eval.c arith 210
-lib/value.c st_value_cast 270
+lib/expr/eval.c eval_node 350
+lib/expr/eval.c arith 350
+lib/value.c st_value_cast 350
 '
 # For now: long functions their owners are splitting in this session
 # (/work/COORD.md); each owner removes its entry once its function is short.
@@ -147,7 +149,9 @@ test_expect_success 'the measure finds every function of lib/ and bin/' '
 	funcs $lib_c $lib_h $bin_c >measured &&
 	test "$(wc -l <measured)" -gt 500 &&
 	grep -q "^lib/op.c st_op_run " measured &&
-	grep -q "^bin/st-filter.c main " measured
+	grep -q "^bin/st-filter.c main " measured &&
+	# Shown with TEST_VERBOSE=1: the longest functions.
+	sort -k3,3nr measured | head -n 20
 '
 
 test_expect_success 'a function over the limit fails the check, and a stale allowlist entry' '
