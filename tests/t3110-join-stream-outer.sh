@@ -14,7 +14,9 @@ per_batch() {
 }
 
 # Impression 104 (10:05) can match clicks up to 10:20: its null-extended
-# row comes in batch 2, whose watermark is 10:20 (at or before: Spark's <=).
+# row comes in batch 3, the first whose watermark is after 10:20 (batch 2's
+# is 10:20: Spark's state watermark for an inclusive bound is "slightly
+# less", StreamingJoinSuite's state counts).
 test_expect_success 'left outer: the null-extended row comes when the watermark passes' '
 	st-join --left impressions --right clicks --on "$ON" --within "$WITHIN" \
 		--type left --checkpoint ck <"$D/stream.in" >out &&
@@ -23,7 +25,7 @@ test_expect_success 'left outer: the null-extended row comes when the watermark 
 	0 {"ImpressionID":"101","ImpressionTime":"2020-09-09T10:00:00Z","Campaigner":"ABC Ltd","ClickID":"101","ClickTime":"2020-09-09T10:06:00Z"}
 	1 {"ImpressionID":"103","ImpressionTime":"2020-09-09T10:03:00Z","Campaigner":"ABC Ltd","ClickID":"103","ClickTime":"2020-09-09T10:10:00Z"}
 	2 {"ImpressionID":"102","ImpressionTime":"2020-09-09T10:01:00Z","Campaigner":"XYZ Ltd","ClickID":null,"ClickTime":null}
-	2 {"ImpressionID":"104","ImpressionTime":"2020-09-09T10:05:00Z","Campaigner":"XYZ Ltd","ClickID":null,"ClickTime":null}
+	3 {"ImpressionID":"104","ImpressionTime":"2020-09-09T10:05:00Z","Campaigner":"XYZ Ltd","ClickID":null,"ClickTime":null}
 	EOT
 	test_cmp expect actual
 '
@@ -48,7 +50,7 @@ test_expect_success 'full outer' '
 	0 {"ImpressionID":"101","ImpressionTime":"2020-09-09T10:00:00Z","Campaigner":"ABC Ltd","ClickID":"101","ClickTime":"2020-09-09T10:06:00Z"}
 	1 {"ImpressionID":"103","ImpressionTime":"2020-09-09T10:03:00Z","Campaigner":"ABC Ltd","ClickID":"103","ClickTime":"2020-09-09T10:10:00Z"}
 	2 {"ImpressionID":"102","ImpressionTime":"2020-09-09T10:01:00Z","Campaigner":"XYZ Ltd","ClickID":null,"ClickTime":null}
-	2 {"ImpressionID":"104","ImpressionTime":"2020-09-09T10:05:00Z","Campaigner":"XYZ Ltd","ClickID":null,"ClickTime":null}
+	3 {"ImpressionID":"104","ImpressionTime":"2020-09-09T10:05:00Z","Campaigner":"XYZ Ltd","ClickID":null,"ClickTime":null}
 	3 {"ImpressionID":null,"ImpressionTime":null,"Campaigner":null,"ClickID":"102","ClickTime":"2020-09-09T10:30:00Z"}
 	EOT
 	test_cmp expect actual

@@ -270,36 +270,40 @@ test_expect_success 'a stream-stream join without an equality is refused' '
 # StreamingInnerJoinSuite "stream stream inner join with time range - with
 # watermark - two side conditions": watermarks of 20 and 30 seconds,
 # leftTime BETWEEN rightTime - 10 seconds AND rightTime + 5 seconds; the
-# global watermark is the minimum (30, then 46). The rows match Spark's;
-# the state counts do not: a row exactly at its eviction time (left 20 and
-# right 25 at the watermark 30) is evicted by st, kept one batch longer by
-# Spark (whose state watermark is "slightly less" for a <= bound), though
-# no row to come can match it.
-test_expect_success 'inner join, asymmetric bounds and delays: the rows and the late rows' '
+# global watermark is the minimum (30, then 46). Spark's state counts:
+# at the watermark 30, left 20 (partners up to 30) and right 25 (up to 30)
+# stay, Spark's state watermark being "slightly less" for a <= bound, and
+# only right 14 and 15 go (12 - 2 = 10); at 46, 6 remain. (Spark's no-data
+# batches after batches 3 and 6 are batches 4 and 7 here.)
+test_expect_success 'inner join, asymmetric bounds and delays: rows, state and late rows' '
 	rm -rf C &&
 	{
 		jb 0 left "$(L 1 20)"
 		jb 1 right "$(R 1 14)" "$(R 1 15)" "$(R 1 25)" "$(R 1 26)" "$(R 1 30)" "$(R 1 31)"
 		jb 2 right "$(R 1 60)"
 		jb 3 left "$(L 1 49)" "$(L 1 50)" "$(L 1 65)" "$(L 1 66)"
-		jb 4 left "$(L 1 30)" "$(L 1 31)"
-		jb 5 right "$(R 1 80)"
-		jb 6 right "$(R 1 46)" "$(R 1 50)"
+		nd 4
+		jb 5 left "$(L 1 30)" "$(L 1 31)"
+		jb 6 right "$(R 1 80)"
+		nd 7
+		jb 8 right "$(R 1 46)" "$(R 1 50)"
 		eos
 	} | DL="20 seconds" DR="30 seconds" CK=C range2 >out &&
-	rows leftKey,leftTime,rightTime <out >actual &&
+	STATE=1 rows leftKey,leftTime,rightTime <out >actual &&
 	cat >expect <<-\EOT &&
-	0:
-	1: 1,20,15 1,20,25 1,20,26 1,20,30
-	2:
-	3: 1,50,60 1,65,60
-	4: 1,31,26 1,31,30 1,31,31
-	5:
-	6: 1,49,50 1,50,50
+	0: [1]
+	1: 1,20,15 1,20,25 1,20,26 1,20,30 [7]
+	2: [8]
+	3: 1,50,60 1,65,60 [12]
+	4: [10]
+	5: 1,31,26 1,31,30 1,31,31 [11]
+	6: [12]
+	7: [6]
+	8: 1,49,50 1,50,50 [7]
 	EOT
 	test_cmp expect actual &&
 	grep "^{\"@st\":\"end\"" out | jq -c ".progress[-1].numRowsDroppedByWatermark" | paste -sd " " - >actual &&
-	echo "0 0 0 0 1 0 1" >expect &&
+	echo "0 0 0 0 0 1 0 0 1" >expect &&
 	test_cmp expect actual
 '
 
@@ -371,13 +375,14 @@ test_expect_success 'left outer: eviction and a match for one key in one batch (
 # sources. StreamingOuterJoinSuite "SPARK-26187 self left outer join should
 # not return outer nulls for already matched rows", "SPARK-26187 self right
 # outer join ..." (sides flipped), StreamingFullOuterJoinSuite "self full
-# outer join", StreamingLeftSemiJoinSuite "self left semi join". (Spark
-# also keeps left rows exactly at their eviction time one batch longer, and
-# its semi join never buffers the odd left rows, pushing value % 2 = 0
-# through the join: the state counts differ, the rows do not.)
+# outer join", StreamingLeftSemiJoinSuite "self left semi join", with
+# Spark's state counts for the left outer join (7, 13, 15: left 4, whose
+# partners end at the watermark 9, stays). (Spark's semi join never
+# buffers the odd left rows, pushing value % 2 = 0 through the join: its
+# state counts differ, its rows do not.)
 self_in() {
 	for _b in 0 1 2; do
-		printf '{"@st":"begin","batch":%s,"ts":0}\n{"@st":"source","name":"left"}\n' $_b
+		printf '{"@st":"begin","batch":%s,"ts":0}\n{"@st":"source","name":"left"}\n' $((_b * 2))
 		for _v in $(seq $((_b * 5 + 1)) $((_b * 5 + 5))); do
 			[ "${1:-}" = even-left ] && [ $((_v % 2)) = 1 ] && continue
 			printf '{"leftId":%s,"leftTime":%s}\n' $_v $_v
@@ -387,9 +392,9 @@ self_in() {
 			[ "${1:-}" != even-left ] && [ $((_v % 2)) = 1 ] && continue
 			printf '{"rightId":%s,"rightTime":%s}\n' $_v $_v
 		done
-		printf '{"@st":"end","batch":%s}\n' $_b
+		printf '{"@st":"end","batch":%s}\n' $((_b * 2))
+		nd $((_b * 2 + 1))
 	done
-	nd 3
 	eos
 }
 self() {
@@ -398,13 +403,18 @@ self() {
 }
 test_expect_success 'self joins: left outer, right outer, full outer, left semi (SPARK-26187)' '
 	rm -rf C1 C2 C3 C4 &&
-	self_in | CK=C1 self --type left --within "rightTime >= leftTime AND rightTime <= leftTime + interval 5 seconds" |
-	rows leftId,leftTime,rightId,rightTime >actual &&
+	self_in | CK=C1 self --type left --within "rightTime >= leftTime AND rightTime <= leftTime + interval 5 seconds" >out &&
+	STATE=1 rows leftId,leftTime,rightId,rightTime <out | sed -n "2p;4p;6p" >actual &&
+	printf "%s\n" "1: [7]" "3: [13]" "5: 1,1,null,null 3,3,null,null [15]" >expect &&
+	test_cmp expect actual &&
+	rows leftId,leftTime,rightId,rightTime <out >actual &&
 	cat >expect <<-\EOT &&
 	0: 2,2,2,2 4,4,4,4
-	1: 6,6,6,6 8,8,8,8 10,10,10,10
-	2: 12,12,12,12 14,14,14,14
-	3: 1,1,null,null 3,3,null,null
+	1:
+	2: 6,6,6,6 8,8,8,8 10,10,10,10
+	3:
+	4: 12,12,12,12 14,14,14,14
+	5: 1,1,null,null 3,3,null,null
 	EOT
 	test_cmp expect actual &&
 	self_in even-left | CK=C2 self --type right --within "leftTime >= rightTime AND leftTime <= rightTime + interval 5 seconds" |
@@ -416,7 +426,7 @@ test_expect_success 'self joins: left outer, right outer, full outer, left semi 
 	test_cmp expect actual &&
 	self_in | CK=C4 self --type left_semi --within "rightTime >= leftTime AND rightTime <= leftTime + interval 5 seconds" |
 	rows leftId,leftTime >actual &&
-	printf "%s\n" "0: 2,2 4,4" "1: 6,6 8,8 10,10" "2: 12,12 14,14" "3:" >expect &&
+	printf "%s\n" "0: 2,2 4,4" "1:" "2: 6,6 8,8 10,10" "3:" "4: 12,12 14,14" "5:" >expect &&
 	test_cmp expect actual
 '
 

@@ -222,6 +222,16 @@ st_jcond_evict_at(const st_jcond *c, int64_t t, int r)
 }
 
 int
+st_jcond_evictable(const st_jcond *c, int64_t t, int r, int64_t wm)
+{
+	int64_t at = st_jcond_evict_at(c, t, r);
+
+	if (at == INT64_MAX)
+		return 0;
+	return c->lo == c->hi ? at <= wm : at < wm;
+}
+
+int
 st_jcond_has_residual(const st_jcond *c)
 {
 	return cond_expr_has_residual(c);

@@ -5,7 +5,8 @@
  * --on 'ImpressionID = ClickID' (or the shorthand --on KEY[,KEY...] for
  * columns named alike on both sides) gives the keys both sides are hashed
  * on; --within 'ClickTime BETWEEN ImpressionTime AND ImpressionTime +
- * INTERVAL 15 MINUTES' gives a bound X - Y in [lo, hi] between a time
+ * INTERVAL 15 MINUTES' gives a bound X - Y in [lo, hi] (ends included; a
+ * strict < or > is the inclusive bound a microsecond tighter) between a time
  * column X of one side and Y of the other, from which the join knows when
  * a buffered row can no longer match (see st-join(1)).
  *
@@ -82,6 +83,18 @@ int st_jcond_time_ok(const st_jcond *c, int64_t t0, int r0, int64_t t1,
 /* The time after which (watermark > it) no row of the other side that is
  * not late can match a row with time t of role r; INT64_MAX: never. */
 int64_t st_jcond_evict_at(const st_jcond *c, int64_t t, int r);
+
+/*
+ * True when a buffered row with time t of role r goes from the state under
+ * watermark wm, as Spark's state watermarks: a row whose last possible
+ * partner time (st_jcond_evict_at) is before the watermark; at it too when
+ * the bound is an equality of times (lo = hi, as a window end in the
+ * keys: Spark's key watermark, end <= watermark). (Spark keeps a row of a
+ * range bound whose end is exactly the watermark one batch longer, though
+ * no row to come can match it: its state watermark is "slightly less"
+ * for an inclusive bound; StreamingJoinSuite's state counts assert it.)
+ */
+int st_jcond_evictable(const st_jcond *c, int64_t t, int r, int64_t wm);
 
 /* True when the condition has parts beyond keys and the time bound that
  * must be evaluated on each pair. */

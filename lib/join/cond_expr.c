@@ -188,9 +188,16 @@ bound(cexpr *x, st_jcond *c, const st_expr *n)
 	    op == ST_BINOP_GT || op == ST_BINOP_GE) {
 		if (term(x, st_expr_child(n, 0), &a, &as, &oa) &&
 		    term(x, st_expr_child(n, 1), &b, &bs, &ob)) {
-			/* a + oa OP b + ob  =>  a - b OP ob - oa */
+			/* a + oa OP b + ob  =>  a - b OP ob - oa; a strict
+			 * bound is the inclusive one a microsecond tighter
+			 * (times are whole microseconds), so that the bound
+			 * always includes its ends (cond.h). */
 			int64_t d = ob - oa;
 			int le = op == ST_BINOP_LT || op == ST_BINOP_LE;
+			if (op == ST_BINOP_LT)
+				d--;
+			else if (op == ST_BINOP_GT)
+				d++;
 			if (narrow(c, a, as, b, bs, le ? INT64_MIN : d,
 			    le ? d : INT64_MAX) == 0)
 				rc = op == ST_BINOP_LE || op == ST_BINOP_GE ?

@@ -641,10 +641,8 @@ evict(join *j, st_ctx *ctx)
 		st_jrow *r = j->state[s].head;
 		while (r) {
 			st_jrow *next = r->next;
-			/* At or before the state watermark: no row to come
-			 * (all after the watermark) can match it. */
-			if (st_jcond_evict_at(&j->cond, r->time, r->role) <=
-			    j->wm) {
+			if (st_jcond_evictable(&j->cond, r->time, r->role,
+			    j->wm)) {
 				if (!r->matched && outer_side(j, s))
 					emit_unmatched(j, ctx, s, r);
 				st_jside_remove(&j->state[s], r);

@@ -280,12 +280,14 @@ static const struct {
 	const char *within;
 	const char *t0, *t1;
 	int64_t lo, hi;		/* minutes; 9999: unbounded */
+	int64_t lo_us;		/* microseconds added to lo (strict >) */
 } bound_rows[] = {
 	{ "ClickTime BETWEEN ImpressionTime AND ImpressionTime + INTERVAL 15 MINUTES",
 	    "ClickTime", "ImpressionTime", 0, 15 },
 	{ "c >= i AND c <= i + INTERVAL 15 MINUTES", "c", "i", 0, 15 },
 	{ "i + INTERVAL 15 MINUTES >= c AND c >= i", "i", "c", -15, 0 },
-	{ "c > i - INTERVAL 1 HOUR", "c", "i", -60, 9999 },
+	/* strict: the inclusive bound a microsecond tighter */
+	{ "c > i - INTERVAL 1 HOUR", "c", "i", -60, 9999, 1 },
 	{ "c BETWEEN i - INTERVAL 5 MINUTES AND i + INTERVAL 10 MINUTES AND c <= i",
 	    "c", "i", -5, 0 },
 };
@@ -302,7 +304,7 @@ START_TEST(test_bounds)
 	ck_assert_str_eq(c.tcol[0], bound_rows[_i].t0);
 	ck_assert_str_eq(c.tcol[1], bound_rows[_i].t1);
 	ck_assert(c.lo == (bound_rows[_i].lo == 9999 ? INT64_MIN :
-	    bound_rows[_i].lo * m));
+	    bound_rows[_i].lo * m + bound_rows[_i].lo_us));
 	ck_assert(c.hi == (bound_rows[_i].hi == 9999 ? INT64_MAX :
 	    bound_rows[_i].hi * m));
 	st_jcond_release(&c);
@@ -345,10 +347,32 @@ START_TEST(test_keys_and_time)
 	ck_assert(st_jcond_evict_at(&c, tl, rl) == tl + 15 * ST_USEC_PER_MIN);
 	ck_assert(st_jcond_evict_at(&c, tr, rr) == tr);
 	ck_assert(st_jcond_evict_at(&c, ST_TIME_NONE, -1) == INT64_MIN);
+	/* Spark's state watermark for an inclusive bound: a row whose last
+	 * partner time is the watermark stays one more batch. */
+	int64_t end = tl + 15 * ST_USEC_PER_MIN;
+	ck_assert(!st_jcond_evictable(&c, tl, rl, end));
+	ck_assert(st_jcond_evictable(&c, tl, rl, end + 1));
 	ck_assert(!st_jcond_has_residual(&c));
 	st_jcond_release(&c);
 	st_fields_release(&lf);
 	st_fields_release(&rf);
+}
+END_TEST
+
+/* An equality of times (a window end among the keys): a row goes at the
+ * watermark, as Spark's key watermark (end <= watermark). */
+START_TEST(test_evict_equality)
+{
+	st_jcond c;
+	char err[300];
+
+	ck_assert_msg(st_jcond_init(&c, "k = k", "le BETWEEN re AND re", "l",
+	    "r", err, sizeof err) == 0, "%s", err);
+	ck_assert(c.lo == 0 && c.hi == 0);
+	ck_assert(st_jcond_evictable(&c, 10, 0, 10));
+	ck_assert(!st_jcond_evictable(&c, 10, 0, 9));
+	ck_assert(st_jcond_evictable(&c, 10, 1, 10));
+	st_jcond_release(&c);
 }
 END_TEST
 
@@ -415,6 +439,7 @@ join_suite(void)
 	tcase_add_loop_test(tc, test_bounds, 0,
 	    sizeof bound_rows / sizeof *bound_rows);
 	tcase_add_test(tc, test_keys_and_time);
+	tcase_add_test(tc, test_evict_equality);
 	tcase_add_test(tc, test_residual);
 	tcase_add_test(tc, test_cond_errors);
 	suite_add_tcase(s, tc);
