@@ -23,12 +23,13 @@ nd() { printf '{"@st":"begin","batch":%s,"ts":0,"noData":true}\n{"@st":"end","ba
 ts() { printf '"1970-01-01T%02d:%02d:%02dZ"' $(($1 / 3600)) $(($1 / 60 % 60)) $(($1 % 60)); }
 # Per batch "id:" then each row (in output order; Spark's answers are
 # unordered) as the columns listed (timestamps in seconds) and, with
-# STATE=1, the state rows after the batch in brackets.
+# STATE=1, the state rows after the batch in brackets (from the progress
+# entry STAGE, default the last: st-join's).
 rows() {
-	jq -r --arg e "$1" --arg state "${STATE:-0}" 'def sec: if . == null then "-" else fromdateiso8601 | tostring end;
+	jq -r --arg e "$1" --arg state "${STATE:-0}" --argjson stage "${STAGE:--1}" 'def sec: if . == null then "-" else fromdateiso8601 | tostring end;
 	    if .["@st"] == "begin" then "B \(.batch)"
 	    elif .["@st"] == "end" then
-		"E " + (if $state == "1" then (.progress[-1] | "[\(.stateRowsLeft + .stateRowsRight)]") else "" end)
+		"E " + (if $state == "1" then (.progress[$stage] | "[\(.stateRowsLeft + .stateRowsRight)]") else "" end)
 	    elif .["@st"] then empty
 	    else "D " + ([.[($e | split(","))[]]] | map(if type == "string" and test("^1970-") then sec else tostring end) | join(",")) end' |
 	awk '/^B/ { b = $2; s = "" } /^D/ { s = s " " substr($0, 3) }
@@ -427,6 +428,61 @@ test_expect_success 'self joins: left outer, right outer, full outer, left semi 
 	self_in | CK=C4 self --type left_semi --within "rightTime >= leftTime AND rightTime <= leftTime + interval 5 seconds" |
 	rows leftId,leftTime >actual &&
 	printf "%s\n" "0: 2,2 4,4" "1:" "2: 6,6 8,8 10,10" "3:" "4: 12,12 14,14" "5:" >expect &&
+	test_cmp expect actual
+'
+
+# StreamingInnerJoinSuite "stream stream inner join on windows - with
+# watermark" (a watermark on the left input only, restarts between) and
+# "SPARK-35896: metrics in StateOperatorProgress are output correctly":
+# the watermark 15 evicts both rows of window [0, 10) (stateRowsRemoved 2);
+# after it, rows of that window neither join nor stay. (Spark does not
+# count the right row, whose side has no watermark of its own, in
+# numRowsDroppedByWatermark; st does: its time is at or before the global
+# watermark.)
+test_expect_success 'windowed inner join, watermark on one side, across restarts (SPARK-35896)' '
+	rm -rf C &&
+	w() {
+		st-select --checkpoint C --name sl --source left "value AS key, timestamp_seconds(value) AS leftTime, value * 2 AS leftValue, CAST(floor(value / 10) * 10 + 10 AS INT) AS wend, timestamp_seconds(floor(value / 10) * 10 + 10) AS leftEnd" 2>/dev/null |
+		st-select --checkpoint C --name sr --source right "value AS key, timestamp_seconds(value) AS rightTime, value * 3 AS rightValue, CAST(floor(value / 10) * 10 + 10 AS INT) AS wend, timestamp_seconds(floor(value / 10) * 10 + 10) AS rightEnd" 2>/dev/null |
+		st-watermark --checkpoint C --source left -t leftTime -d "10 seconds" |
+		st-join --checkpoint C --left left --right right --on "key, wend" --within "leftEnd BETWEEN rightEnd AND rightEnd" \
+			--drop-left leftEnd,leftTime --drop-right rightEnd,rightTime 2>/dev/null |
+		st-sink --raw --checkpoint C | tee -a out | STATE=1 STAGE=-2 rows key,wend,leftValue,rightValue
+	} &&
+	: >out &&
+	{ jb 0 left "{\"value\":1}"; jb 1 right "{\"value\":1}"; eos; } | w >actual &&
+	{ jb 2 left "{\"value\":25}"; nd 3; jb 4 right "{\"value\":25}"; eos; } | w >>actual &&
+	{ jb 5 right "{\"value\":1}"; jb 6 left "{\"value\":5}"; eos; } | w >>actual &&
+	cat >expect <<-\EOT &&
+	0: [1]
+	1: 1,10,2,3 [2]
+	2: [3]
+	3: [1]
+	4: 25,30,50,75 [2]
+	5: [2]
+	6: [2]
+	EOT
+	test_cmp expect actual &&
+	grep "^{\"@st\":\"end\"" out | jq -c ".progress[-2] | [.stateRowsRemoved, .numRowsDroppedByWatermark]" | paste -sd " " - >actual &&
+	echo "[0,0] [0,0] [0,0] [2,0] [0,0] [0,1] [0,1]" >expect &&
+	test_cmp expect actual
+'
+
+# StreamingInnerJoinSuite "stream stream inner join on windows - without
+# watermark": nothing is evicted, an old window still joins after restarts.
+test_expect_success 'windowed inner join without a watermark keeps every row' '
+	rm -rf C &&
+	w() {
+		st-select --checkpoint C --name sl --source left "value AS key, value * 2 AS leftValue, CAST(floor(value / 10) * 10 + 10 AS INT) AS wend" 2>/dev/null |
+		st-select --checkpoint C --name sr --source right "value AS key, value * 3 AS rightValue, CAST(floor(value / 10) * 10 + 10 AS INT) AS wend" 2>/dev/null |
+		st-join --checkpoint C --left left --right right --on "key, wend" 2>/dev/null |
+		st-sink --raw --checkpoint C | rows key,wend,leftValue,rightValue
+	} &&
+	{ jb 0 left "{\"value\":1}"; jb 1 right "{\"value\":1}"; eos; } | w >actual &&
+	{ jb 2 left "{\"value\":25}"; eos; } | w >>actual &&
+	{ jb 3 right "{\"value\":25}"; jb 4 left "{\"value\":1}"; eos; } | w >>actual &&
+	{ jb 5 left "{\"value\":5}"; jb 6 right "{\"value\":5}"; eos; } | w >>actual &&
+	printf "%s\n" "0:" "1: 1,10,2,3" "2:" "3: 25,30,50,75" "4: 1,10,2,3" "5:" "6: 5,10,10,15" >expect &&
 	test_cmp expect actual
 '
 
