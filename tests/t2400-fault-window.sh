@@ -9,8 +9,9 @@ CYCLES=${ST_FAULT_CYCLES:-24}
 fault_seed=20261121
 . "$SRCDIR/tests/lib-fault.sh"
 
-# pipeline CKPT OUT MODE INPUT [TRIGGER]: the four tools, each a stage of
-# its own (lib-fault.sh) so that one can be killed alone.
+# pipeline CKPT OUT MODE INPUT [TRIGGER]: 5-minute window aggregates of
+# the trades into JSON files, each tool a stage of its own (lib-fault.sh)
+# so that one can be killed alone.
 pipeline() {
 	fault_read "$1" "$4" "${5:-}" |
 	fault_watermark "$1" |

@@ -230,27 +230,3 @@ st_jcond_evictable(const st_jcond *c, int64_t t, int r, int64_t wm)
 		return 0;
 	return c->lo == c->hi ? at <= wm : at < wm;
 }
-
-int
-st_jcond_has_residual(const st_jcond *c)
-{
-	return cond_expr_has_residual(c);
-}
-
-int
-st_jcond_residual(st_jcond *c, const char *l, size_t ll, const st_fields *lf,
-    const char *r, size_t rl, const st_fields *rf)
-{
-	if (!cond_expr_has_residual(c))
-		return 1;
-	return cond_expr_residual(c, l, ll, lf, r, rl, rf);
-}
-
-int
-st_jcond_side_fails(st_jcond *c, int s, const char *row, size_t len,
-    const st_fields *f)
-{
-	if (!cond_expr_has_residual(c))
-		return 0;
-	return cond_expr_side_fails(c, s, row, len, f);
-}

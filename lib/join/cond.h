@@ -96,8 +96,8 @@ int64_t st_jcond_evict_at(const st_jcond *c, int64_t t, int r);
  */
 int st_jcond_evictable(const st_jcond *c, int64_t t, int r, int64_t wm);
 
-/* True when the condition has parts beyond keys and the time bound that
- * must be evaluated on each pair. */
+/* The residual (in cond_expr.c): true when the condition has parts beyond
+ * keys and the time bound that must be evaluated on each pair. */
 int st_jcond_has_residual(const st_jcond *c);
 
 /* Evaluates those parts on a pair of rows: 1 true, 0 false or null. */

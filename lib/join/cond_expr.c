@@ -338,18 +338,20 @@ cond_expr_release(st_jcond *c)
 }
 
 int
-cond_expr_has_residual(const st_jcond *c)
+st_jcond_has_residual(const st_jcond *c)
 {
 	const cexpr *x = c->priv;
 	return x && x->nresid;
 }
 
 int
-cond_expr_residual(st_jcond *c, const char *l, size_t ll,
-    const st_fields *lf, const char *r, size_t rl, const st_fields *rf)
+st_jcond_residual(st_jcond *c, const char *l, size_t ll, const st_fields *lf,
+    const char *r, size_t rl, const st_fields *rf)
 {
 	cexpr *x = c->priv;
 
+	if (!st_jcond_has_residual(c))
+		return 1;
 	x->row[0] = l, x->len[0] = ll, x->f[0] = lf;
 	x->row[1] = r, x->len[1] = rl, x->f[1] = rf;
 	for (int i = 0; i < 2; i++)
@@ -386,11 +388,13 @@ one_side(const cexpr *x, const st_expr *n, int s, const st_fields *f)
 }
 
 int
-cond_expr_side_fails(st_jcond *c, int s, const char *row, size_t len,
+st_jcond_side_fails(st_jcond *c, int s, const char *row, size_t len,
     const st_fields *f)
 {
 	cexpr *x = c->priv;
 
+	if (!st_jcond_has_residual(c))
+		return 0;
 	x->row[s] = row, x->len[s] = len, x->f[s] = f;
 	x->row[!s] = NULL, x->len[!s] = 0, x->f[!s] = NULL;
 	for (int i = 0; i < 2; i++)
