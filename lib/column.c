@@ -85,6 +85,18 @@ st_column_put_quoted(st_buf *b, const char *name, char q)
 	st_buf_putc(b, q);
 }
 
+const char *
+st_column_read_quoted(const char *p, st_buf *out)
+{
+	for (p++;; p++) {
+		if (*p == '\0')
+			return NULL;
+		if (*p == '`' && *++p != '`')
+			return p;
+		st_buf_putc(out, *p);
+	}
+}
+
 void
 st_column_ambiguous(const char *name, size_t len, const st_field *a,
     const st_field *b, uint64_t lineno)

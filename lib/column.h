@@ -66,6 +66,11 @@ const char *st_column_raw(st_buf *b, const char *name);
  * q '"' ("a""b"). */
 void st_column_put_quoted(st_buf *b, const char *name, char q);
 
+/* Reads the `quoted` name that starts at p (*p is the backtick): appends
+ * the name to out, `` read as one backtick, and returns the end (past the
+ * closing backtick), or NULL when nothing closes it. */
+const char *st_column_read_quoted(const char *p, st_buf *out);
+
 /* Dies (exit 1) with the ambiguity message for name, a and b. */
 void st_column_ambiguous(const char *name, size_t len, const st_field *a,
     const st_field *b, uint64_t lineno);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "column.h"
 #include "suggest.h"
 #include "err.h"
 #include "schema.h"
@@ -61,21 +62,13 @@ ddl_name(ddl *d, size_t *len)
 	const char *p = d->p;
 	if (*p == '`') {
 		st_buf b = ST_BUF_INIT;
-		p++;
-		for (;;) {
-			if (*p == '\0') {
-				st_buf_release(&b);
-				ddl_fail(d, d->p, "unterminated `name`");
-				return NULL;
-			}
-			if (*p == '`') {
-				if (p[1] != '`')
-					break;
-				p++;
-			}
-			st_buf_putc(&b, *p++);
+		p = st_column_read_quoted(p, &b);
+		if (p == NULL) {
+			st_buf_release(&b);
+			ddl_fail(d, d->p, "unterminated `name`");
+			return NULL;
 		}
-		d->p = p + 1;
+		d->p = p;
 		*len = b.len;
 		char *r = st_arena_strndup(d->a, b.data, b.len);
 		st_buf_release(&b);

@@ -76,6 +76,20 @@ test_expect_success '--with then a list: the list sees the new columns' '
 	test_cmp expect actual
 '
 
+# A `quoted` name of --with reads as in an expression (Spark's
+# backquoted identifiers): `` is one backquote.
+test_expect_success '--with `a``b`=...: a doubled backquote is one, as in the list' '
+	st-select --with "\`a\`\`b\`=length(b)" "\`a\`\`b\`" <in >actual &&
+	cat >expect <<-\EOF_E &&
+	{"a`b":1}
+	{"a`b":null}
+	{"a`b":1}
+	EOF_E
+	test_cmp expect actual &&
+	test_expect_code 2 st-select --with "\`a=1" </dev/null 2>err &&
+	grep -q "invalid --with" err
+'
+
 test_expect_success 'explode: one record per element, none for empty or null' '
 	st-select "a, explode(arr) AS v" <in >actual &&
 	cat >expect <<-\EOF_E &&

@@ -317,15 +317,16 @@ split_with(const char *text, withcol *w)
 		p++;
 	const char *eq;
 	if (*p == '`') {
-		const char *q = strchr(p + 1, '`');
-		if (!q)
-			return -1;
-		eq = q + 1;
-		while (isspace((unsigned char)*eq))
+		st_buf b = ST_BUF_INIT;
+		eq = st_column_read_quoted(p, &b);
+		while (eq && isspace((unsigned char)*eq))
 			eq++;
-		if (*eq != '=')
+		if (!eq || *eq != '=') {
+			st_buf_release(&b);
 			return -1;
-		w->name = st_strndup(p + 1, (size_t)(q - p - 1));
+		}
+		w->name = st_strndup(b.data, b.len);
+		st_buf_release(&b);
 	} else {
 		eq = strchr(p, '=');
 		if (!eq || eq == p)
