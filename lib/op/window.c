@@ -92,6 +92,8 @@ typedef struct win {
 	size_t nrows, caprows;
 	st_linefile late;
 	int64_t wm;		/* watermark of the batch in progress */
+	int64_t late_wm;	/* rows at or before it are late */
+	int chained;		/* fed by another aggregation */
 	int64_t swept_wm;	/* state holds nothing ending at or before */
 	const char *const *keys;	/* "window" + by, for the begin line */
 	/* per-batch metrics */
@@ -181,8 +183,8 @@ fold(win *w, st_aslot *slots)
 static int
 is_late(const win *w, int64_t end)
 {
-	return w->o->mode != ST_MODE_COMPLETE && w->wm != ST_TIME_NONE &&
-	    end <= w->wm;
+	return w->o->mode != ST_MODE_COMPLETE && w->late_wm != ST_TIME_NONE &&
+	    end <= w->late_wm;
 }
 
 /* Adds the record to key's session list, merging the sessions it joins. */
@@ -413,6 +415,17 @@ win_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	if (w->o->mode != ST_MODE_COMPLETE && b->wm != ST_TIME_NONE &&
 	    (w->wm == ST_TIME_NONE || b->wm > w->wm))
 		st_batch_need(b);
+	/*
+	 * Fed by another aggregation (its mode is in the begin line), whose
+	 * windows the watermark of this very batch closed: as Spark's
+	 * watermark for late events (the previous batch's; the current one
+	 * evicts), a row is late only at or before the previous batch's
+	 * watermark, so that a window the upstream just emitted still counts
+	 * (MultiStatefulOperatorsSuite "window agg -> window agg").
+	 */
+	if (b->begin && json_object_get(b->begin, "mode"))
+		w->chained = 1;
+	w->late_wm = w->chained ? w->wm : b->wm;
 	w->wm = b->wm;
 	w->m_updated = w->m_removed = w->m_no_time = 0;
 	if (++w->epoch == 0) {
@@ -998,7 +1011,7 @@ st_window_run(const st_window_opts *o, st_common *common)
 
 	memset(&w, 0, sizeof w);
 	w.o = o;
-	w.wm = w.swept_wm = ST_TIME_NONE;
+	w.wm = w.swept_wm = w.late_wm = ST_TIME_NONE;
 	for (w.nby = 0; o->by && o->by[w.nby]; w.nby++)
 		;
 	if (st_aggs_parse_keys(&w.aggs, o->agg_text,

@@ -1,0 +1,110 @@
+#!/bin/sh
+test_description='chains of stateful tools against Spark MultiStatefulOperatorsSuite: an aggregation over an aggregation, deduplication and joins before or after one, in append mode'
+. "$(dirname "$0")/lib.sh"
+. "$SRCDIR/tests/lib-spark.sh"
+
+# Rows as "window start,..." (seconds); the state rows of stage N per batch.
+W='[(.window.start|fromdateiso8601), .count, .sum] | map(tostring) | join(",")'
+states() { progress "$1" .stateRows | paste -sd " " -; }
+vals_seq() { seq "$1" "$2" | while read -r _v; do vals "$_v"; done; }
+# window(window_time(window), SIZE): an aggregation over the windows of
+# another, its event time the window end less a microsecond.
+again() {
+	st-window --checkpoint C --name "$1" -t "CAST(window.end AS TIMESTAMP) - INTERVAL 1 MICROSECOND" \
+		-s "$2" -a "$3"
+}
+
+# MultiStatefulOperatorsSuite "window agg -> window agg, append mode": the
+# windows [10, 15) and [15, 20) the watermark 21 closes are counted in
+# [10, 20) at once: the second aggregation takes as late only what the
+# previous batch's watermark had passed (Spark's watermark for late events;
+# the current one evicts). (Spark's no-data batch after each batch is the
+# next batch here.)
+test_expect_success 'window aggregation over a window aggregation' '
+	add_data 1 $(vals_seq 10 21) &&
+	add_data 2 $(vals_seq 10 29) &&
+	add_data 3 $(vals 30 31) &&
+	rm -rf C && read_batches --checkpoint C |
+	st-watermark --checkpoint C -t value -d "0 seconds" |
+	st-window --checkpoint C -t value -s "5 seconds" -a "count(*) AS count" |
+	again w2 "10 seconds" "count(*) AS count, sum(count) AS sum" >out &&
+	batches "$W" <out >actual &&
+	printf "%s\n" "0:" "1: 10,2,10" "2:" "3: 20,2,12" >expect &&
+	test_cmp expect actual &&
+	progress 3 .numRowsDroppedByWatermark <out | paste -sd " " - >actual &&
+	echo "0 0 0 0" >expect &&
+	test_cmp expect actual
+'
+
+# MultiStatefulOperatorsSuite "agg -> agg -> agg, append mode".
+test_expect_success 'three window aggregations, each over the one before' '
+	add_data 1 $(vals_seq 0 37) &&
+	add_data 2 $(vals_seq 30 60) &&
+	rm -rf C && read_batches --checkpoint C |
+	st-watermark --checkpoint C -t value -d "0 seconds" |
+	st-window --checkpoint C -t value -s "5 seconds" -a "count(*) AS count" |
+	again w2 "10 seconds" "count(*) AS count, sum(count) AS sum" |
+	again w3 "20 seconds" "count(*) AS count, sum(sum) AS sum" >out &&
+	batches "[(.window.start|fromdateiso8601), (.window.end|fromdateiso8601), .count, .sum] | map(tostring) | join(\",\")" <out >actual &&
+	printf "%s\n" "0:" "1: 0,20,2,20" "2: 20,40,2,23 40,60,2,20" >expect &&
+	test_cmp expect actual
+'
+
+# MultiStatefulOperatorsSuite "stream deduplication -> aggregation, append
+# mode": dropDuplicates("value", "eventTime") then a windowed count; once
+# the watermark is 5, [0, 5) is final, 10 rows stay in the dedup state.
+test_expect_success 'deduplication, then a window aggregation' '
+	add_data 1 $(vals_seq 1 15) &&
+	rm -rf C && read_batches --checkpoint C |
+	st-watermark --checkpoint C -t value -d "10 seconds" |
+	st-dedup --checkpoint C -k value -t value |
+	st-window --checkpoint C -t value -s "5 seconds" -a "count(*) AS count, sum(value) AS sum" >out &&
+	batches "[(.window.start|fromdateiso8601), .count] | map(tostring) | join(\",\")" <out >actual &&
+	printf "%s\n" "0:" "1: 0,4" >expect &&
+	test_cmp expect actual &&
+	states 2 <out >actual && echo "15 10" >expect && test_cmp expect actual &&
+	states 3 <out >actual && echo "4 3" >expect && test_cmp expect actual
+'
+
+# MultiStatefulOperatorsSuite "aggregation -> stream deduplication, append
+# mode": dropDuplicates("count", "windowEnd") over the emitted windows.
+test_expect_success 'a window aggregation, then deduplication' '
+	add_data 1 $(vals 1 5 10 15) &&
+	rm -rf C && read_batches --checkpoint C |
+	st-watermark --checkpoint C -t value -d "0 seconds" |
+	st-window --checkpoint C -t value -s "5 seconds" -a "count(*) AS count" |
+	st-select --checkpoint C "*, window.end AS windowEnd" |
+	st-dedup --checkpoint C -k count,windowEnd >out &&
+	batches "[(.windowEnd|fromdateiso8601), .count] | map(tostring) | join(\",\")" <out >actual &&
+	printf "%s\n" "0:" "1: 5,1 10,1 15,1" >expect &&
+	test_cmp expect actual &&
+	states 4 <out >actual && echo "0 3" >expect && test_cmp expect actual
+'
+
+# MultiStatefulOperatorsSuite "join -> window agg, append mode": an inner
+# join on eventTime1 = eventTime2, then a windowed count; [0, 5) comes
+# once the watermark passes 5.
+test_expect_success 'a stream-stream join, then a window aggregation' '
+	m2() {
+		printf "{\"@st\":\"begin\",\"batch\":%s,\"ts\":0}\n{\"@st\":\"source\",\"name\":\"l\"}\n" "$1"
+		for _v in $2; do printf "{\"value1\":%s}\n" "$_v"; done
+		printf "{\"@st\":\"source\",\"name\":\"r\"}\n"
+		for _v in $3; do printf "{\"value2\":%s}\n" "$_v"; done
+		printf "{\"@st\":\"end\",\"batch\":%s}\n" "$1"
+	} &&
+	nd() { printf "{\"@st\":\"begin\",\"batch\":%s,\"ts\":0,\"noData\":true}\n{\"@st\":\"end\",\"batch\":%s}\n" "$1" "$1"; } &&
+	rm -rf C &&
+	{ m2 0 "1 2 3 4" "1 2 3 4"; nd 1; m2 2 5 5; nd 3; eos; } |
+	st-select --checkpoint C --name a --source l "value1, timestamp_seconds(value1) AS eventTime1" |
+	st-select --checkpoint C --name b --source r "value2, timestamp_seconds(value2) AS eventTime2" |
+	st-watermark --checkpoint C --source l -t eventTime1 -d "0 seconds" |
+	st-watermark --checkpoint C --source r -t eventTime2 -d "0 seconds" |
+	st-join --checkpoint C --left l --right r --on "eventTime1 = eventTime2" --within "eventTime1 BETWEEN eventTime2 AND eventTime2" |
+	st-window --checkpoint C -t eventTime1 -s "5 seconds" -a "count(*) AS count" >out &&
+	batches "[(.window.start|fromdateiso8601), .count] | map(tostring) | join(\",\")" <out >actual &&
+	printf "%s\n" "0:" "1:" "2:" "3: 0,4" >expect &&
+	test_cmp expect actual &&
+	states 5 <out >actual && echo "1 1 2 1" >expect && test_cmp expect actual
+'
+
+test_done
