@@ -221,4 +221,36 @@ test_expect_success 'update mode on session windows is refused (SPARK-36463)' '
 	grep "update mode is not supported for session windows" err
 '
 
+# EventTimeWatermarkSuite "SPARK-35815: Support ANSI intervals for delay
+# threshold": every variant gives the same delay (a month 31 days, a year
+# 12 of them); the invalid patterns are refused.
+test_expect_success 'delay spellings, ANSI intervals included (SPARK-35815)' '
+	delay_of() {
+		printf "%s\n" "{\"@st\":\"begin\",\"batch\":0,\"ts\":0}" "{\"t\":100000000}" "{\"@st\":\"end\",\"batch\":0}" \
+		    "{\"@st\":\"begin\",\"batch\":1,\"ts\":0}" "{\"@st\":\"end\",\"batch\":1}" "{\"@st\":\"eos\"}" |
+		st-watermark -t t -d "$1" | grep "^{\"@st\":\"begin\",\"batch\":1" | jq -r "100000000 - (.wm | fromdateiso8601)"
+	} &&
+	check() {
+		_want=$1
+		shift
+		for _d in "$@"; do
+			[ "$(delay_of "$_d")" = "$_want" ] || { echo "delay $_d: $(delay_of "$_d"), not $_want"; return 1; }
+		done
+	} &&
+	tab=$(printf "\t") &&
+	check 259200 "3 days" "Interval 3 day" "inTerval '"'"'3'"'"' day" &&
+	check 18000 " 5 hours" "INTERVAL 5 hour" "interval '"'"'5'"'"' hour" &&
+	check 480 "${tab}8 minutes" "interval 8 minute" "interval '"'"'8'"'"' minute" &&
+	check 10 "10 seconds" "interval 10 second" "interval '"'"'10'"'"' second" &&
+	check 32140800 "1 years" "interval 1 year" "interval '"'"'1'"'"' year" &&
+	check 2678400 "1 months" "interval 1 month" "interval '"'"'1'"'"' month" &&
+	check 93784 "1 day 2 hours 3 minutes 4 seconds" " interval 1 day 2 hours 3 minutes 4 seconds" \
+		"${tab}interval '"'"'1'"'"' day '"'"'2'"'"' hours '"'"'3'"'"' minutes '"'"'4'"'"' seconds" "interval '"'"'1 2:3:4'"'"' day to second" &&
+	check 37497600 " 1 year 2 months" "interval 1 year 2 month" "interval '"'"'1'"'"' year '"'"'2'"'"' month" "${tab}interval '"'"'1-2'"'"' year to month" &&
+	for d in "1 foo" "interva 2 day" "intrval '"'"'3'"'"' day" "interval 4 foo" "interval '"'"'5'"'"' foo" \
+	    "interval '"'"'1 2:3:4'"'"' day to hour" "interval '"'"'1 2'"'"' year to month"; do
+		test_expect_code 2 st-watermark -t t -d "$d" </dev/null 2>err || return 1
+	done
+'
+
 test_done
