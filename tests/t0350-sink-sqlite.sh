@@ -6,18 +6,11 @@ test_description='st-sink --format sqlite: schema, append, update upserts, compl
 q() { sqlite3 "$1" "$2"; }
 # A single quote, for SQL string literals inside the test bodies.
 SQ="'"
+# The inputs this test shares with t0370 (PostgreSQL) are in
+# tests/data/sql (see its README).
 
 test_expect_success 'setup: an append stream of two batches, a new column in the second' '
-	cat >stream <<-\EOT
-	{"@st":"begin","batch":0,"ts":1549360800000}
-	{"word":"cat","n":1,"x":1.5,"ok":true,"no":null,"tags":["a", "b"],"o":{"k": 1}}
-	{"word":"d\"og\u00e9","n":2,"x":2,"ok":false,"no":3,"tags":[],"o":null}
-	{"@st":"end","batch":0,"progress":[{"name":"st-read","numInputRows":2}]}
-	{"@st":"begin","batch":1,"ts":1549360860000}
-	{"word":"eel","n":3,"extra":"new"}
-	{"@st":"end","batch":1,"progress":[]}
-	{"@st":"eos"}
-	EOT
+	cp "$SRCDIR/tests/data/sql/stream.ndjson" stream
 '
 
 test_expect_success 'plain NDJSON (no control lines): one append batch into st_output' '
@@ -128,21 +121,7 @@ test_expect_success 'new columns: added with ALTER TABLE, earlier rows null; nam
 '
 
 test_expect_success 'setup: events in three batches, as st-read emits them' '
-	cat >events <<-\EOT
-	{"@st":"begin","batch":0,"ts":1549360800000}
-	{"t":"2019-02-05T10:01:00Z","User":"a","v":1}
-	{"t":"2019-02-05T10:02:00Z","User":"b","v":2}
-	{"t":"2019-02-05T10:06:00Z","User":"a","v":3}
-	{"@st":"end","batch":0,"progress":[]}
-	{"@st":"begin","batch":1,"ts":1549360860000}
-	{"t":"2019-02-05T10:03:00Z","User":"a","v":4}
-	{"t":"2019-02-05T10:11:00Z","User":"b","v":5}
-	{"@st":"end","batch":1,"progress":[]}
-	{"@st":"begin","batch":2,"ts":1549360920000}
-	{"t":"2019-02-05T10:12:00Z","User":"b","v":6}
-	{"@st":"end","batch":2,"progress":[]}
-	{"@st":"eos"}
-	EOT
+	cp "$SRCDIR/tests/data/sql/events.ndjson" events
 '
 
 test_expect_success 'update: st-window rows upserted by window and key, windows flattened' '
@@ -207,18 +186,7 @@ test_expect_success 'update: a replay after a lost commit upserts nothing twice'
 '
 
 test_expect_success 'complete: each batch replaces the table, in one transaction' '
-	cat >comp <<-\EOT &&
-	{"@st":"begin","batch":0,"ts":1,"mode":"complete","keys":["k"]}
-	{"k":"a","n":1}
-	{"k":"b","n":1}
-	{"@st":"end","batch":0,"progress":[]}
-	{"@st":"begin","batch":1,"ts":2,"mode":"complete","keys":["k"]}
-	{"k":"a","n":2}
-	{"k":"b","n":1}
-	{"k":"c","n":1}
-	{"@st":"end","batch":1,"progress":[]}
-	{"@st":"eos"}
-	EOT
+	cp "$SRCDIR/tests/data/sql/complete.ndjson" comp &&
 	st-sink --checkpoint P --format sqlite --path comp.db <comp &&
 	q comp.db "SELECT * FROM st_output ORDER BY k" >actual &&
 	printf "a|2\nb|1\nc|1\n" >expect && test_cmp expect actual &&

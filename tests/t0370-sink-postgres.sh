@@ -3,8 +3,9 @@ test_description='st-sink --format postgres: a real server, append, update upser
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/tests/lib-pg.sh"
 
-# The SQLite sink's test (t0350) against a real PostgreSQL server; Spark has
-# no PostgreSQL streaming sink (foreachBatch + JDBC is its answer).
+# The SQLite sink's test (t0350) against a real PostgreSQL server, on the
+# same inputs (tests/data/sql); Spark has no PostgreSQL streaming sink
+# (foreachBatch + JDBC is its answer).
 
 SQ="'"
 # The server's own settings (PGHOST etc.) are in the environment, so an
@@ -16,16 +17,7 @@ pg_start || { echo "not ok - cannot start a PostgreSQL server"; exit 1; }
 
 test_expect_success 'setup: the server answers; an append stream with a new column in batch 1' '
 	pq "SELECT 1" >actual && echo 1 >expect && test_cmp expect actual &&
-	cat >stream <<-\EOT
-	{"@st":"begin","batch":0,"ts":1549360800000}
-	{"word":"cat","n":1,"x":1.5,"ok":true,"no":null,"tags":["a", "b"],"o":{"k": 1}}
-	{"word":"d\"og\u00e9","n":2,"x":2,"ok":false,"no":3,"tags":[],"o":null}
-	{"@st":"end","batch":0,"progress":[{"name":"st-read","numInputRows":2}]}
-	{"@st":"begin","batch":1,"ts":1549360860000}
-	{"word":"eel","n":3,"extra":"new"}
-	{"@st":"end","batch":1,"progress":[]}
-	{"@st":"eos"}
-	EOT
+	cp "$SRCDIR/tests/data/sql/stream.ndjson" stream
 '
 
 test_expect_success 'the table: columns in first-seen order, typed from JSON, a null-only column waiting for a value' '
@@ -104,21 +96,7 @@ test_expect_success 'new columns added with ALTER TABLE; names are case-sensitiv
 '
 
 test_expect_success 'setup: events in three batches' '
-	cat >events <<-\EOT
-	{"@st":"begin","batch":0,"ts":1549360800000}
-	{"t":"2019-02-05T10:01:00Z","User":"a","v":1}
-	{"t":"2019-02-05T10:02:00Z","User":"b","v":2}
-	{"t":"2019-02-05T10:06:00Z","User":"a","v":3}
-	{"@st":"end","batch":0,"progress":[]}
-	{"@st":"begin","batch":1,"ts":1549360860000}
-	{"t":"2019-02-05T10:03:00Z","User":"a","v":4}
-	{"t":"2019-02-05T10:11:00Z","User":"b","v":5}
-	{"@st":"end","batch":1,"progress":[]}
-	{"@st":"begin","batch":2,"ts":1549360920000}
-	{"t":"2019-02-05T10:12:00Z","User":"b","v":6}
-	{"@st":"end","batch":2,"progress":[]}
-	{"@st":"eos"}
-	EOT
+	cp "$SRCDIR/tests/data/sql/events.ndjson" events
 '
 
 test_expect_success 'update: st-window rows upserted by window and key (ON CONFLICT), windows flattened' '
@@ -174,18 +152,7 @@ test_expect_success 'update: null keys are one key (NULLS NOT DISTINCT), all-key
 '
 
 test_expect_success 'complete: each batch replaces the table, an empty batch empties it' '
-	cat >comp <<-\EOT &&
-	{"@st":"begin","batch":0,"ts":1,"mode":"complete","keys":["k"]}
-	{"k":"a","n":1}
-	{"k":"b","n":1}
-	{"@st":"end","batch":0,"progress":[]}
-	{"@st":"begin","batch":1,"ts":2,"mode":"complete","keys":["k"]}
-	{"k":"a","n":2}
-	{"k":"b","n":1}
-	{"k":"c","n":1}
-	{"@st":"end","batch":1,"progress":[]}
-	{"@st":"eos"}
-	EOT
+	cp "$SRCDIR/tests/data/sql/complete.ndjson" comp &&
 	sink --checkpoint P --table comp <comp &&
 	pq "SELECT * FROM comp ORDER BY k" >actual &&
 	printf "a|2\nb|1\nc|1\n" >expect && test_cmp expect actual &&
