@@ -187,21 +187,24 @@ stdin_free(st_source *s)
 	free(ss);
 }
 
-static const st_source_vt stdin_vt = {
-	.kind = "stdin",
-	.replayable = 0,
-	.plan = stdin_plan,
-	.advance = stdin_advance,
-	.emit = stdin_emit,
-	.empty = stdin_empty,
-	.merge = lines_merge,
-	.wait = stdin_wait,
-	.exhausted = stdin_exhausted,
-	.save = stdin_save,
-	.load = stdin_load,
-	.describe = stdin_describe,
-	.free = stdin_free,
-};
+/* The stdin and socket sources: the same functions, two kinds. */
+#define LINES_VT(KIND) { \
+	.kind = KIND, \
+	.replayable = 0, \
+	.plan = stdin_plan, \
+	.advance = stdin_advance, \
+	.emit = stdin_emit, \
+	.empty = stdin_empty, \
+	.merge = lines_merge, \
+	.wait = stdin_wait, \
+	.exhausted = stdin_exhausted, \
+	.save = stdin_save, \
+	.load = stdin_load, \
+	.describe = stdin_describe, \
+	.free = stdin_free, \
+}
+
+static const st_source_vt stdin_vt = LINES_VT("stdin");
 
 /*
  * Before each read of a TCP socket: acknowledge at once what arrives. A
@@ -222,22 +225,7 @@ quick_ack(void *arg)
 #endif
 }
 
-/* The socket source: the same functions, another kind. */
-static const st_source_vt socket_vt = {
-	.kind = "socket",
-	.replayable = 0,
-	.plan = stdin_plan,
-	.advance = stdin_advance,
-	.emit = stdin_emit,
-	.empty = stdin_empty,
-	.merge = lines_merge,
-	.wait = stdin_wait,
-	.exhausted = stdin_exhausted,
-	.save = stdin_save,
-	.load = stdin_load,
-	.describe = stdin_describe,
-	.free = stdin_free,
-};
+static const st_source_vt socket_vt = LINES_VT("socket");
 
 st_source *
 st_lines_source_new(const char *name, int fd, int own_fd, const char *where,
