@@ -221,25 +221,19 @@ file_free(st_sink *s)
 	free(fs);
 }
 
-static const st_sink_vt json_vt = {
-	.format = "json",
-	.idempotent = 1,
-	.begin = file_begin,
-	.write = file_write,
-	.end = file_end,
-	.describe = file_describe,
-	.free = file_free,
-};
+/* The JSON and CSV file sinks: the same functions, two formats. */
+#define FILE_VT(FORMAT) { \
+	.format = FORMAT, \
+	.idempotent = 1, \
+	.begin = file_begin, \
+	.write = file_write, \
+	.end = file_end, \
+	.describe = file_describe, \
+	.free = file_free, \
+}
 
-static const st_sink_vt csv_vt = {
-	.format = "csv",
-	.idempotent = 1,
-	.begin = file_begin,
-	.write = file_write,
-	.end = file_end,
-	.describe = file_describe,
-	.free = file_free,
-};
+static const st_sink_vt json_vt = FILE_VT("json");
+static const st_sink_vt csv_vt = FILE_VT("csv");
 
 st_sink *
 st_sink_file_new(const char *dir, int csv, int header)
