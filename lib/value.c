@@ -154,14 +154,6 @@ st_type_format(st_buf *b, const st_type *t)
 
 /* ---- values --------------------------------------------------------- */
 
-static const int64_t pow10_tab[19] = {
-	1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
-	100000000LL, 1000000000LL, 10000000000LL, 100000000000LL,
-	1000000000000LL, 10000000000000LL, 100000000000000LL,
-	1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
-	1000000000000000000LL
-};
-
 st_value
 st_v_array(st_arena *a, uint32_t n)
 {
@@ -209,7 +201,7 @@ st_value_struct_get(const st_value *s, const char *name, size_t len)
 static double
 decimal_to_double(int64_t u, int scale)
 {
-	return (double)u / (double)pow10_tab[scale];
+	return (double)u / (double)st_pow10[scale];
 }
 
 double
@@ -374,7 +366,7 @@ put_decimal(st_buf *b, int64_t u, int scale)
 		st_buf_printf(b, "%llu", (unsigned long long)m);
 		return;
 	}
-	uint64_t p = (uint64_t)pow10_tab[scale];
+	uint64_t p = (uint64_t)st_pow10[scale];
 	st_buf_printf(b, "%llu.%0*llu", (unsigned long long)(m / p), scale,
 	    (unsigned long long)(m % p));
 }
@@ -642,7 +634,7 @@ str_to_decimal(const char *p, size_t n, int prec, int scale, int64_t *out)
 	}
 	if (prec > 18)
 		prec = 18;
-	if (u >= (uint64_t)pow10_tab[prec])
+	if (u >= (uint64_t)st_pow10[prec])
 		return -1;
 	*out = neg ? -(int64_t)u : (int64_t)u;
 	return 0;
@@ -655,12 +647,12 @@ decimal_rescale(int64_t u, int from, int prec, int to, int64_t *out)
 	if (prec > 18)
 		prec = 18;
 	if (to >= from) {
-		int64_t m = pow10_tab[to - from];
+		int64_t m = st_pow10[to - from];
 		if (u != 0 && (u > INT64_MAX / m || u < -(INT64_MAX / m)))
 			return -1;
 		u *= m;
 	} else {
-		int64_t m = pow10_tab[from - to];
+		int64_t m = st_pow10[from - to];
 		int64_t q = u / m, r = u % m;
 		if (r * 2 >= m)
 			q++;
@@ -668,7 +660,7 @@ decimal_rescale(int64_t u, int from, int prec, int to, int64_t *out)
 			q--;
 		u = q;
 	}
-	if (u >= pow10_tab[prec] || u <= -pow10_tab[prec])
+	if (u >= st_pow10[prec] || u <= -st_pow10[prec])
 		return -1;
 	*out = u;
 	return 0;
@@ -679,10 +671,10 @@ double_to_decimal(double d, int prec, int scale, int64_t *out)
 {
 	if (!isfinite(d))
 		return -1;
-	double s = round(d * (double)pow10_tab[scale]);
+	double s = round(d * (double)st_pow10[scale]);
 	if (prec > 18)
 		prec = 18;
-	if (fabs(s) >= (double)pow10_tab[prec])
+	if (fabs(s) >= (double)st_pow10[prec])
 		return -1;
 	*out = (int64_t)s;
 	return 0;
@@ -741,7 +733,7 @@ to_i64(const st_value *in, int64_t *out, int *from_double, double *dv)
 		*dv = in->u.d;
 		return 0;
 	case ST_V_DECIMAL:
-		*out = in->u.i / pow10_tab[in->scale];
+		*out = in->u.i / st_pow10[in->scale];
 		return 0;
 	case ST_V_BIGDEC:	/* its low 64 bits, as Java's longValue() */
 		*out = (int64_t)in->u.w.lo;
@@ -1089,11 +1081,11 @@ cmp_numeric(const st_value *x, const st_value *y)
 			return CMP(st_value_wide(x), st_value_wide(y));
 		long double lx = tx == ST_V_BIGDEC ?
 		    (long double)st_value_wide(x) : tx == ST_V_DECIMAL ?
-		    (long double)x->u.i / pow10_tab[x->scale] :
+		    (long double)x->u.i / st_pow10[x->scale] :
 		    (long double)st_value_to_double(x);
 		long double ly = ty == ST_V_BIGDEC ?
 		    (long double)st_value_wide(y) : ty == ST_V_DECIMAL ?
-		    (long double)y->u.i / pow10_tab[y->scale] :
+		    (long double)y->u.i / st_pow10[y->scale] :
 		    (long double)st_value_to_double(y);
 		if (isnan(lx) || isnan(ly))
 			return isnan(lx) ? (isnan(ly) ? 0 : 1) : -1;
@@ -1118,9 +1110,9 @@ cmp_numeric(const st_value *x, const st_value *y)
 	/* Decimals of different scales, or decimal and integer: long
 	 * double has 64 mantissa bits, exact enough for 18 digits. */
 	long double lx = tx == ST_V_DECIMAL ?
-	    (long double)x->u.i / pow10_tab[x->scale] : (long double)x->u.i;
+	    (long double)x->u.i / st_pow10[x->scale] : (long double)x->u.i;
 	long double ly = ty == ST_V_DECIMAL ?
-	    (long double)y->u.i / pow10_tab[y->scale] : (long double)y->u.i;
+	    (long double)y->u.i / st_pow10[y->scale] : (long double)y->u.i;
 	return CMP(lx, ly);
 }
 
@@ -1206,8 +1198,8 @@ hash_number(const st_value *v)
 	case ST_V_BIGINT:
 		return st_hash_mix((uint64_t)v->u.i ^ 0x1234);
 	case ST_V_DECIMAL:
-		if (v->u.i % pow10_tab[v->scale] == 0)
-			return st_hash_mix((uint64_t)(v->u.i / pow10_tab[v->scale]) ^
+		if (v->u.i % st_pow10[v->scale] == 0)
+			return st_hash_mix((uint64_t)(v->u.i / st_pow10[v->scale]) ^
 			    0x1234);
 		d = decimal_to_double(v->u.i, v->scale);
 		break;

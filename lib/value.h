@@ -255,6 +255,17 @@ const st_value *st_value_struct_get(const st_value *s, const char *name,
 /* Reads a numeric value as a double (NULL and non-numbers give 0). */
 double st_value_to_double(const st_value *v);
 
+/* 10^0 .. 10^18, the scales of a DECIMAL's int64_t: the one table of them,
+ * static so that a constant index folds into a constant, as it did in the
+ * three copies this replaces. */
+static const int64_t st_pow10[19] = {
+	1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
+	100000000LL, 1000000000LL, 10000000000LL, 100000000000LL,
+	1000000000000LL, 10000000000000LL, 100000000000000LL,
+	1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
+	1000000000000000000LL
+};
+
 /* ---- JSON ----------------------------------------------------------- */
 
 /*

@@ -420,14 +420,6 @@ eval_compare(st_eval *ev, const st_value *a0, const st_value *b0, int *res)
 
 /* ---- arithmetic ----------------------------------------------------- */
 
-static const int64_t p10[19] = {
-	1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
-	100000000LL, 1000000000LL, 10000000000LL, 100000000000LL,
-	1000000000000LL, 10000000000000LL, 100000000000000LL,
-	1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
-	1000000000000000000LL
-};
-
 /* A value as a decimal (unscaled, scale). Integers have scale 0. */
 static void
 as_decimal(const st_value *v, int64_t *u, int *scale)
@@ -444,7 +436,7 @@ as_decimal(const st_value *v, int64_t *u, int *scale)
 static int
 rescale_up(int64_t u, int by, int64_t *out)
 {
-	return __builtin_mul_overflow(u, p10[by], out) ? -1 : 0;
+	return __builtin_mul_overflow(u, st_pow10[by], out) ? -1 : 0;
 }
 
 /* Exact decimal + - * %; returns -1 on overflow (the caller falls back to
@@ -479,7 +471,7 @@ decimal_op(int op, const st_value *a, const st_value *b, st_value *out)
 			r = (y == -1) ? 0 : x % y;
 		}
 	}
-	if (r >= p10[18] || r <= -p10[18])
+	if (r >= st_pow10[18] || r <= -st_pow10[18])
 		return -1;
 	*out = st_v_decimal(r, 18, s);
 	return 0;

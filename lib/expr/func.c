@@ -718,21 +718,13 @@ IMPL(f_abs)
 	}
 }
 
-static const int64_t p10[19] = {
-	1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
-	100000000LL, 1000000000LL, 10000000000LL, 100000000000LL,
-	1000000000000LL, 10000000000000LL, 100000000000000LL,
-	1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
-	1000000000000000000LL
-};
-
 /* HALF_UP rounding of an integer to 10^k (k > 0). */
 static int64_t
 round_int(int64_t v, int k)
 {
 	if (k > 18)
 		return 0;
-	int64_t m = p10[k], q = v / m, r = v % m;
+	int64_t m = st_pow10[k], q = v / m, r = v % m;
 	if (r * 2 >= m)
 		q++;
 	else if (r * 2 <= -m)
@@ -772,9 +764,9 @@ IMPL(f_round)
 		}
 		int64_t r = round_int(v->u.i, (int)(s - d));
 		if (d >= 0)
-			*out = st_v_decimal(r / p10[s - d], v->prec, (int)d);
+			*out = st_v_decimal(r / st_pow10[s - d], v->prec, (int)d);
 		else
-			*out = st_v_decimal(r / p10[s], v->prec, 0);
+			*out = st_v_decimal(r / st_pow10[s], v->prec, 0);
 		return;
 	}
 	case ST_V_DOUBLE: {
@@ -815,7 +807,7 @@ floor_ceil(st_eval *ev, st_value *v, st_value *out, int up)
 		return;
 	}
 	if (v->type == ST_V_DECIMAL) {
-		int64_t m = p10[v->scale], q = v->u.i / m, r = v->u.i % m;
+		int64_t m = st_pow10[v->scale], q = v->u.i / m, r = v->u.i % m;
 		if (up && r > 0)
 			q++;
 		if (!up && r < 0)
@@ -907,8 +899,8 @@ floor_ceil_scale(st_eval *ev, st_value *v, st_value *dv, st_value *out,
 	if (k > 18) {
 		q = up && m > 0 ? 1 : !up && m < 0 ? -1 : 0;
 	} else {
-		int64_t r = m % p10[k];
-		q = m / p10[k];
+		int64_t r = m % st_pow10[k];
+		q = m / st_pow10[k];
 		if (up && r > 0)
 			q++;
 		if (!up && r < 0)
@@ -918,10 +910,10 @@ floor_ceil_scale(st_eval *ev, st_value *v, st_value *dv, st_value *out,
 		*out = st_v_decimal(q, 18, (int)d);
 		return;
 	}
-	if (-d > 18 || (q && (q > INT64_MAX / p10[-d] ||
-	    q < INT64_MIN / p10[-d])))
+	if (-d > 18 || (q && (q > INT64_MAX / st_pow10[-d] ||
+	    q < INT64_MIN / st_pow10[-d])))
 		return;
-	*out = st_v_decimal(q * p10[-d], 18, 0);
+	*out = st_v_decimal(q * st_pow10[-d], 18, 0);
 }
 
 IMPL(f_floor)
