@@ -9,6 +9,8 @@
 # Prints one line per measurement (events/s of input, best of BENCH_REPEAT):
 #
 #   kcat_consume EPS
+#   kcat100_consume EPS  kcat with st-read's fetch.wait.max.ms (100 ms; kcat's
+#                        own is 500, which its -e waits out for the last EOF)
 #   st_consume EPS
 #   kcat_pipeline EPS
 #   st_pipeline EPS
@@ -73,16 +75,19 @@ best() {
 }
 
 kc="kcat -b $B -C -t ysb -e -q -f '%s\\n'"
+kc100="kcat -b $B -C -t ysb -e -q -f '%s\\n' -X fetch.wait.max.ms=100"
 sc="st-read -f kafka --bootstrap-servers $B --subscribe ysb --starting-offsets earliest --trigger available-now"
 kp="kcat -b $B -C -t ysb -e -q -f '%s\\n' | grep '\"event_type\":\"view\"' | kcat -b $B -P -t kout -X linger.ms=20"
 sp="$sc | st-filter \"event_type = 'view'\" | st-sink -f kafka --bootstrap-servers $B --topic out"
 
 echo "kcat_consume $(best "$kc")"
+echo "kcat100_consume $(best "$kc100")"
 echo "st_consume $(best "$sc")"
 echo "kcat_pipeline $(best "$kp")"
 echo "st_pipeline $(best "$sp")"
 echo "events $N"
 printf 'kcat_consume_cmd %s\n' "$kc" | sed "s|$B|BROKER|g"
+printf 'kcat100_consume_cmd %s\n' "$kc100" | sed "s|$B|BROKER|g"
 printf 'st_consume_cmd %s\n' "$sc" | sed "s|$B|BROKER|g"
 printf 'kcat_pipeline_cmd %s\n' "$kp" | sed "s|$B|BROKER|g"
 printf 'st_pipeline_cmd %s\n' "$sp" | sed "s|$B|BROKER|g"

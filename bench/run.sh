@@ -503,9 +503,16 @@ cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
 	echo "| what | kcat | st | st / kcat |"
 	echo "|---|---:|---:|---:|"
 	echo "| consume into /dev/null | $(kline kcat_consume) | $(kline st_consume) | $kafka_ratio |"
+	echo "| consume, kcat with fetch.wait.max.ms=100 as st-read | $(kline kcat100_consume) | $(kline st_consume) | $(awk -v s="$(kline st_consume)" -v k="$(kline kcat100_consume)" 'BEGIN { if (k > 0) printf("%.2fx", s / k) }') |"
 	echo "| Kafka -> filter views -> Kafka | $(kline kcat_pipeline) | $(kline st_pipeline) | |"
 	echo
+	echo "kcat -e stops at the last partition's end-of-partition event, which a"
+	echo "fetch long-polled for up to fetch.wait.max.ms (kcat's default 500 ms)"
+	echo "brings; st-read --trigger available-now stops at the end offsets it"
+	echo "listed at the start. The second row gives kcat st-read's 100 ms."
+	echo
 	echo "- kcat: \`$(kline kcat_consume_cmd)\`"
+	echo "- kcat, 100 ms: \`$(kline kcat100_consume_cmd)\`"
 	echo "- st: \`$(kline st_consume_cmd)\`"
 	echo "- kcat pipeline: \`$(kline kcat_pipeline_cmd)\`"
 	echo "- st pipeline: \`$(kline st_pipeline_cmd)\`"

@@ -141,53 +141,108 @@ st_utf8_valid_len(const unsigned char *p, size_t n, size_t *bad)
 	return len;
 }
 
-void
-st_buf_put_json_string(st_buf *b, const char *s, size_t n)
+/* The bytes a JSON string holds as they are: printable ASCII (and DEL)
+ * but '"' and '\\'. */
+static const unsigned char json_plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* The JSON string literal of s[0..n): 0, or, when strict, -1 with b as it
+ * was if s is not valid UTF-8. One pass writing straight into b: room for
+ * every byte as it is was made first; an escape, a multi-byte sequence or
+ * a U+FFFD makes room for the rest again before it writes (at most 6
+ * bytes for 1). */
+static int
+put_json_string(st_buf *b, const char *s, size_t n, int strict)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	size_t start = b->len;
 
 	st_buf_grow(b, n + 2);
-	st_buf_putc(b, '"');
-	/* Copy runs of plain bytes in one go; escape only what must be. */
-	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
+	char *o = b->data + b->len;
+	*o++ = '"';
+	while (p < e) {
+		unsigned c = *p;
+		if (json_plain[c]) {
+			*o++ = (char)c;
+			p++;
+			continue;
+		}
+		if ((size_t)(b->data + b->cap - o) < (size_t)(e - p) + 8) {
+			b->len = (size_t)(o - b->data);
+			st_buf_grow(b, (size_t)(e - p) + 8);
+			o = b->data + b->len;
+		}
 		if (c >= 0x80) {
-			size_t bad, k = st_utf8_valid_len(
-			    (const unsigned char *)s + i, n - i, &bad);
+			size_t bad, k = st_utf8_valid_len(p, (size_t)(e - p),
+			    &bad);
 			if (k) {
-				i += k - 1;
+				memcpy(o, p, k);
+				o += k;
+				p += k;
 				continue;
+			}
+			if (strict) {
+				b->len = start;
+				b->data[start] = '\0';
+				return -1;
 			}
 			/* Invalid UTF-8 becomes U+FFFD: the output is
 			 * always valid JSON text. */
-			st_buf_add(b, s + run, i - run);
-			st_buf_add(b, "\xef\xbf\xbd", 3);
-			i += bad - 1;
-			run = i + 1;
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p += bad;
 			continue;
 		}
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		st_buf_add(b, s + run, i - run);
-		run = i + 1;
+		p++;
+		*o++ = '\\';
 		switch (c) {
-		case '"': st_buf_add(b, "\\\"", 2); break;
-		case '\\': st_buf_add(b, "\\\\", 2); break;
-		case '\n': st_buf_add(b, "\\n", 2); break;
-		case '\r': st_buf_add(b, "\\r", 2); break;
-		case '\t': st_buf_add(b, "\\t", 2); break;
-		case '\b': st_buf_add(b, "\\b", 2); break;
-		case '\f': st_buf_add(b, "\\f", 2); break;
-		default: {
-			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4],
-			    hex[c & 15] };
-			st_buf_add(b, e, 6);
-		}
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		default:
+			memcpy(o, "u00", 3);
+			o[3] = hex[c >> 4];
+			o[4] = hex[c & 15];
+			o += 5;
 		}
 	}
-	st_buf_add(b, s + run, n - run);
-	st_buf_putc(b, '"');
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
+	return 0;
+}
+
+void
+st_buf_put_json_string(st_buf *b, const char *s, size_t n)
+{
+	(void)put_json_string(b, s, n, 0);
+}
+
+int
+st_buf_put_json_utf8(st_buf *b, const char *s, size_t n)
+{
+	return put_json_string(b, s, n, 1);
 }
 
 void

@@ -105,6 +105,9 @@ void st_buf_put_i64(st_buf *b, int64_t v);
  * valid UTF-8 become U+FFFD, one per maximal ill-formed subsequence (as
  * Java's and so Spark's decoders do): the result is always valid JSON. */
 void st_buf_put_json_string(st_buf *b, const char *s, size_t n);
+/* The same, for s that must be valid UTF-8 (checked in the same pass):
+ * returns 0, or -1 with nothing appended when s is not. */
+int st_buf_put_json_utf8(st_buf *b, const char *s, size_t n);
 
 /*
  * The length of the valid UTF-8 sequence at p[0..n) (n >= 1): 1 for ASCII,

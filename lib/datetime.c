@@ -670,10 +670,15 @@ st_format_timestamp(st_buf *b, int64_t usec)
 	st_buf_putc(b, ':');
 	put2(b, secs % 60);
 	if (frac) {
-		if (frac % 1000 == 0)
-			st_buf_printf(b, ".%03u", frac / 1000);
-		else
-			st_buf_printf(b, ".%06u", frac);
+		/* .mmm, or .uuuuuu when the microseconds are not whole
+		 * milliseconds (no printf: a Kafka record formats one). */
+		char t[8];
+		int nd = frac % 1000 == 0 ? 3 : 6;
+		unsigned v = nd == 3 ? frac / 1000 : frac;
+		t[0] = '.';
+		for (int i = nd; i >= 1; i--, v /= 10)
+			t[i] = (char)('0' + v % 10);
+		st_buf_add(b, t, (size_t)nd + 1);
 	}
 	st_buf_putc(b, 'Z');
 }

@@ -51,10 +51,17 @@ typedef struct kafka_source {
 	json_t *initial;	/* resolved starting offsets, NULL before */
 	json_t *ending;		/* resolved ending offsets (bounded), or NULL */
 	json_t *snap;		/* available-now: end offsets at the start */
+	/* What the snapshot learnt, for the plan that follows it (one
+	 * metadata and two ListOffsets rounds fewer): parts of known, with
+	 * topics borrowed from known_md. */
+	struct part *known;
+	size_t known_n;
+	const struct rd_kafka_metadata *known_md;
 	int exhausted;
 	/* The consumer's assignment, to continue a fetch where the last
 	 * batch ended instead of assigning again. */
 	json_t *assigned;	/* {"t":{"0":next}} or NULL */
+	rd_kafka_topic_partition_list_t *paused;	/* by the last batch */
 	st_buf rec;
 	st_buf tmp;
 	rd_kafka_queue_t *q;	/* the consumer queue */
@@ -64,13 +71,14 @@ typedef struct kafka_source {
 } kafka_source;
 
 /* One partition of a plan. */
-typedef struct part {
+struct part {
 	const char *topic;	/* borrowed from metadata or a range */
 	int32_t p;
 	int64_t lo, hi;		/* earliest and latest offsets */
 	int64_t from, to;
 	int reset;		/* data loss: the position moves back */
-} part;
+};
+typedef struct part part;
 
 static int64_t
 jget(json_t *o, const char *t, int32_t p, int64_t dflt)
@@ -290,15 +298,56 @@ data_loss(kafka_source *ks, const char *fmt, ...)
 	st_buf_release(&b);
 }
 
+/* The partitions and their offsets now: what the snapshot just learnt,
+ * else asked of the brokers. */
+static part *
+current(kafka_source *ks, const struct rd_kafka_metadata **md, size_t *n)
+{
+	part *v = ks->known;
+
+	if (v) {
+		*md = ks->known_md;
+		*n = ks->known_n;
+		ks->known = NULL;
+		ks->known_md = NULL;
+		return v;
+	}
+	v = partitions(ks, md, n);
+	watermarks(ks, v, *n);
+	return v;
+}
+
+/* Available-now: whether every partition of the snapshot is read exactly
+ * to its end there (then no plan can find more, and none asks the
+ * brokers). A position past it (a topic re-created) is for plan() to
+ * report. */
+static int
+snap_done(kafka_source *ks)
+{
+	const char *t;
+	json_t *ps;
+
+	json_object_foreach(ks->snap, t, ps) {
+		const char *k;
+		json_t *e;
+		json_object_foreach(ps, k, e)
+			if (jget(ks->pos, t, atoi(k), -1) !=
+			    json_integer_value(e))
+				return 0;
+	}
+	return 1;
+}
+
 static json_t *
 kafka_plan(st_source *s, const st_source_limits *lim)
 {
 	kafka_source *ks = s->self;
 	const struct rd_kafka_metadata *md;
 	size_t n;
-	part *v = partitions(ks, &md, &n);
 
-	watermarks(ks, v, n);
+	if (ks->snap && ks->known == NULL && snap_done(ks))
+		return NULL;
+	part *v = current(ks, &md, &n);
 	if (ks->initial == NULL)
 		initial(ks, v, n);
 	if (ks->o->ending && ks->ending == NULL)
@@ -460,10 +509,7 @@ put_payload(kafka_source *ks, st_buf *b, const void *p, size_t n)
 		st_buf_putc(b, '"');
 		return 0;
 	}
-	if (!st_utf8_valid(p, n))
-		return -1;
-	st_buf_put_json_string(b, p, n);
-	return 0;
+	return st_buf_put_json_utf8(b, p, n);
 }
 
 /* Writes one message as a record of Spark's Kafka columns. */
@@ -487,8 +533,11 @@ write_message(kafka_source *ks, rd_kafka_message_t *m, st_emitter *em)
 	}
 	st_buf_puts(b, ",\"topic\":");
 	st_buf_put_json_string(b, topic, strlen(topic));
-	st_buf_printf(b, ",\"partition\":%d,\"offset\":%lld,\"timestamp\":",
-	    (int)m->partition, (long long)m->offset);
+	st_buf_puts(b, ",\"partition\":");
+	st_buf_put_i64(b, m->partition);
+	st_buf_puts(b, ",\"offset\":");
+	st_buf_put_i64(b, m->offset);
+	st_buf_puts(b, ",\"timestamp\":");
 	rd_kafka_timestamp_type_t tt;
 	int64_t ts = rd_kafka_message_timestamp(m, &tt);
 	if (tt == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
@@ -499,8 +548,8 @@ write_message(kafka_source *ks, rd_kafka_message_t *m, st_emitter *em)
 		st_buf_putc(b, '"');
 	}
 	/* Spark: 0 CreateTime, 1 LogAppendTime. */
-	st_buf_printf(b, ",\"timestampType\":%d",
-	    tt == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? 1 : 0);
+	st_buf_puts(b, tt == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ?
+	    ",\"timestampType\":1" : ",\"timestampType\":0");
 	if (ks->o->include_headers) {
 		rd_kafka_headers_t *h = NULL;
 		st_buf_puts(b, ",\"headers\":[");
@@ -546,19 +595,70 @@ typedef struct want {
 	int done;
 } want;
 
+/* One batch being fetched: the partitions of its range. */
+typedef struct fetch {
+	want *w;		/* new array of n, topics borrowed from the range */
+	size_t n, left;		/* left: how many are not done */
+	rd_kafka_topic_partition_list_t *l;	/* new: those with records */
+	int dirty;		/* the consumer is not at the batch's end */
+} fetch;
+
 static want *
-find_want(want *w, size_t n, const char *t, int32_t p)
+find_want(fetch *f, const char *t, int32_t p)
 {
-	for (size_t i = 0; i < n; i++)
-		if (w[i].p == p && strcmp(w[i].topic, t) == 0)
-			return &w[i];
+	for (size_t i = 0; i < f->n; i++)
+		if (f->w[i].p == p && strcmp(f->w[i].topic, t) == 0)
+			return &f->w[i];
 	return NULL;
 }
 
+static void
+want_done(fetch *f, want *x)
+{
+	if (!x->done) {
+		x->done = 1;
+		f->left--;
+	}
+}
+
+/* The partitions of range (borrowed: f's topics point into it). */
+static void
+fetch_init(fetch *f, json_t *range)
+{
+	const char *t;
+	json_t *ps;
+
+	memset(f, 0, sizeof *f);
+	json_object_foreach(json_object_get(range, "topics"), t, ps) {
+		const char *k;
+		json_t *r;
+		json_object_foreach(ps, k, r) {
+			f->w = st_realloc(f->w, (f->n + 1) * sizeof *f->w);
+			want *x = &f->w[f->n++];
+			x->topic = t;
+			x->p = atoi(k);
+			x->from = json_integer_value(json_array_get(r, 0));
+			x->to = json_integer_value(json_array_get(r, 1));
+			x->next = x->from;
+			x->done = x->from >= x->to;
+			if (!x->done)
+				f->left++;
+		}
+	}
+}
+
+static void
+fetch_release(fetch *f)
+{
+	if (f->l)
+		rd_kafka_topic_partition_list_destroy(f->l);
+	free(f->w);
+}
+
 /* Whether the consumer can go on from where the last batch left off:
- * same partitions, each at the from of w. */
+ * same partitions, each at the from of f. */
 static int
-can_continue(kafka_source *ks, want *w, size_t n)
+can_continue(kafka_source *ks, fetch *f)
 {
 	size_t cnt = 0;
 	const char *t;
@@ -568,171 +668,190 @@ can_continue(kafka_source *ks, want *w, size_t n)
 		return 0;
 	json_object_foreach(ks->assigned, t, ps)
 		cnt += json_object_size(ps);
-	if (cnt != n)
+	if (cnt != f->left)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (jget(ks->assigned, w[i].topic, w[i].p, -1) != w[i].from)
+	for (size_t i = 0; i < f->n; i++)
+		if (!f->w[i].done && jget(ks->assigned, f->w[i].topic,
+		    f->w[i].p, -1) != f->w[i].from)
 			return 0;
 	return 1;
+}
+
+/* Points the consumer at the from offsets of the partitions left (or lets
+ * it go on where the last batch ended) and resumes them. */
+static void
+fetch_start(kafka_source *ks, fetch *f)
+{
+	f->l = rd_kafka_topic_partition_list_new((int)f->n);
+	for (size_t i = 0; i < f->n; i++)
+		if (!f->w[i].done)
+			rd_kafka_topic_partition_list_add(f->l, f->w[i].topic,
+			    f->w[i].p)->offset = f->w[i].from;
+	rd_kafka_resp_err_t err;
+	if (can_continue(ks, f)) {
+		err = rd_kafka_resume_partitions(ks->rk, f->l);
+	} else {
+		/* A partition paused at the end of an earlier batch stays
+		 * paused across assign(), so it is resumed first: resumed
+		 * after, the fetch assign() started would be outdated (a
+		 * version barrier) and fetched all over again. */
+		if (ks->paused)
+			(void)rd_kafka_resume_partitions(ks->rk, ks->paused);
+		err = rd_kafka_assign(ks->rk, f->l);
+	}
+	if (err)
+		st_die(ST_EXIT_DATA, "%s: cannot fetch: %s", ks->desc,
+		    rd_kafka_err2str(err));
+	json_decref(ks->assigned);
+	ks->assigned = NULL;
+}
+
+/* Nothing came for long: checks that the rest of the range still exists
+ * (records removed below it are data loss). */
+static void
+fetch_check_gone(kafka_source *ks, fetch *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		want *x = &f->w[i];
+		int64_t lo, hi;
+		if (x->done || rd_kafka_query_watermark_offsets(ks->rk,
+		    x->topic, x->p, &lo, &hi, META_TIMEOUT_MS))
+			continue;
+		if (hi < x->to && hi <= x->next) {
+			data_loss(ks, "partition %s-%d: offsets %lld to %lld "
+			    "of this batch are gone", x->topic, (int)x->p,
+			    (long long)x->next, (long long)x->to - 1);
+			want_done(f, x);
+		}
+	}
+}
+
+/* An event of the consumer queue that is not a record: the end of a
+ * partition, offsets out of range (data loss), or a client error. */
+static void
+fetch_event(kafka_source *ks, fetch *f, want *x, rd_kafka_message_t *m)
+{
+	if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+		/* At the end: done when the batch's range is read. An end
+		 * below the range means records were removed; the idle
+		 * check deals with it (a transaction may still be open). */
+		if (x && m->offset >= x->to)
+			want_done(f, x);
+	} else if (x && (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET ||
+	    m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE)) {
+		data_loss(ks, "partition %s-%d: offsets %lld to %lld are gone",
+		    x->topic, (int)x->p, (long long)x->next,
+		    (long long)x->to - 1);
+		want_done(f, x);
+		f->dirty = 1;
+	} else if (m->err != RD_KAFKA_RESP_ERR__TRANSPORT &&
+	    m->err != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+		st_warn("%s: %s", ks->desc, rd_kafka_message_errstr(m));
+	}
+}
+
+/* One message of the consumer queue (destroyed here): a record of the
+ * batch is written; one outside it (fetched past an earlier batch's end,
+ * or from a partition the batch does not read) is dropped. */
+static void
+fetch_message(kafka_source *ks, fetch *f, rd_kafka_message_t *m,
+    st_emitter *em)
+{
+	want *x = m->rkt ? find_want(f, rd_kafka_topic_name(m->rkt),
+	    m->partition) : NULL;
+
+	if (m->err) {
+		fetch_event(ks, f, x, m);
+	} else if (x == NULL || x->done || m->offset >= x->to ||
+	    m->offset < x->next) {
+		f->dirty = 1;
+	} else {
+		write_message(ks, m, em);
+		x->next = m->offset + 1;
+		if (x->next >= x->to)
+			want_done(f, x);
+	}
+	rd_kafka_message_destroy(m);
+}
+
+/*
+ * The next message or event of the consumer queue, or NULL after
+ * timeout_ms. What is queued comes BATCH at a time, one lock round per
+ * batch, and never waited for: rd_kafka_consume_batch_queue() waits until
+ * it has all BATCH or its timeout passes, which at the end of a batch (or
+ * of a fetch) would idle with records in hand, so it is called with no
+ * timeout and only an empty queue is waited on.
+ */
+static rd_kafka_message_t *
+next_message(kafka_source *ks, int timeout_ms)
+{
+	if (ks->mi == ks->mn) {
+		ssize_t got = rd_kafka_consume_batch_queue(ks->q, 0, ks->msgs,
+		    BATCH);
+		ks->mi = 0;
+		ks->mn = got > 0 ? (size_t)got : 0;
+		if (ks->mn == 0)
+			return rd_kafka_consume_queue(ks->q, timeout_ms);
+	}
+	return ks->msgs[ks->mi++];
+}
+
+/* After the batch: messages polled past it are dropped, the partitions
+ * paused until the next batch says from where, and, when the consumer
+ * stands exactly at the batch's end, that is remembered so that the next
+ * batch goes on without assigning again. */
+static void
+fetch_finish(kafka_source *ks, fetch *f)
+{
+	for (; ks->mi < ks->mn; ks->mi++) {
+		rd_kafka_message_destroy(ks->msgs[ks->mi]);
+		f->dirty = 1;
+	}
+	(void)rd_kafka_pause_partitions(ks->rk, f->l);
+	if (ks->paused)
+		rd_kafka_topic_partition_list_destroy(ks->paused);
+	ks->paused = rd_kafka_topic_partition_list_copy(f->l);
+	if (f->dirty)
+		return;
+	ks->assigned = json_object();
+	for (size_t i = 0; i < f->n; i++)
+		if (f->w[i].from < f->w[i].to)
+			jset(ks->assigned, f->w[i].topic, f->w[i].p,
+			    f->w[i].to);
 }
 
 static int
 kafka_emit(st_source *s, json_t *range, st_emitter *em)
 {
 	kafka_source *ks = s->self;
-	want *w = NULL;
-	size_t n = 0, left = 0;
-	const char *t;
-	json_t *ps;
+	fetch f;
 
-	json_object_foreach(json_object_get(range, "topics"), t, ps) {
-		const char *k;
-		json_t *r;
-		json_object_foreach(ps, k, r) {
-			w = st_realloc(w, (n + 1) * sizeof *w);
-			w[n].topic = t;
-			w[n].p = atoi(k);
-			w[n].from = json_integer_value(json_array_get(r, 0));
-			w[n].to = json_integer_value(json_array_get(r, 1));
-			w[n].next = w[n].from;
-			w[n].done = w[n].from >= w[n].to;
-			if (!w[n].done)
-				left++;
-			n++;
-		}
-	}
-	if (left == 0) {
-		free(w);
+	fetch_init(&f, range);
+	if (f.left == 0) {
+		fetch_release(&f);
 		return 0;
 	}
-	rd_kafka_topic_partition_list_t *l =
-	    rd_kafka_topic_partition_list_new((int)n);
-	for (size_t i = 0; i < n; i++)
-		if (!w[i].done)
-			rd_kafka_topic_partition_list_add(l, w[i].topic,
-			    w[i].p)->offset = w[i].from;
-	rd_kafka_resp_err_t err = 0;
-	if (!can_continue(ks, w, left))
-		err = rd_kafka_assign(ks->rk, l);
-	/* A partition paused at the end of an earlier batch stays paused
-	 * across assign(). */
-	if (!err)
-		err = rd_kafka_resume_partitions(ks->rk, l);
-	if (err)
-		st_die(ST_EXIT_DATA, "%s: cannot fetch: %s", ks->desc,
-		    rd_kafka_err2str(err));
-	json_decref(ks->assigned);
-	ks->assigned = NULL;
-	int dirty = 0;
+	fetch_start(ks, &f);
 	int64_t idle_since = st_mono_usec();
-	while (left > 0) {
+	while (f.left > 0) {
 		if (st_stop_requested()) {
 			/* The batch is logged: the next run emits it again. */
 			st_warn("%s: stopped in the middle of a batch",
 			    ks->desc);
-			rd_kafka_topic_partition_list_destroy(l);
-			free(w);
+			fetch_release(&f);
 			return -1;
 		}
-		/* Messages come in batches of up to BATCH from the consumer
-		 * queue (one lock round per batch, not per message). */
-		if (ks->mi == ks->mn) {
-			ssize_t got = rd_kafka_consume_batch_queue(ks->q, 100,
-			    ks->msgs, BATCH);
-			ks->mi = 0;
-			ks->mn = got > 0 ? (size_t)got : 0;
+		rd_kafka_message_t *m = next_message(ks, 100);
+		if (m) {
+			idle_since = st_mono_usec();
+			fetch_message(ks, &f, m, em);
+		} else if (st_mono_usec() - idle_since > 30 * ST_USEC_PER_SEC) {
+			idle_since = st_mono_usec();
+			fetch_check_gone(ks, &f);
 		}
-		rd_kafka_message_t *m = ks->mi < ks->mn ? ks->msgs[ks->mi++] :
-		    NULL;
-		if (m == NULL) {
-			if (st_mono_usec() - idle_since > 30 * ST_USEC_PER_SEC) {
-				/* Nothing for long: check that the range
-				 * still exists. */
-				idle_since = st_mono_usec();
-				for (size_t i = 0; i < n; i++) {
-					int64_t lo, hi;
-					if (w[i].done || rd_kafka_query_watermark_offsets(
-					    ks->rk, w[i].topic, w[i].p, &lo, &hi,
-					    META_TIMEOUT_MS))
-						continue;
-					if (hi < w[i].to && hi <= w[i].next) {
-						data_loss(ks, "partition %s-%d: "
-						    "offsets %lld to %lld of this "
-						    "batch are gone",
-						    w[i].topic, (int)w[i].p,
-						    (long long)w[i].next,
-						    (long long)w[i].to - 1);
-						w[i].done = 1;
-						left--;
-					}
-				}
-			}
-			continue;
-		}
-		idle_since = st_mono_usec();
-		want *x = m->rkt ? find_want(w, n, rd_kafka_topic_name(m->rkt),
-		    m->partition) : NULL;
-		if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-			if (x && !x->done && m->offset >= x->to) {
-				x->done = 1;
-				left--;
-			} else if (x && !x->done && m->offset < x->to) {
-				/* The end is below what the batch was planned
-				 * with: records were removed. Wait a while (a
-				 * transaction may still be open), then give up. */
-			}
-			rd_kafka_message_destroy(m);
-			continue;
-		}
-		if (m->err) {
-			if (x && (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET ||
-			    m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE)) {
-				data_loss(ks, "partition %s-%d: offsets %lld "
-				    "to %lld are gone", x->topic, (int)x->p,
-				    (long long)x->next, (long long)x->to - 1);
-				if (!x->done) {
-					x->done = 1;
-					left--;
-				}
-				dirty = 1;
-			} else if (m->err != RD_KAFKA_RESP_ERR__TRANSPORT &&
-			    m->err != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
-				st_warn("%s: %s", ks->desc,
-				    rd_kafka_message_errstr(m));
-			}
-			rd_kafka_message_destroy(m);
-			continue;
-		}
-		if (x == NULL || x->done || m->offset >= x->to ||
-		    m->offset < x->next) {
-			dirty = 1;
-			rd_kafka_message_destroy(m);
-			continue;
-		}
-		write_message(ks, m, em);
-		x->next = m->offset + 1;
-		if (x->next >= x->to) {
-			x->done = 1;
-			left--;
-		}
-		rd_kafka_message_destroy(m);
 	}
-	/* Messages polled past the batch: dropped, and the next batch
-	 * assigns its partitions again. */
-	for (; ks->mi < ks->mn; ks->mi++) {
-		rd_kafka_message_destroy(ks->msgs[ks->mi]);
-		dirty = 1;
-	}
-	/* Stop fetching until the next batch says from where. */
-	(void)rd_kafka_pause_partitions(ks->rk, l);
-	rd_kafka_topic_partition_list_destroy(l);
-	if (!dirty) {
-		ks->assigned = json_object();
-		for (size_t i = 0; i < n; i++)
-			if (w[i].from < w[i].to)
-				jset(ks->assigned, w[i].topic, w[i].p, w[i].to);
-	}
-	free(w);
+	fetch_finish(ks, &f);
+	fetch_release(&f);
 	return 0;
 }
 
@@ -775,17 +894,16 @@ kafka_snapshot(st_source *s)
 	kafka_source *ks = s->self;
 	const struct rd_kafka_metadata *md;
 	size_t n;
-	part *v = partitions(ks, &md, &n);
+	part *v = current(ks, &md, &n);
 
-	watermarks(ks, v, n);
 	json_decref(ks->snap);
 	ks->snap = json_object();
 	for (size_t i = 0; i < n; i++)
 		if (v[i].hi >= 0)
 			jset(ks->snap, v[i].topic, v[i].p, v[i].hi);
-	free(v);
-	if (md)
-		rd_kafka_metadata_destroy(md);
+	ks->known = v;
+	ks->known_n = n;
+	ks->known_md = md;
 }
 
 static void
@@ -868,6 +986,10 @@ kafka_free(st_source *s)
 
 	for (; ks->mi < ks->mn; ks->mi++)
 		rd_kafka_message_destroy(ks->msgs[ks->mi]);
+	/* Before the handle: a partition list holds its partitions
+	 * (rd_kafka_destroy() waits for every reference). */
+	if (ks->paused)
+		rd_kafka_topic_partition_list_destroy(ks->paused);
 	if (ks->q)
 		rd_kafka_queue_destroy(ks->q);
 	if (ks->rk)
@@ -880,6 +1002,9 @@ kafka_free(st_source *s)
 	json_decref(ks->ending);
 	json_decref(ks->snap);
 	json_decref(ks->assigned);
+	free(ks->known);
+	if (ks->known_md)
+		rd_kafka_metadata_destroy(ks->known_md);
 	st_buf_release(&ks->rec);
 	st_buf_release(&ks->tmp);
 	free(ks->desc);
@@ -973,9 +1098,15 @@ st_kafka_source_new(const char *name, const st_kafka_source_opts *o)
 		"isolation.level", "read_committed",
 		"topic.metadata.refresh.interval.ms", "5000",
 		"log_level", "4",
-		/* Bigger fetches: st reads whole batches. */
 		"fetch.wait.max.ms", "100",
-		"queued.min.messages", "100000",
+		/* librdkafka 2.0.2 counts queued.min.messages (meant per
+		 * partition) on the one consumer queue all partitions feed:
+		 * at its default, 100000, a few partitions' worth of records
+		 * stop every fetch until the broker thread next wakes up,
+		 * up to a second later (bench/kafka.sh waited 0.8 s of its
+		 * 1.1 s there). queued.max.messages.kbytes (64 MB) still
+		 * bounds what is queued. */
+		"queued.min.messages", "1000000",
 		NULL
 	};
 	rd_kafka_conf_t *c = st_kafka_conf_build(&o->conf, defaults);

@@ -615,6 +615,99 @@ START_TEST(test_fast_path_lengths)
 }
 END_TEST
 
+/* The string writer (buf.c): st_buf_put_json_string and its strict form,
+ * st_buf_put_json_utf8. Valid input reads back through jansson as the same
+ * bytes; invalid UTF-8 becomes one U+FFFD per maximal ill-formed
+ * subsequence (Unicode 3.9, as Java's decoder) or, strict, is refused with
+ * the buffer as it was. */
+static const struct {
+	const char *in;
+	size_t n;
+	const char *out;	/* NULL: not UTF-8 (strict refuses) */
+	const char *lax;	/* what the lax writer gives then */
+} jstrings[] = {
+	{ "", 0, "\"\"", NULL },
+	{ "plain", 5, "\"plain\"", NULL },
+	{ "a\"b\\c", 5, "\"a\\\"b\\\\c\"", NULL },
+	{ "\n\r\t\b\f", 5, "\"\\n\\r\\t\\b\\f\"", NULL },
+	{ "\x01\x1f\x7f", 3, "\"\\u0001\\u001f\x7f\"", NULL },
+	{ "a\0b", 3, "\"a\\u0000b\"", NULL },
+	{ "\xc3\xa9t\xc3\xa9", 5, "\"\xc3\xa9t\xc3\xa9\"", NULL },
+	{ "\xf0\x9f\x98\x80\"", 5, "\"\xf0\x9f\x98\x80\\\"\"", NULL },
+	{ "a\xffz", 3, NULL, "\"a\xef\xbf\xbdz\"" },
+	{ "\xe2\x82", 2, NULL, "\"\xef\xbf\xbd\"" },
+	{ "\xed\xa0\x80", 3, NULL, "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+	{ "\xc0\xaf\"", 3, NULL, "\"\xef\xbf\xbd\xef\xbf\xbd\\\"\"" },
+};
+
+START_TEST(test_string_writer)
+{
+	st_buf b = ST_BUF_INIT;
+	const char *in = jstrings[_i].in, *out = jstrings[_i].out;
+	size_t n = jstrings[_i].n;
+
+	/* After some content, so that offsets matter. */
+	st_buf_puts(&b, "x:");
+	st_buf_put_json_string(&b, in, n);
+	ck_assert_str_eq(b.data + 2, out ? out : jstrings[_i].lax);
+	ck_assert_uint_eq(b.len, 2 + strlen(b.data + 2));
+	st_buf_reset(&b);
+	st_buf_puts(&b, "x:");
+	int rc = st_buf_put_json_utf8(&b, in, n);
+	if (out == NULL) {
+		ck_assert_int_eq(rc, -1);
+		ck_assert_str_eq(b.data, "x:");
+		ck_assert_uint_eq(b.len, 2);
+	} else {
+		ck_assert_int_eq(rc, 0);
+		ck_assert_str_eq(b.data + 2, out);
+		json_error_t je;
+		json_t *v = json_loadb(b.data + 2, b.len - 2,
+		    JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+		ck_assert_ptr_nonnull(v);
+		ck_assert_uint_eq(json_string_length(v), n);
+		ck_assert_int_eq(memcmp(json_string_value(v), in, n), 0);
+		json_decref(v);
+	}
+	st_buf_release(&b);
+}
+END_TEST
+
+/* Every length from an empty buffer, each byte one that grows most (a
+ * control byte, 6 bytes out) or a multi-byte sequence, so that every
+ * point where the writer makes room is crossed. */
+START_TEST(test_string_writer_growth)
+{
+	st_buf in = ST_BUF_INIT, want = ST_BUF_INIT;
+
+	for (size_t len = 0; len < 700; len++) {
+		st_buf_reset(&in);
+		st_buf_reset(&want);
+		st_buf_putc(&want, '"');
+		for (size_t i = 0; i < len; i++) {
+			switch ((i * 7 + len) % 4) {
+			case 0: st_buf_putc(&in, '\x02');
+				st_buf_puts(&want, "\\u0002"); break;
+			case 1: st_buf_putc(&in, '"');
+				st_buf_puts(&want, "\\\""); break;
+			case 2: st_buf_puts(&in, "\xe2\x82\xac");
+				st_buf_puts(&want, "\xe2\x82\xac"); break;
+			default: st_buf_putc(&in, 'k');
+				st_buf_putc(&want, 'k');
+			}
+		}
+		st_buf_putc(&want, '"');
+		st_buf b = ST_BUF_INIT;
+		ck_assert_int_eq(st_buf_put_json_utf8(&b, in.data, in.len), 0);
+		ck_assert_uint_eq(b.len, want.len);
+		ck_assert_str_eq(b.data, want.data);
+		st_buf_release(&b);
+	}
+	st_buf_release(&in);
+	st_buf_release(&want);
+}
+END_TEST
+
 static Suite *
 json_suite(void)
 {
@@ -635,6 +728,9 @@ json_suite(void)
 	tcase_add_test(t, test_generated);
 	tcase_add_test(t, test_exact_bounds);
 	tcase_add_test(t, test_fast_path_lengths);
+	tcase_add_loop_test(t, test_string_writer, 0,
+	    sizeof jstrings / sizeof jstrings[0]);
+	tcase_add_test(t, test_string_writer_growth);
 	suite_add_tcase(s, t);
 	return s;
 }
