@@ -1024,12 +1024,9 @@ st_window_run(const st_window_opts *o, st_common *common)
 	st_colcheck_init(&w.cc, o->grouping == ST_GROUP_CUBE ? "--cube" :
 	    o->grouping == ST_GROUP_ROLLUP ? "--rollup" : "--by",
 	    (const char *const *)o->by, w.nby);
-	for (size_t i = 0; i < w.aggs.n; i++) {
-		st_agg_fn fn = w.aggs.v[i].fn;
-		if (fn == ST_AGG_MIN || fn == ST_AGG_MAX || fn == ST_AGG_FIRST ||
-		    fn == ST_AGG_LAST || fn == ST_AGG_APPROX_DISTINCT)
+	for (size_t i = 0; i < w.aggs.n; i++)
+		if (st_agg_owns_memory(&w.aggs.v[i]))
 			w.owned_mem = 1;
-	}
 	for (size_t i = 0; i < w.aggs.nout; i++)
 		for (size_t k = 0; k < w.nby; k++)
 			if (strcmp(w.aggs.out[i].name, o->by[k]) == 0)

@@ -1729,6 +1729,24 @@ st_agg_clear(const st_agg *agg, st_aslot *s)
 	memset(s, 0, st_agg_slot_size(agg));
 }
 
+int
+st_agg_owns_memory(const st_agg *agg)
+{
+	switch (agg->fn) {
+	case ST_AGG_COUNT:
+	case ST_AGG_COUNT_ALL:
+	case ST_AGG_SUM:
+	case ST_AGG_AVG:
+	case ST_AGG_STDDEV_SAMP:
+	case ST_AGG_STDDEV_POP:
+	case ST_AGG_VAR_SAMP:
+	case ST_AGG_VAR_POP:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 size_t
 st_agg_memory(const st_agg *agg, const st_aslot *s)
 {

@@ -217,6 +217,10 @@ void st_agg_value(const st_agg *agg, const st_aslot *s, st_arena *arena,
 /* Frees what the slot owns and zeroes it. */
 void st_agg_clear(const st_agg *agg, st_aslot *s);
 
+/* True when the aggregate's slots may own memory beyond themselves
+ * (strings, lists, sketches, summaries). */
+int st_agg_owns_memory(const st_agg *agg);
+
 /* Bytes the slot owns beyond itself (for memory metrics). */
 size_t st_agg_memory(const st_agg *agg, const st_aslot *s);
 
