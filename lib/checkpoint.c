@@ -661,7 +661,15 @@ const char *
 st_ckpt_seen_path(st_buf *b, const char *key)
 {
 	st_buf_reset(b);
-	st_buf_printf(b, "sources/%s/seen", key);
+	st_buf_printf(b, ST_CKPT_SOURCES "/%s/seen", key);
+	return b->data;
+}
+
+const char *
+st_ckpt_kafka_initial_path(st_buf *b, const char *key)
+{
+	st_buf_reset(b);
+	st_buf_printf(b, ST_CKPT_SOURCES "/%s/kafka-initial", key);
 	return b->data;
 }
 

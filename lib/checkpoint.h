@@ -46,6 +46,7 @@ typedef struct st_ckpt {
  *     lock                      the pipeline lock (st-read)
  *     offsets/N                 the source's log: batch N's input ranges
  *     sources/KEY/seen          a source's compacted positions
+ *     sources/KEY/kafka-initial a Kafka source's resolved starting offsets
  *     sources/done              the last batch done (--commit-on-emit)
  *     sources/schema            the inferred schema (--infer-schema)
  *     sources/names             the names of the sources (the query's)
@@ -67,6 +68,7 @@ typedef struct st_ckpt {
 #define ST_CKPT_PROGRESS	"progress"
 #define ST_CKPT_SINK		"sink"
 #define ST_CKPT_FAILURE		"failure"
+#define ST_CKPT_SOURCES		"sources"
 #define ST_CKPT_DONE		"sources/done"
 #define ST_CKPT_SCHEMA		"sources/schema"
 #define ST_CKPT_NAMES		"sources/names"
@@ -78,6 +80,9 @@ const char *st_ckpt_commit_path(st_buf *b, int64_t id);
 const char *st_ckpt_progress_path(st_buf *b, int64_t id);
 /* "sources/KEY/seen" for the source keyed key ("default" when unnamed). */
 const char *st_ckpt_seen_path(st_buf *b, const char *key);
+/* "sources/KEY/kafka-initial": the starting offsets a Kafka source
+ * resolved before its first batch (lib/source/kafka.c). */
+const char *st_ckpt_kafka_initial_path(st_buf *b, const char *key);
 /* A stateful tool's corner: "state/TOOL" or, with a name, "state/TOOL.NAME". */
 const char *st_ckpt_state_dir(st_buf *b, const char *tool, const char *name);
 /* "CORNER/N", the state after batch id, and "CORNER/query". */

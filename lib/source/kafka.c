@@ -244,23 +244,17 @@ resolve_offsets(const char *spec, const char *opt,
 	return out;
 }
 
-static void
-ckpt_path(kafka_source *ks, char *p, size_t n)
-{
-	snprintf(p, n, "sources/%s/kafka-initial", ks->name ? ks->name :
-	    "default");
-}
-
 /* The starting offsets: from the checkpoint when an earlier run resolved
  * them, else resolved now (and kept). */
 static void
 initial(kafka_source *ks, part *v, size_t n)
 {
 	st_ckpt c;
-	char p[512];
+	st_buf pb = ST_BUF_INIT;
 	int has_ckpt = ks->o->ckpt && st_ckpt_open(&c, ks->o->ckpt) == 0;
+	const char *p = st_ckpt_kafka_initial_path(&pb, ks->name ? ks->name :
+	    "default");
 
-	ckpt_path(ks, p, sizeof p);
 	if (has_ckpt && st_ckpt_read_json(&c, p, &ks->initial) < 0)
 		st_die(ST_EXIT_DATA, "corrupt checkpoint file '%s/%s'",
 		    ks->o->ckpt, p);
@@ -272,6 +266,7 @@ initial(kafka_source *ks, part *v, size_t n)
 	}
 	if (has_ckpt)
 		st_ckpt_close(&c);
+	st_buf_release(&pb);
 }
 
 /* Offsets that are gone: an error (exit 1) or a warning, as
