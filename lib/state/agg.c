@@ -1408,6 +1408,10 @@ pct_load(st_aslot *s, const char *val, size_t n)
 	p->state.compressed = 1;
 	rc = 0;
 out:
+	if (rc < 0) {
+		pct_clear(s);
+		s->a.p = NULL;
+	}
 	st_fields_release(&pt);
 	st_fields_release(&pts);
 	st_fields_release(&f);

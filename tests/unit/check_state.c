@@ -266,6 +266,102 @@ START_TEST(test_aggs_errors)
 }
 END_TEST
 
+/* Items over aggregates: slots for each aggregate call, outputs
+ * evaluated over the slots and the group's keys. */
+START_TEST(test_aggs_outputs)
+{
+	st_aggs a = { 0 };
+	char *err = NULL;
+	static const char *const keys[] = { "K" };
+	ck_assert_int_eq(st_aggs_parse_keys(&a, "sum(x) / count(x) AS r, "
+	    "count(*) * 2, k, round(avg(x), 1) AS v, max(x)", keys, 1, &err),
+	    0);
+	ck_assert_uint_eq(a.n, 5);
+	ck_assert_uint_eq(a.nout, 5);
+	ck_assert(!st_aggs_plain(&a));
+	ck_assert_str_eq(a.v[0].name, "sum(x)");
+	ck_assert_str_eq(a.out[1].name, "(count(1) * 2)");
+	ck_assert_ptr_null(a.out[4].expr);
+	ck_assert_uint_eq(a.out[4].slot, 4);
+	st_aslot *s = calloc(1, a.size);
+	feed(&a, s, "{\"x\":1}");
+	feed(&a, s, "{\"x\":4}");
+	st_field kv = { 0 };
+	kv.val = "\"g\"";
+	kv.vlen = 3;
+	kv.type = ST_J_STRING;
+	st_buf b = ST_BUF_INIT;
+	for (size_t i = 0; i < a.nout; i++) {
+		if (i)
+			st_buf_putc(&b, ' ');
+		st_aggs_put(&a, s, i, &kv, &b);
+	}
+	ck_assert_str_eq(b.data, "2.5 4 \"g\" 2.5 4");
+	st_buf_release(&b);
+	for (size_t i = 0; i < a.n; i++)
+		st_agg_clear(&a.v[i], st_aggs_slot(&a, s, i));
+	free(s);
+	/* A plain list keeps its slots as outputs. */
+	ck_assert_int_eq(st_aggs_parse(&a, "sum(x) AS t, count(*)", &err), 0);
+	ck_assert(st_aggs_plain(&a));
+	/* Refused: a nested aggregate, a column that is not a key. */
+	ck_assert_int_eq(st_aggs_parse(&a, "sum(avg(x))", &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "it is not allowed to use an "
+	    "aggregate function in the argument of another aggregate "
+	    "function"));
+	free(err);
+	ck_assert_int_eq(st_aggs_parse_keys(&a, "y + sum(x)", keys, 1, &err),
+	    -1);
+	ck_assert_str_eq(err, "'(y + sum(x))': the non-aggregating expression "
+	    "'y' is based on columns which are not participating in the "
+	    "GROUP BY clause (add them to the keys, or aggregate the "
+	    "expression, e.g. first(y))");
+	free(err);
+	st_aggs_release(&a);
+}
+END_TEST
+
+/* percentile_approx's summary saved and loaded: the same answers, and
+ * the same after more values (Spark's serialised digest). */
+START_TEST(test_percentile_state)
+{
+	st_aggs a = { 0 };
+	char *err = NULL;
+	char line[64];
+	ck_assert_int_eq(st_aggs_parse(&a, "percentile_approx(x, array(0.1, "
+	    "0.5, 0.9), 100) AS p", &err), 0);
+	st_aslot *s = calloc(1, a.size), *t = calloc(1, a.size);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(line, sizeof line, "{\"x\":%d}", (i * 7919) % 3001);
+		feed(&a, s, line);
+	}
+	st_buf b = ST_BUF_INIT;
+	st_agg_save(&a.v[0], st_aggs_slot(&a, s, 0), &b);
+	ck_assert_int_eq(st_agg_load(&a.v[0], st_aggs_slot(&a, t, 0), b.data,
+	    b.len), 0);
+	st_buf_release(&b);
+	st_aggs_begin_batch(&a);
+	for (int i = 0; i < 50; i++) {
+		snprintf(line, sizeof line, "{\"x\":%d}", i * 13);
+		feed(&a, s, line);
+		feed(&a, t, line);
+	}
+	char *r1 = results(&a, s), *r2 = results(&a, t);
+	ck_assert_str_eq(r1, r2);
+	free(r1);
+	free(r2);
+	/* Not a summary: refused, and nothing kept. */
+	st_agg_clear(&a.v[0], st_aggs_slot(&a, t, 0));
+	ck_assert_int_eq(st_agg_load(&a.v[0], st_aggs_slot(&a, t, 0),
+	    "[0,2,[[5.0,1,0],[1.0,1,0]]]", 27), -1);
+	st_agg_clear(&a.v[0], st_aggs_slot(&a, s, 0));
+	st_agg_clear(&a.v[0], st_aggs_slot(&a, t, 0));
+	free(s);
+	free(t);
+	st_aggs_release(&a);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -279,6 +375,8 @@ main(void)
 	tcase_add_test(tc, test_hll_accuracy);
 	tcase_add_test(tc, test_aggs);
 	tcase_add_test(tc, test_aggs_errors);
+	tcase_add_test(tc, test_aggs_outputs);
+	tcase_add_test(tc, test_percentile_state);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
