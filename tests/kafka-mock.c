@@ -15,6 +15,13 @@
  *                               (0 Produce, 1 Fetch, ...) fail with error
  *                               code ERR (rd_kafka_mock_push_request_errors)
  *     clear APIKEY              forgets the errors pushed for APIKEY
+ *     committed GROUP TOPIC N   the offsets GROUP has committed for partitions
+ *                               0..N-1 of TOPIC, asked of the cluster as a
+ *                               monitoring tool does (OffsetFetch): the
+ *                               answer is "ok 0=OFF 1=OFF ...", -1001 for
+ *                               none
+ *     commit GROUP TOPIC P=OFF[,P=OFF...]   commits those offsets for GROUP
+ *                               (OffsetCommit), as another client could
  *
  * It runs until SIGTERM or SIGINT (standard input at its end does not stop
  * it, so `kafka-mock t:3 </dev/null >addr &` works). Tests start it with
@@ -41,6 +48,74 @@ on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+/* A consumer of group on the cluster, for the group commands (new
+ * handle), or NULL after printing why. */
+static rd_kafka_t *
+group_client(rd_kafka_mock_cluster_t *mc, const char *group)
+{
+	char errstr[512];
+	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+
+	if (rd_kafka_conf_set(conf, "bootstrap.servers",
+	    rd_kafka_mock_cluster_bootstraps(mc), errstr, sizeof errstr) ||
+	    rd_kafka_conf_set(conf, "group.id", group, errstr, sizeof errstr) ||
+	    rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr,
+	    sizeof errstr) ||
+	    rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof errstr)) {
+		printf("error: %s\n", errstr);
+		rd_kafka_conf_destroy(conf);
+		return NULL;
+	}
+	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr,
+	    sizeof errstr);
+	if (rk == NULL)
+		printf("error: %s\n", errstr);
+	return rk;
+}
+
+/* committed GROUP TOPIC N, commit GROUP TOPIC P=OFF,...: answers one
+ * line. */
+static void
+group_command(rd_kafka_mock_cluster_t *mc, const char *cmd,
+    const char *group, const char *topic, const char *arg)
+{
+	rd_kafka_t *rk = group_client(mc, group);
+	if (rk == NULL)
+		return;
+	rd_kafka_topic_partition_list_t *l =
+	    rd_kafka_topic_partition_list_new(8);
+	rd_kafka_resp_err_t err;
+	if (strcmp(cmd, "committed") == 0) {
+		for (int p = 0; p < atoi(arg); p++)
+			rd_kafka_topic_partition_list_add(l, topic, p);
+		err = rd_kafka_committed(rk, l, 10000);
+	} else {
+		for (const char *s = arg; s && *s; ) {
+			int p;
+			long long off;
+			if (sscanf(s, "%d=%lld", &p, &off) != 2)
+				break;
+			rd_kafka_topic_partition_list_add(l, topic, p)->offset =
+			    off;
+			s = strchr(s, ',');
+			s = s ? s + 1 : NULL;
+		}
+		err = rd_kafka_commit(rk, l, 0);
+	}
+	if (err) {
+		printf("error: %s\n", rd_kafka_err2str(err));
+	} else {
+		printf("ok");
+		for (int i = 0; i < l->cnt && strcmp(cmd, "committed") == 0;
+		    i++)
+			printf(" %d=%lld", (int)l->elems[i].partition,
+			    (long long)l->elems[i].offset);
+		printf("\n");
+	}
+	rd_kafka_topic_partition_list_destroy(l);
+	rd_kafka_destroy(rk);
 }
 
 static int
@@ -107,7 +182,7 @@ main(int argc, char **argv)
 
 	char line[1024];
 	while (!stop && fgets(line, sizeof line, stdin)) {
-		char topic[512];
+		char topic[512], cmd[16], group[256], arg[512];
 		int n, key, err, cnt;
 		if (sscanf(line, "error %d %d %d", &key, &err, &cnt) == 3) {
 			rd_kafka_resp_err_t *v = calloc((size_t)cnt, sizeof *v);
@@ -120,6 +195,10 @@ main(int argc, char **argv)
 		} else if (sscanf(line, "clear %d", &key) == 1) {
 			rd_kafka_mock_clear_request_errors(mc, (int16_t)key);
 			printf("ok\n");
+		} else if (sscanf(line, "%15s %255s %255s %511s", cmd, group,
+		    topic, arg) == 4 && (strcmp(cmd, "committed") == 0 ||
+		    strcmp(cmd, "commit") == 0)) {
+			group_command(mc, cmd, group, topic, arg);
 		} else if (sscanf(line, "create %511s %d", topic, &n) == 2) {
 			rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(mc,
 			    topic, n, 1);

@@ -70,6 +70,20 @@ kafka_cmd() {
 	tail -n 1 "$kafka_dir.out" | grep -qx ok
 }
 
+# kafka_group 'committed G T N' (prints "0=OFF 1=OFF ...", -1001 for
+# none) or 'commit G T 0=OFF,1=OFF': the offsets a consumer group has
+# committed, asked of the broker as a monitoring tool would.
+kafka_group() {
+	_before=$(wc -l <"$kafka_dir.out")
+	echo "$*" >&9
+	wait_for "test \$(wc -l <$kafka_dir.out) -gt $_before" 20 || return 1
+	_ans=$(tail -n 1 "$kafka_dir.out")
+	case $_ans in
+	ok*) printf '%s\n' "${_ans#ok}" | sed 's/^ //' ;;
+	*) echo "$_ans" >&2; return 1 ;;
+	esac
+}
+
 # kafka_count TOPIC: how many records TOPIC holds (read with kcat).
 kafka_count() {
 	kcat -b "$BROKER" -C -t "$1" -e -q -f '%o\n' | wc -l
