@@ -1783,8 +1783,9 @@ st_agg_memory(const st_agg *agg, const st_aslot *s)
  * avg: [n, sum]; min/max/first/last: [] when unset, else [type, value]
  * with the value as JSON; approx_count_distinct: null or the sketch text;
  * collect_list, collect_set, count(DISTINCT): the array of values;
- * stddev, variance: [n, mean, m2]; percentile_approx, median: [nonint,
- * [[value, weight], ...]].
+ * stddev, variance: [n, mean, m2]; percentile_approx: [kind, count,
+ * [[value, g, delta], ...]] (see pct_save); median: [nonint, [[value,
+ * count], ...]], one point per distinct value.
  */
 void
 st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b)
