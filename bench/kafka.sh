@@ -31,7 +31,8 @@ REPEAT=${BENCH_REPEAT:-3}
 W=$(mktemp -d "${TMPDIR:-/tmp}/st-kafka.XXXXXX") || exit 1
 mock=
 trap 'kill $mock 2>/dev/null; rm -rf "$W"' EXIT
-trap 'exit 130' INT TERM
+# PIPE too: `sh bench/kafka.sh | head` must not leave the broker running.
+trap 'exit 130' INT TERM HUP PIPE
 command -v kcat >/dev/null 2>&1 || { echo "kcat not installed" >&2; exit 1; }
 if [ $# -ge 1 ]; then
 	GEN=$1

@@ -28,9 +28,17 @@
  * start_kafka_mock and stop it with stop_kafka_mock (tests/lib-kafka.sh).
  *
  * What librdkafka 2.0.2's mock cluster does not do, and so the tests cannot
- * exercise: deleting topics, adding partitions to an existing topic,
- * transaction markers (aborted transactional records are visible to
- * read_committed consumers). See tests/lib-kafka.sh.
+ * exercise (probed 2026-12-02: its ApiVersions lists Produce, Fetch,
+ * ListOffsets, Metadata, OffsetCommit, OffsetFetch, FindCoordinator, the
+ * group APIs, InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn
+ * and TxnOffsetCommit, nothing else): deleting topics (no DeleteTopics);
+ * adding partitions to an existing topic (no CreatePartitions, no
+ * rd_kafka_mock_* call for it, and "create" of an existing topic fails with
+ * "Topic already exists"); transaction markers: init, commit and abort
+ * succeed, but no control record is written (a transaction's records take
+ * contiguous offsets, the high watermark counts an open transaction) and a
+ * read_committed fetch returns aborted and open records alike. See
+ * tests/lib-kafka.sh.
  */
 #include <signal.h>
 #include <stdio.h>

@@ -13,12 +13,15 @@
 # created on first use with 4 partitions. kafka_cmd sends it a command
 # ("create TOPIC N") and waits for its answer.
 #
-# What librdkafka 2.0.2's mock does not do, so no test here can: delete
-# a topic or add partitions to one (a "re-created topic" is a new broker
-# with the same topic name and the old checkpoint), and transaction
-# markers: records of aborted or open transactions are visible to a
-# read_committed consumer, so the exactly-once tests check the sink's
-# batch records, not the broker's filtering.
+# What librdkafka 2.0.2's mock does not do, so no test here can (details
+# in tests/kafka-mock.c): delete a topic or add partitions to one (a
+# "re-created topic" is a new broker with the same topic name and the old
+# checkpoint; partitions appearing during a run are a new topic matching
+# --subscribe-pattern, t0500), and transaction markers: records of aborted
+# or open transactions are visible to a read_committed consumer and take
+# contiguous offsets, so the exactly-once tests check the sink's batch
+# records, not the broker's filtering, and no test has a range ending on
+# a control record.
 
 KAFKA_MOCK=$SRCDIR/build/tests/kafka-mock
 kafka_pid=
