@@ -757,8 +757,14 @@ fetch_message(kafka_source *ks, fetch *f, rd_kafka_message_t *m,
 
 	if (m->err) {
 		fetch_event(ks, f, x, m);
-	} else if (x == NULL || x->done || m->offset >= x->to ||
-	    m->offset < x->next) {
+	} else if (x && !x->done && m->offset >= x->to) {
+		/* Past the range: what is left of it holds no record this
+		 * consumer sees (a transaction's control record, aborted
+		 * records under read_committed, records compacted away), and
+		 * a partition's messages come in offset order. */
+		want_done(f, x);
+		f->dirty = 1;
+	} else if (x == NULL || x->done || m->offset < x->next) {
 		f->dirty = 1;
 	} else {
 		write_message(ks, m, em);
