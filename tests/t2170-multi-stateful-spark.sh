@@ -107,4 +107,88 @@ test_expect_success 'a stream-stream join, then a window aggregation' '
 	states 5 <out >actual && echo "1 1 2 1" >expect && test_cmp expect actual
 '
 
+# Two timed sources for the joins below: m3 BATCH "ID,TIME ..." "ID,TIME ..."
+# gives source l rows {id1,timestamp1} and source r rows {id2,timestamp2}
+# (times as HH:MM:SS of 2023-01-01, UTC); nd3 BATCH is a no-data batch
+# (Spark's, run after each data batch to let the watermark move).
+m3() {
+	printf '{"@st":"begin","batch":%s,"ts":0}\n{"@st":"source","name":"l"}\n' "$1"
+	for _p in $2; do printf '{"id1":"%s","timestamp1":"2023-01-01T%sZ"}\n' "${_p%%,*}" "${_p#*,}"; done
+	printf '{"@st":"source","name":"r"}\n'
+	for _p in $3; do printf '{"id2":"%s","timestamp2":"2023-01-01T%sZ"}\n' "${_p%%,*}" "${_p#*,}"; done
+	printf '{"@st":"end","batch":%s}\n' "$1"
+}
+nd3() { printf '{"@st":"begin","batch":%s,"ts":0,"noData":true}\n{"@st":"end","batch":%s}\n' "$1" "$1"; }
+# joined TYPE TIME: the two sources, watermarked 0 seconds each, joined
+# on id1 = id2 AND timestamp1 BETWEEN timestamp2 -/+ 1 hour, then
+# counted per 10-minute window of TIME.
+joined() {
+	st-watermark --checkpoint C --source l -t timestamp1 -d "0 seconds" |
+	st-watermark --checkpoint C --source r -t timestamp2 -d "0 seconds" |
+	st-join --checkpoint C --left l --right r --type "$1" \
+		--on "id1 = id2 AND timestamp1 BETWEEN timestamp2 - INTERVAL 1 hour AND timestamp2 + INTERVAL 1 hour" |
+	st-window --checkpoint C -t "$2" -s "10 minutes" -a "count(*) AS cnt"
+}
+HM='[.window.start[11:16], .window.end[11:16], .cnt] | map(tostring) | join(",")'
+# The watermark each batch's begin line carries after stage N.
+wm_after() { jq -r "select(.[\"@st\"] == \"begin\") | .wm // \"-\"" | sed 's/^2023-01-01T//' | paste -sd " " -; }
+
+# MultiStatefulOperatorsSuite "stream-stream time interval left outer join
+# -> aggregation, append mode": the join passes on its output watermark,
+# the global one less the hour a row waits for a partner less a
+# microsecond (Spark's "OW 2023-01-01 00:00:19.999999"), so that the
+# window [01:00, 01:10) is not closed at 01:15 while its null-extended row
+# (id 2, 01:00:30) is still in the join's state; once the watermark is
+# 02:16 the join emits it (and id 5's, 01:15:00) and the window counts 2.
+# (With the input's watermark the window came out at 01:15 with 1, and
+# the null rows were dropped as late.)
+test_expect_success 'a left outer join with a time interval, then a window aggregation' '
+	rm -rf C &&
+	{ m3 0 "1,01:00:10 2,01:00:30" "1,01:00:20"; nd3 1;
+	  m3 2 "5,01:15:00" "6,01:15:00"; nd3 3;
+	  m3 4 "5,02:16:00" "6,02:16:00"; nd3 5; eos; } |
+	joined left timestamp1 >out &&
+	batches "$HM" <out >actual &&
+	printf "%s\n" "0:" "1:" "2:" "3:" "4:" "5: 01:00,01:10,2" >expect &&
+	test_cmp expect actual &&
+	wm_after <out >actual &&
+	echo "- 00:00:19.999999Z 00:00:19.999999Z 00:14:59.999999Z 00:14:59.999999Z 01:15:59.999999Z" >expect &&
+	test_cmp expect actual &&
+	progress 3 .numRowsDroppedByWatermark <out | paste -sd " " - >actual &&
+	echo "0 0 0 0 0 0" >expect &&
+	test_cmp expect actual
+'
+
+# MultiStatefulOperatorsSuite "stream-stream time interval right outer join
+# -> aggregation, append mode": the same with the sides swapped, counted
+# per window of the right side time.
+test_expect_success 'a right outer join with a time interval, then a window aggregation' '
+	rm -rf C &&
+	{ m3 0 "1,01:00:20" "1,01:00:10 2,01:00:30"; nd3 1;
+	  m3 2 "6,01:15:00" "5,01:15:00"; nd3 3;
+	  m3 4 "6,02:16:00" "5,02:16:00"; nd3 5; eos; } |
+	joined right timestamp2 >out &&
+	batches "$HM" <out >actual &&
+	printf "%s\n" "0:" "1:" "2:" "3:" "4:" "5: 01:00,01:10,2" >expect &&
+	test_cmp expect actual
+'
+
+# MultiStatefulOperatorsSuite "stream-stream time interval join - output
+# watermark for various intervals": leftEventTime BETWEEN rightEventTime
+# (- 30 seconds) AND rightEventTime (+ 40 seconds), input watermark 0:
+# the output watermark is the input less the longest wait, less one unit
+# (Spark counts milliseconds: -40001 ms; st microseconds).
+test_expect_success 'the output watermark of a join for various intervals' '
+	ow() {
+		printf "{\"@st\":\"begin\",\"batch\":0,\"ts\":0,\"wm\":\"1970-01-01T00:00:00Z\",\"delay\":\"0 seconds\"}\n{\"@st\":\"end\",\"batch\":0}\n" |
+		st-join --left l --right r --on "leftId = rightId" --within "leftEventTime BETWEEN $1" |
+		jq -r "select(.[\"@st\"] == \"begin\") | .wm"
+	} &&
+	ow "rightEventTime AND rightEventTime + INTERVAL 40 seconds" >actual &&
+	ow "rightEventTime - INTERVAL 30 seconds AND rightEventTime" >>actual &&
+	ow "rightEventTime - INTERVAL 30 seconds AND rightEventTime + INTERVAL 40 seconds" >>actual &&
+	printf "%s\n" 1969-12-31T23:59:19.999999Z 1969-12-31T23:59:29.999999Z 1969-12-31T23:59:19.999999Z >expect &&
+	test_cmp expect actual
+'
+
 test_done

@@ -43,10 +43,8 @@ lib/expr/eval.c arith 210
 '
 # For now: long functions their owners are splitting in this session
 # (/work/COORD.md); each owner removes its entry once its function is short.
-#   st_join_run (lib/op/join.c): grew past the limit with the per-batch
-#     column checks (0b1aaff); the operators' helpers ("spark").
+# None now.
 SPLIT_ALLOW='
-lib/op/join.c st_join_run 157
 '
 # Mains over MAIN_MAX lines: none (every main parses a declarative option
 # table, opts.h, and calls the library).

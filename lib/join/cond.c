@@ -230,3 +230,22 @@ st_jcond_evictable(const st_jcond *c, int64_t t, int r, int64_t wm)
 		return 0;
 	return c->lo == c->hi ? at <= wm : at < wm;
 }
+
+int64_t
+st_jcond_output_watermark(const st_jcond *c, int64_t wm)
+{
+	int64_t out = wm;
+	/* A range bound keeps a row one microsecond past its last partner
+	 * (st_jcond_evictable); an equality evicts at the watermark. */
+	int64_t slack = c->lo == c->hi ? 0 : 1;
+
+	if (wm == ST_TIME_NONE || !c->has_bound)
+		return wm;
+	/* Rows of tcol[0] (x) go when x - lo < wm: at or before wm + lo. */
+	if (c->lo != INT64_MIN && wm + c->lo - slack < out)
+		out = wm + c->lo - slack;
+	/* Rows of tcol[1] (y) go when y + hi < wm: at or before wm - hi. */
+	if (c->hi != INT64_MAX && wm - c->hi - slack < out)
+		out = wm - c->hi - slack;
+	return out;
+}

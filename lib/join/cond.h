@@ -96,6 +96,18 @@ int64_t st_jcond_evict_at(const st_jcond *c, int64_t t, int r);
  */
 int st_jcond_evictable(const st_jcond *c, int64_t t, int r, int64_t wm);
 
+/*
+ * The watermark the join passes downstream under input watermark wm, as
+ * Spark's StreamingSymmetricHashJoinExec.produceOutputWatermark: the
+ * minimum of wm and the state watermark of each role the bound limits
+ * (StreamingSymmetricHashJoinHelper.getStateWatermark: a row at or before
+ * it is evicted; wm + lo - 1us for rows of tcol[0], wm - hi - 1us for rows
+ * of tcol[1], without the microsecond for an equality of times). Every
+ * row the join emits later, null-extended ones included, is after it.
+ * wm itself without a bound or when wm is ST_TIME_NONE.
+ */
+int64_t st_jcond_output_watermark(const st_jcond *c, int64_t wm);
+
 /* The residual (in cond_expr.c): true when the condition has parts beyond
  * keys and the time bound that must be evaluated on each pair. */
 int st_jcond_has_residual(const st_jcond *c);

@@ -467,6 +467,27 @@ check_stream(join *j, st_ctx *ctx, const st_batch *b)
 	}
 }
 
+/*
+ * What the join tells the tools after it: its output watermark, not the
+ * input's (Spark's produceOutputWatermark, st_jcond_output_watermark), so
+ * that the null-extended rows it emits as state goes are not late
+ * downstream; and its output mode, append, which makes a stateful tool
+ * after it take as late only what the previous batch's watermark passed
+ * (Spark's watermark for late events; MultiStatefulOperatorsSuite
+ * "stream-stream time interval left outer join -> aggregation"). Both
+ * follow from the begin line alone: a replayed batch says the same.
+ */
+static void
+announce(join *j, st_batch *b)
+{
+	if (b->begin == NULL)
+		return;
+	if (b->wm != ST_TIME_NONE)
+		st_batch_set_watermark(b, st_jcond_output_watermark(&j->cond,
+		    j->wm));
+	st_batch_set_mode(b, "append", NULL);
+}
+
 static int
 stream_begin(st_op *op, st_ctx *ctx, st_batch *b)
 {
@@ -507,6 +528,7 @@ stream_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	if (j->wm != ST_TIME_NONE && j->cond.has_bound &&
 	    (prev == ST_TIME_NONE || j->wm > prev))
 		st_batch_need(b);
+	announce(j, b);
 	return 0;
 }
 
@@ -906,20 +928,12 @@ raw_list(st_jcols *c, char **v)
 		st_jcols_add_plain(c, *v);
 }
 
-int
-st_join_run(const st_join_opts *o, const st_common *common)
+/* The combinations of options that cannot run (usage errors). */
+static void
+check_options(const st_join_opts *o)
 {
-	join j;
-	st_op op;
-	char err[400];
 	int is_static = o->static_spec != NULL;
-	int rc;
 
-	memset(&j, 0, sizeof j);
-	memset(&op, 0, sizeof op);
-	j.o = o;
-	j.late = (st_linefile)ST_LINEFILE_INIT;
-	j.wm = ST_TIME_NONE;
 	if (is_static && (o->left || o->right))
 		st_usage_error("--static and --left/--right cannot be used "
 		    "together");
@@ -940,7 +954,6 @@ st_join_run(const st_join_opts *o, const st_common *common)
 			st_usage_error("--late-output is for stream-stream "
 			    "joins");
 	} else {
-		j.stream = 1;
 		if (strcmp(o->left, o->right) == 0)
 			st_usage_error("--left and --right name the same "
 			    "source '%s'", o->left);
@@ -951,6 +964,24 @@ st_join_run(const st_join_opts *o, const st_common *common)
 			st_usage_error("--static-format and --static-schema "
 			    "need --static");
 	}
+}
+
+int
+st_join_run(const st_join_opts *o, const st_common *common)
+{
+	join j;
+	st_op op;
+	char err[400];
+	int is_static = o->static_spec != NULL;
+	int rc;
+
+	memset(&j, 0, sizeof j);
+	memset(&op, 0, sizeof op);
+	j.o = o;
+	j.late = (st_linefile)ST_LINEFILE_INIT;
+	j.wm = ST_TIME_NONE;
+	check_options(o);
+	j.stream = !is_static;
 	if (st_jcond_init(&j.cond, o->on, o->within,
 	    is_static ? NULL : o->left, is_static ? NULL : o->right, err,
 	    sizeof err) < 0)

@@ -416,8 +416,9 @@ win_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	    (w->wm == ST_TIME_NONE || b->wm > w->wm))
 		st_batch_need(b);
 	/*
-	 * Fed by another aggregation (its mode is in the begin line), whose
-	 * windows the watermark of this very batch closed: as Spark's
+	 * Fed by another aggregation or a stream-stream join (a stateful
+	 * tool: its mode is in the begin line), whose windows, or evicted
+	 * rows, the watermark of this very batch closed: as Spark's
 	 * watermark for late events (the previous batch's; the current one
 	 * evicts), a row is late only at or before the previous batch's
 	 * watermark, so that a window the upstream just emitted still counts
