@@ -229,10 +229,11 @@ write_control(runner *rn, json_t *obj)
  * What changed between the query a tool was started with and now, member
  * by member, as the option that sets it: "--agg was 'sum(x) AS s', now
  * 'count(*)'". A describe member is named as its option, camelCase for
- * the dashes (sessionGap: --session-gap).
+ * the dashes (sessionGap: --session-gap). Members the op's evolves allows
+ * to change are left out: an empty diff is a query the state still fits.
  */
 static void
-query_diff(json_t *was, json_t *now, st_buf *out)
+query_diff(st_op *op, json_t *was, json_t *now, st_buf *out)
 {
 	json_t *keys = json_object();
 	const char *k;
@@ -244,7 +245,8 @@ query_diff(json_t *was, json_t *now, st_buf *out)
 		json_object_set(keys, k, json_true());
 	json_object_foreach(keys, k, v) {
 		json_t *a = json_object_get(was, k), *b = json_object_get(now, k);
-		if (a && b && json_equal(a, b))
+		if ((a && b && json_equal(a, b)) ||
+		    (op->evolves && op->evolves(op, k, was, now)))
 			continue;
 		if (out->len)
 			st_buf_puts(out, "; ");
@@ -289,18 +291,25 @@ check_query(runner *rn)
 	int rc = st_ckpt_read_json(&rn->ckpt,
 	    st_ckpt_query_path(&path, rn->corner), &was);
 
-	if (rc > 0 && !json_equal(was, now)) {
-		st_buf diff = ST_BUF_INIT;
-		query_diff(was, now, &diff);
+	st_buf diff = ST_BUF_INIT;
+	int changed = rc > 0 && !json_equal(was, now);
+
+	if (changed)
+		query_diff(rn->op, was, now, &diff);
+	if (changed && diff.len == 0) {
+		/* Only what the state does not depend on changed: the query
+		 * is now's, as Spark writes the new state schema. */
+		rc = st_ckpt_write_json(&rn->ckpt, path.data, now);
+	} else if (changed) {
 		st_warn("checkpoint '%s' holds the state of a different query "
 		    "(%s); Spark refuses such a change too: use a new "
 		    "checkpoint directory, or the old options",
-		    rn->ckpt.dir, diff.len ? diff.data : "changed");
-		st_buf_release(&diff);
+		    rn->ckpt.dir, diff.data);
 		rc = -1;
 	} else if (rc == 0) {
 		rc = st_ckpt_write_json(&rn->ckpt, path.data, now);
 	}
+	st_buf_release(&diff);
 	json_decref(was);
 	json_decref(now);
 	st_buf_release(&path);

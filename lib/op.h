@@ -37,7 +37,8 @@
  * batch N knows every upstream op has saved its state N. Old versions are
  * removed only once a later batch is committed (DIR/commits). The op's
  * describe callback gives its query (keys, window, aggregates); a checkpoint
- * written for a different query is refused before anything is emitted.
+ * written for a different query is refused before anything is emitted,
+ * unless it differs only where the op's evolves callback allows it.
  *
  * Callbacks return 0 on success or -1 on a fatal error whose message they
  * already printed (the runner then exits 1). All are optional but record.
@@ -152,6 +153,14 @@ struct st_op {
 
 	/* Stateful ops: the query this state belongs to (new reference). */
 	json_t *(*describe)(st_op *op);
+	/* Optional: true when member key of the describe may differ between
+	 * the checkpoint's (was) and the op's (now; whole describes,
+	 * borrowed, either member possibly absent), the state not depending
+	 * on it, as Spark's StateSchemaCompatibilityChecker allows a query
+	 * whose state schema keeps its types (st-window: the outputs over
+	 * the same aggregates). The runner then resumes and keeps now as the
+	 * checkpoint's query. */
+	int (*evolves)(st_op *op, const char *key, json_t *was, json_t *now);
 	/* Writes the whole state to f. */
 	int (*save)(st_op *op, FILE *f);
 	/* Replaces the state with the one read from f; f NULL: empty state. */

@@ -275,6 +275,9 @@ test_expect_success 'a nested aggregate and a column outside aggregates are refu
 	grep "^st-window: --agg: .a. is not an aggregate" err
 '
 
+# On restart another argument (count(a) for count(b)) is refused; the
+# expressions over the same aggregate calls and their names may change, as
+# Spark's state is the aggregation buffers (t0710).
 test_expect_success 'expressions over aggregates are checkpointed and restart-safe' '
 	A="sum(b) / count(b) AS r, count(*) * 10 AS n, round(stddev_pop(b), 3)" &&
 	{ batch 0 "{\"a\":1,\"b\":1}" "{\"a\":1,\"b\":4}"; eos; } |
@@ -284,8 +287,13 @@ test_expect_success 'expressions over aggregates are checkpointed and restart-sa
 	echo "{\"a\":1,\"r\":4.0,\"n\":30,\"round(stddev_pop(b), 3)\":2.449}" >expect &&
 	test_cmp expect actual &&
 	{ batch 2 "{\"a\":1,\"b\":1}"; eos; } |
-	test_expect_code 1 st-window --checkpoint C2 -b a -a "sum(b) / count(b) AS r, count(*) * 2 AS n, round(stddev_pop(b), 3)" -m update >out 2>err &&
-	grep "holds the state of a different query" err
+	test_expect_code 1 st-window --checkpoint C2 -b a -a "sum(b) / count(a) AS r, count(*) * 10 AS n, round(stddev_pop(b), 3)" -m update >out 2>err &&
+	grep "holds the state of a different query (--agg was" err &&
+	{ batch 2 "{\"a\":1,\"b\":1}"; eos; } |
+	st-window --checkpoint C2 -b a -a "sum(b) / count(b) AS mean, count(*) * 2 AS n, round(stddev_pop(b), 2)" -m update |
+	grep -v "^{\"@st\"" >actual &&
+	echo "{\"a\":1,\"mean\":3.25,\"n\":8,\"round(stddev_pop(b), 2)\":2.49}" >expect &&
+	test_cmp expect actual
 '
 
 test_expect_success 'st-running: expressions over running aggregates' '

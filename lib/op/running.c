@@ -108,15 +108,22 @@ run_describe(st_op *op)
 {
 	running *s = op->self;
 	json_t *d = json_object(), *by = json_array();
-	st_buf b = ST_BUF_INIT;
 
 	for (size_t i = 0; i < s->nby; i++)
 		json_array_append_new(by, json_string(s->o->by[i]));
 	json_object_set_new(d, "by", by);
-	st_aggs_format(&s->aggs, &b);
-	json_object_set_new(d, "agg", json_string(b.data));
-	st_buf_release(&b);
+	st_aggs_describe(&s->aggs, d);
 	return d;
+}
+
+/* The state is the aggregates' slots per key: the outputs over them and
+ * their names may change on restart (st_aggs_evolves). */
+static int
+run_evolves(st_op *op, const char *key, json_t *was, json_t *now)
+{
+	running *s = op->self;
+
+	return st_aggs_evolves(&s->aggs, key, was, now);
 }
 
 static int
@@ -243,6 +250,7 @@ st_running_run(const st_running_opts *o, st_common *common)
 		.end = run_end,
 		.flags = ST_OP_END_TEXT,
 		.describe = run_describe,
+		.evolves = run_evolves,
 		.save = run_save,
 		.load = run_load,
 		.metrics = run_metrics,

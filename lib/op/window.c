@@ -751,12 +751,20 @@ win_describe(st_op *op)
 	if (o->grouping != ST_GROUP_BY)
 		json_object_set_new(d, "grouping", json_string(
 		    o->grouping == ST_GROUP_CUBE ? "cube" : "rollup"));
-	st_buf_reset(&b);
-	st_aggs_format(&w->aggs, &b);
-	json_object_set_new(d, "agg", json_string(b.data));
+	st_aggs_describe(&w->aggs, d);
 	json_object_set_new(d, "mode", json_string(st_outmode_name(o->mode)));
 	st_buf_release(&b);
 	return d;
+}
+
+/* The state is the aggregates' slots per window and key: the outputs over
+ * them and their names may change on restart (st_aggs_evolves). */
+static int
+win_evolves(st_op *op, const char *key, json_t *was, json_t *now)
+{
+	win *w = op->self;
+
+	return st_aggs_evolves(&w->aggs, key, was, now);
 }
 
 static void
@@ -1057,6 +1065,7 @@ st_window_run(const st_window_opts *o, st_common *common)
 		.end = win_end,
 		.finish = win_finish,
 		.describe = win_describe,
+		.evolves = win_evolves,
 		.save = win_save,
 		.load = win_load,
 		.metrics = win_metrics,

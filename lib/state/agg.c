@@ -404,26 +404,36 @@ st_aggs_plain(const st_aggs *a)
 	return 1;
 }
 
+/* Slot g as the state knows it: the call in canonical text, no name
+ * ("sum(Buy)", "percentile_approx(x, 0.5, 10000)"). */
+static void
+format_slot(const st_agg *g, st_buf *b)
+{
+	st_buf_printf(b, "%s(", fn_name(g->fn));
+	if (g->fn == ST_AGG_COUNT_DISTINCT)
+		st_buf_puts(b, "DISTINCT ");
+	if (g->arg)
+		st_expr_default_name(b, g->arg);
+	else
+		st_buf_putc(b, '*');
+	for (size_t k = 0; k < g->npct; k++)
+		st_buf_printf(b, "%s%.17g", k == 0 ? (g->pct_array ?
+		    ", array(" : ", ") : ", ", g->pct[k]);
+	if (g->pct_array)
+		st_buf_putc(b, ')');
+	if (g->fn == ST_AGG_PERCENTILE_APPROX)
+		st_buf_printf(b, ", %lld", (long long)g->accuracy);
+	st_buf_putc(b, ')');
+}
+
 void
 st_aggs_format(const st_aggs *a, st_buf *b)
 {
 	for (size_t i = 0; i < a->n; i++) {
-		const st_agg *g = &a->v[i];
-		st_buf_printf(b, "%s%s(", i ? ", " : "", fn_name(g->fn));
-		if (g->fn == ST_AGG_COUNT_DISTINCT)
-			st_buf_puts(b, "DISTINCT ");
-		if (g->arg)
-			st_expr_default_name(b, g->arg);
-		else
-			st_buf_putc(b, '*');
-		for (size_t k = 0; k < g->npct; k++)
-			st_buf_printf(b, "%s%.17g", k == 0 ? (g->pct_array ?
-			    ", array(" : ", ") : ", ", g->pct[k]);
-		if (g->pct_array)
-			st_buf_putc(b, ')');
-		if (g->fn == ST_AGG_PERCENTILE_APPROX)
-			st_buf_printf(b, ", %lld", (long long)g->accuracy);
-		st_buf_printf(b, ") AS %s", g->name);
+		if (i)
+			st_buf_puts(b, ", ");
+		format_slot(&a->v[i], b);
+		st_buf_printf(b, " AS %s", a->v[i].name);
 	}
 	/* Outputs that are not one slot each, in order (a list of plain
 	 * aggregates formats as it always has). */
@@ -440,6 +450,96 @@ st_aggs_format(const st_aggs *a, st_buf *b)
 			st_buf_printf(b, "#%zu", o->slot);
 		st_buf_printf(b, " AS %s", o->name);
 	}
+}
+
+void
+st_aggs_describe(const st_aggs *a, json_t *d)
+{
+	st_buf b = ST_BUF_INIT;
+	json_t *slots = json_array();
+
+	st_aggs_format(a, &b);
+	json_object_set_new(d, "agg", json_string(b.data));
+	for (size_t i = 0; i < a->n; i++) {
+		st_buf_reset(&b);
+		format_slot(&a->v[i], &b);
+		json_array_append_new(slots, json_string(b.data));
+	}
+	json_object_set_new(d, "aggSlots", slots);
+	st_buf_release(&b);
+}
+
+/* Where the next slot of a formatted list starts after p: at a ", "
+ * followed by an aggregate's name and "(" (a name of st_aggs_format's
+ * never holds one: a slot's own name is an alias or the text of its
+ * call, which holds no aggregate), or NULL. */
+static const char *
+next_slot(const char *p)
+{
+	for (p = strstr(p, ", "); p; p = strstr(p + 1, ", ")) {
+		const char *q = p + 2;
+		size_t n = 0;
+		while (isalnum((unsigned char)q[n]) || q[n] == '_')
+			n++;
+		if (q[n] != '(')
+			continue;
+		for (size_t k = 0; k < sizeof fns / sizeof fns[0]; k++)
+			if (strlen(fns[k].name) == n &&
+			    strncasecmp(fns[k].name, q, n) == 0)
+				return p;
+	}
+	return NULL;
+}
+
+/* True when text, an --agg list as st_aggs_format wrote it (by an st
+ * that kept no aggSlots), is a's slots in order under any names: "D0 AS
+ * name0, D1 AS name1[; outputs]", each Di as format_slot writes a's. */
+static int
+text_has_slots(const st_aggs *a, const char *text)
+{
+	st_buf d = ST_BUF_INIT;
+	const char *p = text;
+	int ok = 1;
+
+	for (size_t i = 0; ok && i < a->n; i++) {
+		st_buf_reset(&d);
+		format_slot(&a->v[i], &d);
+		st_buf_puts(&d, " AS ");
+		if (strncmp(p, d.data, d.len) != 0) {
+			ok = 0;
+			break;
+		}
+		p += d.len;
+		const char *next = next_slot(p), *outs = strstr(p, "; ");
+		if (i + 1 < a->n) {
+			ok = next != NULL;
+			p = next ? next + 2 : p;
+		} else {
+			/* The last slot: no other before the outputs. */
+			ok = next == NULL || (outs && outs < next);
+		}
+	}
+	st_buf_release(&d);
+	return ok && (a->n > 0 || *text == '\0' || strncmp(text, "; ", 2) == 0);
+}
+
+int
+st_aggs_evolves(const st_aggs *a, const char *key, json_t *was, json_t *now)
+{
+	json_t *ws = json_object_get(was, "aggSlots");
+	json_t *ns = json_object_get(now, "aggSlots");
+
+	if (strcmp(key, "aggSlots") == 0)
+		/* Compared with --agg, and named as it when it differs. */
+		return ws == NULL || json_equal(ws, ns) ||
+		    !json_equal(json_object_get(was, "agg"),
+		    json_object_get(now, "agg"));
+	if (strcmp(key, "agg") != 0)
+		return 0;
+	if (ws)
+		return json_equal(ws, ns);
+	const char *text = json_string_value(json_object_get(was, "agg"));
+	return text && text_has_slots(a, text);
 }
 
 /* The aggregate source of the outputs' evaluator. */

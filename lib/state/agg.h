@@ -49,6 +49,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "expr/expr.h"
 #include "record.h"
@@ -159,6 +161,27 @@ void st_aggs_release(st_aggs *a);
 /* The list in canonical text ("sum(Buy) AS TotalBuy, count(1) AS n"), for
  * the query fingerprint. */
 void st_aggs_format(const st_aggs *a, st_buf *b);
+
+/*
+ * The list in a stateful tool's describe (op.h), into object d: "agg",
+ * the canonical text (st_aggs_format), and "aggSlots", the slots alone,
+ * an array of their calls without names (["sum(Buy)", "count(*)"]): what
+ * a group's saved state is made of.
+ */
+void st_aggs_describe(const st_aggs *a, json_t *d);
+
+/*
+ * The describe's evolves (op.h) for "agg" and "aggSlots" (0 for any other
+ * key): a restart may change --agg when the slots stay the same calls in
+ * the same order (function, argument, percentages, accuracy), as Spark's
+ * StateSchemaCompatibilityChecker allows a query whose aggregate buffers
+ * keep their schema: output expressions over them and names may change.
+ * A checkpoint without aggSlots (older st) is compared by reading its
+ * "agg" text against a's slots. was and now are whole describes
+ * (borrowed).
+ */
+int st_aggs_evolves(const st_aggs *a, const char *key, json_t *was,
+    json_t *now);
 
 /* True when the list has an aggregate Spark refuses on streams
  * (count(DISTINCT x)): the caller refuses a controlled input. */

@@ -321,6 +321,70 @@ START_TEST(test_aggs_outputs)
 }
 END_TEST
 
+/*
+ * A restart may change --agg where the state does not depend on it:
+ * output expressions and names over the same slots, as Spark's
+ * StateSchemaCompatibilityCheckerSuite "changing the name of field in
+ * value should be allowed"; other slots are refused ("adding field to
+ * value should fail", "removing field from value should fail", "changing
+ * the type of field in value should fail"). Each row is checked against
+ * a checkpoint with aggSlots and against one of an older st (the "agg"
+ * text alone).
+ */
+static const struct {
+	const char *was, *now;
+	int evolves;
+} evolve_rows[] = {
+	{ "sum(x) AS total", "sum(x) AS amount", 1 },
+	{ "count(*) * 10 AS n", "count(*) * 2 AS n", 1 },
+	{ "count(*) AS n", "count(*) * 2 AS n", 1 },
+	{ "round(avg(x), 4) AS m, count(*)", "avg(x) AS mean, count(*) AS n",
+	    1 },
+	{ "sum(a) / count(b) AS r", "sum(a) AS s, count(b) AS c", 1 },
+	{ "percentile_approx(x, 0.5) AS p, max(x)",
+	    "percentile_approx(x, 0.5, 10000) AS q, max(x) + 1 AS m", 1 },
+	{ "count(*) AS total", "sum(x) AS total", 0 },
+	{ "sum(x) AS total", "sum(y) AS total", 0 },
+	{ "sum(x) AS a, count(*) AS b", "sum(x) AS a", 0 },
+	{ "sum(x) AS a", "sum(x) AS a, count(*) AS b", 0 },
+	{ "sum(x) AS s, count(*) AS n", "count(*) AS n, sum(x) AS s", 0 },
+	{ "percentile_approx(x, 0.5) AS p", "percentile_approx(x, 0.9) AS p",
+	    0 },
+	{ "percentile_approx(x, 0.5) AS p",
+	    "percentile_approx(x, 0.5, 100) AS p", 0 },
+	{ "count(x) AS n", "count(DISTINCT x) AS n", 0 },
+};
+
+START_TEST(test_aggs_evolves)
+{
+	for (size_t i = 0; i < sizeof evolve_rows / sizeof *evolve_rows;
+	    i++) {
+		st_aggs a = { 0 }, w = { 0 };
+		char *err = NULL;
+		json_t *was = json_object(), *now = json_object();
+		ck_assert_int_eq(st_aggs_parse(&w, evolve_rows[i].was, &err),
+		    0);
+		ck_assert_int_eq(st_aggs_parse(&a, evolve_rows[i].now, &err),
+		    0);
+		st_aggs_describe(&w, was);
+		st_aggs_describe(&a, now);
+		ck_assert_msg(st_aggs_evolves(&a, "agg", was, now) ==
+		    evolve_rows[i].evolves, "row %zu", i);
+		ck_assert(st_aggs_evolves(&a, "aggSlots", was, now));
+		ck_assert(!st_aggs_evolves(&a, "by", was, now));
+		/* The checkpoint of an st before aggSlots. */
+		json_object_del(was, "aggSlots");
+		ck_assert_msg(st_aggs_evolves(&a, "agg", was, now) ==
+		    evolve_rows[i].evolves, "row %zu (agg text)", i);
+		ck_assert(st_aggs_evolves(&a, "aggSlots", was, now));
+		json_decref(was);
+		json_decref(now);
+		st_aggs_release(&w);
+		st_aggs_release(&a);
+	}
+}
+END_TEST
+
 /* percentile_approx's summary saved and loaded: the same answers, and
  * the same after more values (Spark's serialised digest). */
 START_TEST(test_percentile_state)
@@ -376,6 +440,7 @@ main(void)
 	tcase_add_test(tc, test_aggs);
 	tcase_add_test(tc, test_aggs_errors);
 	tcase_add_test(tc, test_aggs_outputs);
+	tcase_add_test(tc, test_aggs_evolves);
 	tcase_add_test(tc, test_percentile_state);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
