@@ -9,11 +9,17 @@
  *
  * The position is the next offset of every partition seen so far,
  * {"t":{"0":1350,"1":41}}. plan() asks the brokers for the partitions of
- * the subscribed topics (metadata) and their earliest and latest offsets
- * (one ListOffsets round per plan), and never looks at a record; emit()
- * assigns the partitions of the range at their from offsets and consumes
- * up to to, so a replay fetches exactly the same records. Consumer-group
- * commits play no part (--group-id commits for monitoring only).
+ * the subscribed topics (one metadata request) and their earliest and
+ * latest offsets (two ListOffsets requests, each for every partition at
+ * once), and never looks at a record; the plan right after an
+ * available-now snapshot uses what the snapshot asked, and once the
+ * snapshot's ends are reached available-now stops without asking. emit()
+ * assigns the partitions of the range at their from offsets (or goes on
+ * where the last batch stopped) and consumes up to to, so a replay
+ * fetches exactly the same records; offsets that hold no record for this
+ * consumer (control records, aborted transactions) end a range as well.
+ * Consumer-group commits play no part (--group-id commits for monitoring
+ * only).
  *
  * The starting offsets (earliest, latest or Spark's JSON) are resolved
  * when the first batch is planned and, with a checkpoint, kept in
