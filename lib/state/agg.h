@@ -173,7 +173,8 @@ void st_aggs_describe(const st_aggs *a, json_t *d);
 /*
  * The describe's evolves (op.h) for "agg" and "aggSlots" (0 for any other
  * key): a restart may change --agg when the slots stay the same calls in
- * the same order (function, argument, percentages, accuracy), as Spark's
+ * the same order (function, argument, percentages, accuracy; count(1) is
+ * count(*)), as Spark's
  * StateSchemaCompatibilityChecker allows a query whose aggregate buffers
  * keep their schema: output expressions over them and names may change.
  * A checkpoint without aggSlots (older st) is compared by reading its
