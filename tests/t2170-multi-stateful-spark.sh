@@ -81,6 +81,27 @@ test_expect_success 'a window aggregation, then deduplication' '
 	states 4 <out >actual && echo "0 3" >expect && test_cmp expect actual
 '
 
+# MultiStatefulOperatorsSuite "aggregation -> stream deduplication, append
+# mode", its second query: dropDuplicates("count", "windowEnd",
+# "windowTime") with the event time window_time(window), the window end
+# less a microsecond. The windows the watermark 15 closes have times at or
+# before it, yet are not late for the deduplication: late is what the
+# previous batch's watermark passed (Spark's watermark for late events).
+test_expect_success 'a window aggregation, then deduplication on its event time' '
+	add_data 1 $(vals 1 5 10 15) &&
+	rm -rf C && read_batches --checkpoint C |
+	st-watermark --checkpoint C -t value -d "0 seconds" |
+	st-window --checkpoint C -t value -s "5 seconds" -a "count(*) AS count" |
+	st-select --checkpoint C "*, window.end AS windowEnd, CAST(window.end AS TIMESTAMP) - INTERVAL 1 MICROSECOND AS windowTime" |
+	st-dedup --checkpoint C -k count,windowEnd,windowTime -t windowTime |
+	st-select --checkpoint C --name micros "unix_seconds(CAST(windowEnd AS TIMESTAMP)) AS e, unix_micros(windowTime) AS m, count" >out &&
+	batches "[.e, .m, .count] | map(tostring) | join(\",\")" <out >actual &&
+	printf "%s\n" "0:" "1: 5,4999999,1 10,9999999,1 15,14999999,1" >expect &&
+	test_cmp expect actual &&
+	progress 4 .numRowsDroppedByWatermark <out | paste -sd " " - >actual &&
+	echo "0 0" >expect && test_cmp expect actual
+'
+
 # MultiStatefulOperatorsSuite "join -> window agg, append mode": an inner
 # join on eventTime1 = eventTime2, then a windowed count; [0, 5) comes
 # once the watermark passes 5.

@@ -24,6 +24,8 @@ typedef struct dedup {
 	st_buf key, out;
 	st_linefile late;
 	int64_t wm, delay, swept_wm;
+	int64_t late_wm;	/* rows at or before it are late */
+	int chained;		/* fed by another stateful tool */
 	uint64_t m_new, m_removed, m_dups, m_limit;
 	int warned_limit;
 	int warned_no_time;	/* a record without its time was reported */
@@ -145,6 +147,17 @@ dd_begin(st_op *op, st_ctx *ctx, st_batch *b)
 		    "aggregation is not supported: Spark allows several "
 		    "stateful operators in append mode only (use --mode "
 		    "append upstream)", st_batch_mode(b));
+	/*
+	 * Fed by another stateful tool (an aggregation, a stream-stream
+	 * join: its mode is in the begin line), which emits in a batch the
+	 * rows its watermark just closed or evicted: as Spark's watermark for
+	 * late events, a row is late only at or before the previous batch's
+	 * watermark (MultiStatefulOperatorsSuite "aggregation -> stream
+	 * deduplication", on window_time); the current one expires keys.
+	 */
+	if (b->begin && json_object_get(b->begin, "mode"))
+		d->chained = 1;
+	d->late_wm = d->chained ? d->wm : b->wm;
 	d->wm = b->wm;
 	d->m_new = d->m_removed = d->m_dups = d->m_limit = 0;
 	/* Keys expire when the batch begins, as in the no-data batch Spark
@@ -179,7 +192,7 @@ dd_record(st_op *op, st_ctx *ctx, st_record *r)
 		st_evtime_warn_missing(&o->time, r, ctx->input_name,
 		    "are never forgotten");
 	}
-	if (has_time && d->wm != ST_TIME_NONE && t <= d->wm) {
+	if (has_time && d->late_wm != ST_TIME_NONE && t <= d->late_wm) {
 		/* Late: at or before the watermark, as Spark's
 		 * watermarkPredicateForData (eventTime <= watermark). */
 		late_row(d, ctx, r);
@@ -373,7 +386,7 @@ st_dedup_run(const st_dedup_opts *o, st_common *common)
 
 	memset(&d, 0, sizeof d);
 	d.o = o;
-	d.wm = d.swept_wm = ST_TIME_NONE;
+	d.wm = d.swept_wm = d.late_wm = ST_TIME_NONE;
 	for (d.nkeys = 0; o->keys && o->keys[d.nkeys]; d.nkeys++)
 		;
 	st_table_init(&d.t, sizeof(int64_t));
