@@ -376,6 +376,47 @@ START_TEST(test_evict_equality)
 }
 END_TEST
 
+/* The output watermark (Spark's produceOutputWatermark): the input less
+ * the longest wait, less a microsecond for a range
+ * (MultiStatefulOperatorsSuite "output watermark for various intervals",
+ * in Spark's milliseconds -40001, -30001, -40001); every row still in
+ * state is after it, every row evicted at or before its state watermark. */
+START_TEST(test_output_watermark)
+{
+	static const struct { const char *within; int64_t want; } cases[] = {
+		{ "le BETWEEN re AND re + INTERVAL 40 seconds",
+		    -40 * ST_USEC_PER_SEC - 1 },
+		{ "le BETWEEN re - INTERVAL 30 seconds AND re",
+		    -30 * ST_USEC_PER_SEC - 1 },
+		{ "le BETWEEN re - INTERVAL 30 seconds AND re + INTERVAL 40 seconds",
+		    -40 * ST_USEC_PER_SEC - 1 },
+		{ "le BETWEEN re AND re", 0 },
+	};
+	st_jcond c;
+	char err[300];
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		ck_assert_msg(st_jcond_init(&c, "k = k", cases[i].within, "l",
+		    "r", err, sizeof err) == 0, "%s", err);
+		int64_t wm = 0, ow = st_jcond_output_watermark(&c, wm);
+		ck_assert_msg(ow == cases[i].want, "%s: %lld", cases[i].within,
+		    (long long)ow);
+		ck_assert(st_jcond_output_watermark(&c, ST_TIME_NONE) ==
+		    ST_TIME_NONE);
+		/* A row of either role kept under wm is after ow. */
+		for (int r = 0; r < 2; r++)
+			for (int64_t t = ow - 3; t <= ow + 3; t++)
+				if (!st_jcond_evictable(&c, t, r, wm))
+					ck_assert(t > ow);
+		st_jcond_release(&c);
+	}
+	ck_assert_msg(st_jcond_init(&c, "k = k", NULL, "l", "r", err,
+	    sizeof err) == 0, "%s", err);
+	ck_assert(st_jcond_output_watermark(&c, 5) == 5);
+	st_jcond_release(&c);
+}
+END_TEST
+
 START_TEST(test_residual)
 {
 	st_jcond c;
@@ -440,6 +481,7 @@ join_suite(void)
 	    sizeof bound_rows / sizeof *bound_rows);
 	tcase_add_test(tc, test_keys_and_time);
 	tcase_add_test(tc, test_evict_equality);
+	tcase_add_test(tc, test_output_watermark);
 	tcase_add_test(tc, test_residual);
 	tcase_add_test(tc, test_cond_errors);
 	suite_add_tcase(s, tc);
