@@ -254,6 +254,7 @@ query_diff(st_op *op, json_t *was, json_t *now, st_buf *out)
 		static const char *const named[][2] = {
 			{ "grouping", "--cube/--rollup" },
 			{ "timeUnitUsec", "--time-unit (usec)" },
+			{ "aggCalls", "--agg (its aggregate calls)" },
 		};
 		const char *opt = NULL;
 		for (size_t i = 0; i < sizeof named / sizeof *named; i++)

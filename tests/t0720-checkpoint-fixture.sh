@@ -41,7 +41,7 @@ test_expect_success 'restarted on it with two more files: new batches only, the 
 '
 
 # The fixture's query file is of an st that kept the --agg text alone (no
-# aggSlots): an alias or output expression changed still resumes, its text
+# aggCalls): an alias or output expression changed still resumes, its text
 # read against the new slots (Spark's StateSchemaCompatibilityCheckerSuite
 # "changing the name of field in value should be allowed"), and another
 # aggregate is still refused.
@@ -65,8 +65,8 @@ test_expect_success 'on the fixture an aggregate changed is refused; an alias an
 	{"window":{"start":"2019-02-05T10:45:00Z","end":"2019-02-05T11:00:00Z"},"hundreds":6.0}
 	EOT
 	test_cmp expect actual &&
-	head -n 1 ck2/state/st-window/query | jq -ce .aggSlots >actual &&
-	echo "[\"sum(Amount)\"]" >expect &&
+	head -n 1 ck2/state/st-window/query | jq -ce .aggCalls >actual &&
+	echo "[\"sum(\`Amount\`)\"]" >expect &&
 	test_cmp expect actual
 '
 

@@ -175,6 +175,12 @@ const char *st_expr_list_text(const st_expr_list *l);
  */
 void st_expr_default_name(st_buf *b, const st_expr *e);
 
+/* The same, exact: string literals quoted ('BUY', 'it''s'), every column
+ * and field part in backquotes (`a`.`b`), nothing dropped at the top, so
+ * that two expressions that differ print apart (st-window's state
+ * fingerprint: aggSlots). Appends to b. */
+void st_expr_canonical(st_buf *b, const st_expr *e);
+
 /* ---- inspecting expressions ----------------------------------------- */
 
 /* The function name (lower case) when e is a call, else NULL. */

@@ -405,14 +405,17 @@ st_aggs_plain(const st_aggs *a)
 }
 
 /* Slot g as the state knows it: the call in canonical text, no name
- * ("sum(Buy)", "percentile_approx(x, 0.5, 10000)"). */
+ * ("sum(Buy)", "percentile_approx(x, 0.5, 10000)"); exact: its argument
+ * as st_expr_canonical writes it ("sum(`Buy`)"). */
 static void
-format_slot(const st_agg *g, st_buf *b)
+format_slot(const st_agg *g, int exact, st_buf *b)
 {
 	st_buf_printf(b, "%s(", fn_name(g->fn));
 	if (g->fn == ST_AGG_COUNT_DISTINCT)
 		st_buf_puts(b, "DISTINCT ");
-	if (g->arg)
+	if (g->arg && exact)
+		st_expr_canonical(b, g->arg);
+	else if (g->arg)
 		st_expr_default_name(b, g->arg);
 	else
 		st_buf_putc(b, '*');
@@ -432,7 +435,7 @@ st_aggs_format(const st_aggs *a, st_buf *b)
 	for (size_t i = 0; i < a->n; i++) {
 		if (i)
 			st_buf_puts(b, ", ");
-		format_slot(&a->v[i], b);
+		format_slot(&a->v[i], 0, b);
 		st_buf_printf(b, " AS %s", a->v[i].name);
 	}
 	/* Outputs that are not one slot each, in order (a list of plain
@@ -477,10 +480,10 @@ st_aggs_describe(const st_aggs *a, json_t *d)
 		if (counts_rows(&a->v[i]))
 			st_buf_puts(&b, "count(*)");
 		else
-			format_slot(&a->v[i], &b);
+			format_slot(&a->v[i], 1, &b);
 		json_array_append_new(slots, json_string(b.data));
 	}
-	json_object_set_new(d, "aggSlots", slots);
+	json_object_set_new(d, "aggCalls", slots);
 	st_buf_release(&b);
 }
 
@@ -507,7 +510,7 @@ next_slot(const char *p)
 }
 
 /* True when text, an --agg list as st_aggs_format wrote it (by an st
- * that kept no aggSlots), is a's slots in order under any names: "D0 AS
+ * that kept no aggCalls), is a's slots in order under any names: "D0 AS
  * name0, D1 AS name1[; outputs]", each Di as format_slot writes a's. */
 static int
 text_has_slots(const st_aggs *a, const char *text)
@@ -518,7 +521,7 @@ text_has_slots(const st_aggs *a, const char *text)
 
 	for (size_t i = 0; ok && i < a->n; i++) {
 		st_buf_reset(&d);
-		format_slot(&a->v[i], &d);
+		format_slot(&a->v[i], 0, &d);
 		st_buf_puts(&d, " AS ");
 		/* count(1) was count(*) to the state. */
 		if (strncmp(p, d.data, d.len) != 0 && counts_rows(&a->v[i]) &&
@@ -548,18 +551,22 @@ text_has_slots(const st_aggs *a, const char *text)
 int
 st_aggs_evolves(const st_aggs *a, const char *key, json_t *was, json_t *now)
 {
-	json_t *ws = json_object_get(was, "aggSlots");
-	json_t *ns = json_object_get(now, "aggSlots");
+	json_t *wc = json_object_get(was, "aggCalls");
+	json_t *nc = json_object_get(now, "aggCalls");
 
+	/* aggSlots: the calls by their default names, kept for a while by
+	 * the st before aggCalls; its "agg" says the same. */
 	if (strcmp(key, "aggSlots") == 0)
-		/* Compared with --agg, and named as it when it differs. */
-		return ws == NULL || json_equal(ws, ns) ||
+		return 1;
+	if (strcmp(key, "aggCalls") == 0)
+		/* Compared with --agg, and named as it when that differs. */
+		return wc == NULL || json_equal(wc, nc) ||
 		    !json_equal(json_object_get(was, "agg"),
 		    json_object_get(now, "agg"));
 	if (strcmp(key, "agg") != 0)
 		return 0;
-	if (ws)
-		return json_equal(ws, ns);
+	if (wc)
+		return json_equal(wc, nc);
 	const char *text = json_string_value(json_object_get(was, "agg"));
 	return text && text_has_slots(a, text);
 }

@@ -164,22 +164,23 @@ void st_aggs_format(const st_aggs *a, st_buf *b);
 
 /*
  * The list in a stateful tool's describe (op.h), into object d: "agg",
- * the canonical text (st_aggs_format), and "aggSlots", the slots alone,
- * an array of their calls without names (["sum(Buy)", "count(*)"]): what
- * a group's saved state is made of.
+ * the canonical text (st_aggs_format), and "aggCalls", the slots alone,
+ * an array of their calls without names, exact (st_expr_canonical:
+ * ["sum(`Buy`)", "count(*)"]): what a group's saved state is made of.
  */
 void st_aggs_describe(const st_aggs *a, json_t *d);
 
 /*
- * The describe's evolves (op.h) for "agg" and "aggSlots" (0 for any other
- * key): a restart may change --agg when the slots stay the same calls in
- * the same order (function, argument, percentages, accuracy; count(1) is
- * count(*)), as Spark's
- * StateSchemaCompatibilityChecker allows a query whose aggregate buffers
- * keep their schema: output expressions over them and names may change.
- * A checkpoint without aggSlots (older st) is compared by reading its
- * "agg" text against a's slots. was and now are whole describes
- * (borrowed).
+ * The describe's evolves (op.h) for "agg" and "aggCalls" (0 for any other
+ * key; 1 for "aggSlots", which st kept for a while before aggCalls): a
+ * restart may change --agg when the slots stay the same calls in the
+ * same order (function, argument, percentages, accuracy; count(1) is
+ * count(*)), as Spark's StateSchemaCompatibilityChecker allows a query
+ * whose aggregate buffers keep their schema: output expressions over
+ * them and names may change. A checkpoint without aggCalls (older st) is
+ * compared by reading its "agg" text against a's slots (default names:
+ * a string literal and a column of the same spelling look alike there).
+ * was and now are whole describes (borrowed).
  */
 int st_aggs_evolves(const st_aggs *a, const char *key, json_t *was,
     json_t *now);

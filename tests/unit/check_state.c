@@ -328,7 +328,7 @@ END_TEST
  * value should be allowed"; other slots are refused ("adding field to
  * value should fail", "removing field from value should fail", "changing
  * the type of field in value should fail"). Each row is checked against
- * a checkpoint with aggSlots and against one of an older st (the "agg"
+ * a checkpoint with aggCalls and against one of an older st (the "agg"
  * text alone).
  */
 static const struct {
@@ -359,6 +359,34 @@ static const struct {
 	{ "count(x) AS n", "count(DISTINCT x) AS n", 0 },
 };
 
+/* aggCalls tells apart what Spark's default names (the "agg" text) do
+ * not: a string literal and a column spelled alike. */
+START_TEST(test_aggs_exact_calls)
+{
+	st_aggs a = { 0 }, w = { 0 };
+	char *err = NULL;
+	json_t *was = json_object(), *now = json_object();
+	ck_assert_int_eq(st_aggs_parse(&w, "sum(CASE WHEN t = 'BUY' THEN x "
+	    "ELSE 0 END) AS s, max(`a b`.c) AS m", &err), 0);
+	ck_assert_int_eq(st_aggs_parse(&a, "sum(CASE WHEN t = BUY THEN x "
+	    "ELSE 0 END) AS s, max(`a b`.c) AS m", &err), 0);
+	st_aggs_describe(&w, was);
+	st_aggs_describe(&a, now);
+	ck_assert(json_equal(json_object_get(was, "agg"),
+	    json_object_get(now, "agg")));
+	char *t = json_dumps(json_object_get(was, "aggCalls"), JSON_COMPACT);
+	ck_assert_str_eq(t, "[\"sum(CASE WHEN (`t` = 'BUY') THEN `x` ELSE 0 "
+	    "END)\",\"max(`a b`.`c`)\"]");
+	free(t);
+	ck_assert(!st_aggs_evolves(&a, "aggCalls", was, now));
+	ck_assert(!st_aggs_evolves(&a, "agg", was, now));
+	json_decref(was);
+	json_decref(now);
+	st_aggs_release(&w);
+	st_aggs_release(&a);
+}
+END_TEST
+
 START_TEST(test_aggs_evolves)
 {
 	for (size_t i = 0; i < sizeof evolve_rows / sizeof *evolve_rows;
@@ -374,13 +402,14 @@ START_TEST(test_aggs_evolves)
 		st_aggs_describe(&a, now);
 		ck_assert_msg(st_aggs_evolves(&a, "agg", was, now) ==
 		    evolve_rows[i].evolves, "row %zu", i);
+		ck_assert(st_aggs_evolves(&a, "aggCalls", was, now));
 		ck_assert(st_aggs_evolves(&a, "aggSlots", was, now));
 		ck_assert(!st_aggs_evolves(&a, "by", was, now));
-		/* The checkpoint of an st before aggSlots. */
-		json_object_del(was, "aggSlots");
+		/* The checkpoint of an st before aggCalls. */
+		json_object_del(was, "aggCalls");
 		ck_assert_msg(st_aggs_evolves(&a, "agg", was, now) ==
 		    evolve_rows[i].evolves, "row %zu (agg text)", i);
-		ck_assert(st_aggs_evolves(&a, "aggSlots", was, now));
+		ck_assert(st_aggs_evolves(&a, "aggCalls", was, now));
 		json_decref(was);
 		json_decref(now);
 		st_aggs_release(&w);
@@ -444,6 +473,7 @@ main(void)
 	tcase_add_test(tc, test_aggs);
 	tcase_add_test(tc, test_aggs_errors);
 	tcase_add_test(tc, test_aggs_outputs);
+	tcase_add_test(tc, test_aggs_exact_calls);
 	tcase_add_test(tc, test_aggs_evolves);
 	tcase_add_test(tc, test_percentile_state);
 	suite_add_tcase(s, tc);
