@@ -180,6 +180,39 @@ test_expect_success 'a left outer join with a time interval, then a window aggre
 	test_cmp expect actual
 '
 
+# MultiStatefulOperatorsSuite "stream-stream time interval left outer join
+# -> aggregation, append mode" as Spark 3.4 wrote it (columns named alike on
+# both sides, watermarks of 2 and 4 minutes, the bound in the condition):
+# the watermark 2020-01-02 00:58 makes the join emit 2020-01-01's row
+# null-extended and pass on 00:57:19.999999 (Spark's "OW 00:57:20"), which
+# closes that window and 2020-01-02 00:00's; 2020-01-02 01:00's waits for
+# the watermark 2020-01-04 23:56:10.
+test_expect_success 'a left outer join on columns named alike, then a window aggregation' '
+	ev() { printf "{\"eventTime\":\"2020-01-%s\",\"id\":\"abc\",\"%s\":\"%s\"}\n" "$1" "$2" "$3"; } &&
+	b4() {
+		printf "{\"@st\":\"begin\",\"batch\":%s,\"ts\":0}\n{\"@st\":\"source\",\"name\":\"l\"}\n" "$1"
+		printf "%s\n" "$2"
+		printf "{\"@st\":\"source\",\"name\":\"r\"}\n"
+		printf "%s\n" "$3"
+		printf "{\"@st\":\"end\",\"batch\":%s}\n" "$1"
+	} &&
+	rm -rf C &&
+	{ b4 0 "$(ev "01 00:00:00" comment "has no join partner"; ev "02 00:00:00" comment "joined with A"; ev "02 01:00:00" comment "joined with B")" \
+	    "$(ev "02 00:00:10" name A; ev "02 00:59:59" name B; ev "02 02:00:00" name C)"; nd3 1;
+	  b4 2 "$(ev "05 00:00:00" comment "joined with D")" "$(ev "05 00:00:10" name D)"; nd3 3; eos; } |
+	st-watermark --checkpoint C --source l -t eventTime -d "2 minutes" |
+	st-watermark --checkpoint C --source r -t eventTime -d "4 minutes" |
+	st-join --checkpoint C --left l --right r --type left_outer \
+		--on "left.id = right.id AND left.eventTime BETWEEN right.eventTime - INTERVAL 40 seconds AND right.eventTime + INTERVAL 30 seconds" |
+	st-window --checkpoint C -t eventTime -s "30 seconds" -a "count(*) AS cnt" >out &&
+	batches "[.window.start[5:19], .window.end[11:19], .cnt] | map(tostring) | join(\",\")" <out >actual &&
+	printf "%s\n" "0:" "1: 01-01T00:00:00,00:00:30,1 01-02T00:00:00,00:00:30,1" "2:" "3: 01-02T01:00:00,01:00:30,1" >expect &&
+	test_cmp expect actual &&
+	wm_after <out | sed "s/2020-//g" >actual &&
+	echo "- 01-02T00:57:19.999999Z 01-02T00:57:19.999999Z 01-04T23:55:29.999999Z" >expect &&
+	test_cmp expect actual
+'
+
 # MultiStatefulOperatorsSuite "stream-stream time interval right outer join
 # -> aggregation, append mode": the same with the sides swapped, counted
 # per window of the right side time.
