@@ -1879,7 +1879,8 @@ static const char *const agg_names[] = {
 	"collect_set", "stddev", "stddev_samp", "stddev_pop", "variance",
 	"var_samp", "var_pop", "first_value", "last_value", "any", "every",
 	"bool_and", "bool_or", "max_by", "min_by", "product", "median",
-	"percentile_approx", NULL
+	"percentile_approx", "approx_percentile", "std", "some", "count_if",
+	"any_value", NULL
 };
 
 const st_func *

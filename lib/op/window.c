@@ -177,7 +177,7 @@ fold(win *w, st_aslot *slots)
 {
 	for (size_t i = 0; i < w->aggs.n; i++)
 		st_agg_update(&w->aggs.v[i], st_aggs_slot(&w->aggs, slots, i),
-		    &w->vals[i]);
+		    &w->vals[w->aggs.v[i].val]);
 }
 
 static int
@@ -1046,7 +1046,7 @@ st_window_run(const st_window_opts *o, st_common *common)
 	    w.aggs.size);
 	w.epoch = 1;
 	w.keep_updated = o->gap || o->mode == ST_MODE_UPDATE;
-	w.vals = st_calloc(w.aggs.n ? w.aggs.n : 1, sizeof *w.vals);
+	w.vals = st_calloc(w.aggs.nvals ? w.aggs.nvals : 1, sizeof *w.vals);
 	const char **keys = st_calloc(w.nby + 2, sizeof *keys);
 	size_t nk = 0;
 	if (o->time.col && (o->size || o->gap))

@@ -35,6 +35,18 @@ static const struct {
 	{ "percentile_approx", ST_AGG_PERCENTILE_APPROX },
 	{ "approx_percentile", ST_AGG_PERCENTILE_APPROX },
 	{ "median", ST_AGG_MEDIAN },
+	{ "max_by", ST_AGG_MAX_BY },
+	{ "min_by", ST_AGG_MIN_BY },
+	{ "bool_and", ST_AGG_BOOL_AND },
+	{ "every", ST_AGG_BOOL_AND },
+	{ "bool_or", ST_AGG_BOOL_OR },
+	{ "some", ST_AGG_BOOL_OR },
+	{ "any", ST_AGG_BOOL_OR },
+	{ "count_if", ST_AGG_COUNT_IF },
+	{ "product", ST_AGG_PRODUCT },
+	{ "first_value", ST_AGG_FIRST },
+	{ "any_value", ST_AGG_FIRST },
+	{ "last_value", ST_AGG_LAST },
 };
 
 /* The slot of collect_list, collect_set and count(DISTINCT): the
@@ -77,6 +89,10 @@ fn_name(st_agg_fn fn)
 {
 	if (fn == ST_AGG_COUNT_ALL || fn == ST_AGG_COUNT_DISTINCT)
 		return "count";
+	if (fn == ST_AGG_SUM_DISTINCT)
+		return "sum";
+	if (fn == ST_AGG_AVG_DISTINCT)
+		return "avg";
 	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
 		if (fns[i].fn == fn)
 			return fns[i].name;
@@ -147,14 +163,52 @@ int
 st_aggs_has_distinct(const st_aggs *a)
 {
 	for (size_t i = 0; i < a->n; i++)
-		if (a->v[i].fn == ST_AGG_COUNT_DISTINCT)
+		if (a->v[i].fn == ST_AGG_COUNT_DISTINCT ||
+		    a->v[i].fn == ST_AGG_SUM_DISTINCT ||
+		    a->v[i].fn == ST_AGG_AVG_DISTINCT)
 			return 1;
 	return 0;
 }
 
 static const char known_aggs[] = "count, sum, avg, min, max, first, last, "
-    "approx_count_distinct, collect_list, collect_set, stddev, stddev_samp, "
-    "stddev_pop, variance, var_samp, var_pop, percentile_approx, median";
+    "first_value, last_value, any_value, max_by, min_by, bool_and, every, "
+    "bool_or, some, any, count_if, product, approx_count_distinct, "
+    "collect_list, collect_set, stddev, stddev_samp, stddev_pop, variance, "
+    "var_samp, var_pop, percentile_approx, median";
+
+/* The arguments of the aggregates that take two: max_by(x, ord),
+ * min_by(x, ord), and first(x, ignoreNulls), last(x, ignoreNulls) whose
+ * second must be a boolean literal, as Spark's First and Last check. */
+static int
+two_args(st_agg *g, const st_expr *call, size_t nargs, st_buf *err)
+{
+	int by = g->fn == ST_AGG_MAX_BY || g->fn == ST_AGG_MIN_BY;
+	int fl = g->fn == ST_AGG_FIRST || g->fn == ST_AGG_LAST;
+
+	if (by && nargs != 2) {
+		st_buf_printf(err, "'%s' takes two arguments (a value and "
+		    "its ordering)", g->name);
+		return -1;
+	}
+	if (!by && !(fl && nargs == 2)) {
+		st_buf_printf(err, "'%s' takes %s", g->name, fl ? "one or "
+		    "two arguments (the value, ignoreNulls)" : "one argument");
+		return -1;
+	}
+	g->arg = st_expr_call_arg(call, 0);
+	if (by) {
+		g->ord = st_expr_call_arg(call, 1);
+		return 0;
+	}
+	const st_value *v = st_expr_literal(st_expr_call_arg(call, 1));
+	if (v == NULL || v->type != ST_V_BOOLEAN) {
+		st_buf_printf(err, "'%s': the second argument (ignoreNulls) "
+		    "must be a boolean literal", g->name);
+		return -1;
+	}
+	g->ignore_nulls = v->u.b != 0;
+	return 0;
+}
 
 /* Adds the slot of aggregate call `call` named `name`, its arguments
  * checked. Returns 0, or -1 with a message in err. */
@@ -181,13 +235,17 @@ add_slot(st_aggs *a, const st_expr *call, const char *name, char *own,
 	g->name = name;
 	g->call = call;
 	if (st_expr_call_distinct(call)) {
-		if (g->fn != ST_AGG_COUNT || st_expr_call_star(call)) {
+		if ((g->fn != ST_AGG_COUNT && g->fn != ST_AGG_SUM &&
+		    g->fn != ST_AGG_AVG) || st_expr_call_star(call)) {
 			st_buf_printf(err, "'%s': of the DISTINCT aggregates "
-			    "only count(DISTINCT x) is supported (or use "
+			    "only count(DISTINCT x), sum(DISTINCT x) and "
+			    "avg(DISTINCT x) are supported (or use "
 			    "approx_count_distinct)", name);
 			return -1;
 		}
-		g->fn = ST_AGG_COUNT_DISTINCT;
+		g->fn = g->fn == ST_AGG_SUM ? ST_AGG_SUM_DISTINCT :
+		    g->fn == ST_AGG_AVG ? ST_AGG_AVG_DISTINCT :
+		    ST_AGG_COUNT_DISTINCT;
 	}
 	size_t nargs = st_expr_call_nargs(call);
 	if (g->fn == ST_AGG_COUNT && st_expr_call_star(call)) {
@@ -202,9 +260,9 @@ add_slot(st_aggs *a, const st_expr *call, const char *name, char *own,
 			return -1;
 		}
 		g->arg = st_expr_call_arg(call, 0);
-	} else if (nargs != 1) {
-		st_buf_printf(err, "'%s' takes one argument", name);
-		return -1;
+	} else if (nargs != 1 || g->fn == ST_AGG_MAX_BY ||
+	    g->fn == ST_AGG_MIN_BY) {
+		return two_args(g, call, nargs, err);
 	} else {
 		g->arg = st_expr_call_arg(call, 0);
 	}
@@ -335,6 +393,8 @@ st_aggs_parse_keys(st_aggs *a, const char *text, const char *const *keys,
 	for (size_t i = 0; i < a->n; i++) {
 		a->v[i].off = a->size;
 		a->size += st_agg_slot_size(&a->v[i]);
+		a->v[i].val = a->nvals;
+		a->nvals += a->v[i].ord ? 2 : 1;
 	}
 	for (size_t i = 0; i < a->nout; i++)
 		for (size_t j = 0; j < i; j++)
@@ -411,7 +471,8 @@ static void
 format_slot(const st_agg *g, int exact, st_buf *b)
 {
 	st_buf_printf(b, "%s(", fn_name(g->fn));
-	if (g->fn == ST_AGG_COUNT_DISTINCT)
+	if (g->fn == ST_AGG_COUNT_DISTINCT || g->fn == ST_AGG_SUM_DISTINCT ||
+	    g->fn == ST_AGG_AVG_DISTINCT)
 		st_buf_puts(b, "DISTINCT ");
 	if (g->arg && exact)
 		st_expr_canonical(b, g->arg);
@@ -419,6 +480,12 @@ format_slot(const st_agg *g, int exact, st_buf *b)
 		st_expr_default_name(b, g->arg);
 	else
 		st_buf_putc(b, '*');
+	if (g->ord) {
+		st_buf_puts(b, ", ");
+		st_expr_default_name(b, g->ord);
+	}
+	if (g->ignore_nulls)
+		st_buf_puts(b, ", true");
 	for (size_t k = 0; k < g->npct; k++)
 		st_buf_printf(b, "%s%.17g", k == 0 ? (g->pct_array ?
 		    ", array(" : ", ") : ", ", g->pct[k]);
@@ -637,10 +704,13 @@ st_aggs_eval(st_aggs *a, st_record *r, st_value *vals)
 {
 	st_eval_set_record(&a->ev, r);
 	for (size_t i = 0; i < a->n; i++) {
+		st_value *v = &vals[a->v[i].val];
 		if (a->v[i].arg)
-			st_expr_eval(&a->ev, a->v[i].arg, &vals[i]);
+			st_expr_eval(&a->ev, a->v[i].arg, v);
 		else
-			vals[i] = st_v_null();
+			*v = st_v_null();
+		if (a->v[i].ord)
+			st_expr_eval(&a->ev, a->v[i].ord, v + 1);
 	}
 }
 
@@ -650,6 +720,7 @@ st_agg_slot_size(const st_agg *agg)
 	switch (agg->fn) {
 	case ST_AGG_COUNT:
 	case ST_AGG_COUNT_ALL:
+	case ST_AGG_COUNT_IF:
 	case ST_AGG_APPROX_DISTINCT:
 		return 8;
 	default:
@@ -660,12 +731,13 @@ st_agg_slot_size(const st_agg *agg)
 void
 st_aggs_update(st_aggs *a, void *slots, st_record *r)
 {
-	st_value v[16], *vals = a->n <= 16 ? v :
-	    st_malloc(a->n * sizeof *vals);
+	st_value v[16], *vals = a->nvals <= 16 ? v :
+	    st_malloc(a->nvals * sizeof *vals);
 
 	st_aggs_eval(a, r, vals);
 	for (size_t i = 0; i < a->n; i++)
-		st_agg_update(&a->v[i], st_aggs_slot(a, slots, i), &vals[i]);
+		st_agg_update(&a->v[i], st_aggs_slot(a, slots, i),
+		    &vals[a->v[i].val]);
 	if (vals != v)
 		free(vals);
 }
@@ -790,6 +862,118 @@ kept_compare(const st_aslot *s, const st_value *v)
 	int c = st_value_compare(&k, v);
 	st_arena_release(&a);
 	return c;
+}
+
+/* A kept value (min, max, first, last, and max_by's pair) saved as
+ * [] when unset, else [type, value] with the value as JSON. */
+static void
+kept_save(const st_aslot *s, st_buf *b)
+{
+	if (!s->set) {
+		st_buf_add(b, "[]", 2);
+		return;
+	}
+	st_buf_printf(b, "[%d,", s->t);
+	if (s->t == ST_V_DOUBLE) {
+		st_buf_put_double(b, s->a.d);
+	} else if (s->t == ST_V_STRING) {
+		st_buf_put_json_string(b, s->a.p, (size_t)s->b.i);
+	} else if (s->t == ST_V_ARRAY || s->t == ST_V_STRUCT) {
+		st_buf_add(b, s->a.p, (size_t)s->b.i);
+	} else if (s->t == ST_V_BIGDEC) {
+		st_arena ar = ST_ARENA_INIT;
+		st_value kv = kept_value(s, &ar);
+		st_value_write_json(b, &kv);
+		st_arena_release(&ar);
+	} else {
+		st_buf_put_i64(b, s->a.i);
+	}
+	st_buf_putc(b, ']');
+}
+
+static void load_double(const st_field *x, double *d);
+
+/* The reverse of kept_save: 0, or -1 when the text does not fit. */
+static int
+kept_load(st_aslot *s, const char *val, size_t n)
+{
+	st_fields f = { 0 };
+	st_json_err je;
+	int64_t iv;
+	double dv;
+	int rc = -1;
+
+	if (st_json_scan_array(val, n, &f, &je) < 0)
+		goto out;
+	if (f.n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (f.n != 2 || !st_json_number(f.v[0].val, f.v[0].vlen, &iv,
+	    &dv) || iv < ST_V_NULL || iv > ST_V_BIGDEC)
+		goto out;
+	s->set = 1;
+	s->t = (uint8_t)iv;
+	const st_field *x = &f.v[1];
+	if (s->t == ST_V_DOUBLE) {
+		load_double(x, &s->a.d);
+	} else if (s->t == ST_V_STRING) {
+		st_buf t = ST_BUF_INIT;
+		if (x->type != ST_J_STRING) {
+			s->t = ST_V_NULL;
+			goto out;
+		}
+		st_json_unescape(x->val + 1, x->vlen - 2, &t);
+		size_t len;
+		s->a.p = st_buf_detach(&t, &len);
+		s->b.i = (int64_t)len;
+	} else if (s->t == ST_V_ARRAY || s->t == ST_V_STRUCT) {
+		s->a.p = st_strndup(x->val, x->vlen);
+		s->b.i = x->vlen;
+	} else if (s->t == ST_V_BIGDEC) {
+		st_value w;
+		s->t = ST_V_NULL;
+		if (st_value_parse_integer(x->val, x->vlen, &w) < 0 ||
+		    w.type != ST_V_BIGDEC)
+			goto out;
+		keep_value(s, &w);
+	} else if (!st_json_number(x->val, x->vlen, &s->a.i, &dv)) {
+		goto out;
+	}
+	rc = 0;
+out:
+	st_fields_release(&f);
+	return rc;
+}
+
+static void
+kept_result(const st_aslot *s, st_buf *b)
+{
+	if (!s->set) {
+		st_buf_add(b, "null", 4);
+	} else if (s->t == ST_V_ARRAY || s->t == ST_V_STRUCT) {
+		st_buf_add(b, s->a.p, (size_t)s->b.i);
+	} else {
+		st_value v = kept_value(s, NULL);
+		st_value_write_json(b, &v);
+	}
+}
+
+static void
+kept_free(st_aslot *s)
+{
+	if (s->set && (s->t == ST_V_STRING || s->t == ST_V_ARRAY ||
+	    s->t == ST_V_STRUCT))
+		free(s->a.p);
+}
+
+static size_t
+kept_memory(const st_aslot *s)
+{
+	if (s->set && (s->t == ST_V_STRING || s->t == ST_V_ARRAY ||
+	    s->t == ST_V_STRUCT))
+		return (size_t)s->b.i + 1 + 16;
+	return 0;
 }
 
 /* ---- collect_list, collect_set, count(DISTINCT) ---- */
@@ -1547,6 +1731,414 @@ out:
 	return rc;
 }
 
+/*
+ * ---- max_by, min_by, bool_and, bool_or, count_if, product,
+ * sum(DISTINCT), avg(DISTINCT) ----
+ *
+ * max_by's and min_by's slot: set once an ordering was seen, a.p the
+ * owned pair below. bool_and, bool_or: set, a.i the value. count_if:
+ * a.i, as count. product: set, b.d. The DISTINCT ones: an alist of the
+ * distinct values, as count(DISTINCT).
+ */
+
+typedef struct aby {
+	st_aslot val, ord;	/* kept as min and max keep theirs */
+} aby;
+
+static aby *
+by_of(const st_aslot *s)
+{
+	return (aby *)s->a.p;
+}
+
+/* Spark's MaxMinBy update: a null ordering changes nothing; the pair is
+ * replaced unless the kept ordering is strictly greater (max_by) or
+ * less (min_by) than the new one. */
+static void
+by_update(const st_agg *agg, st_aslot *s, const st_value *v,
+    const st_value *ord)
+{
+	if (ord->type == ST_V_NULL)
+		return;
+	if (s->a.p == NULL)
+		s->a.p = st_calloc(1, sizeof(aby));
+	aby *p = by_of(s);
+	if (s->set) {
+		int c = kept_compare(&p->ord, ord);
+		if (agg->fn == ST_AGG_MAX_BY ? c > 0 : c < 0)
+			return;
+	}
+	keep_value(&p->val, v);
+	keep_value(&p->ord, ord);
+	s->set = 1;
+}
+
+static void
+by_free(st_aslot *s)
+{
+	aby *p = by_of(s);
+
+	if (p == NULL)
+		return;
+	kept_free(&p->val);
+	kept_free(&p->ord);
+	free(p);
+	s->a.p = NULL;
+}
+
+/* Saved: [] before any ordering, else [value, ordering], each as
+ * kept_save writes it. */
+static int
+by_load(st_aslot *s, const char *val, size_t n)
+{
+	st_fields f = { 0 };
+	st_json_err je;
+	int rc = -1;
+
+	if (st_json_scan_array(val, n, &f, &je) < 0 || (f.n != 0 && f.n != 2))
+		goto out;
+	rc = 0;
+	if (f.n == 0)
+		goto out;
+	s->a.p = st_calloc(1, sizeof(aby));
+	aby *p = by_of(s);
+	s->set = 1;
+	if (kept_load(&p->val, f.v[0].val, f.v[0].vlen) < 0 ||
+	    kept_load(&p->ord, f.v[1].val, f.v[1].vlen) < 0 || !p->val.set ||
+	    !p->ord.set || p->ord.t == ST_V_NULL)
+		rc = -1;
+out:
+	if (rc < 0)
+		by_free(s);
+	st_fields_release(&f);
+	return rc;
+}
+
+/* A value as BOOLEAN, as Spark's implicit cast (strings as CAST(x AS
+ * BOOLEAN)): 1 with *b set, or 0 for null and what does not cast. */
+static int
+bool_of(const st_value *v, int *b)
+{
+	st_arena a = ST_ARENA_INIT;
+	st_value out;
+	int ok;
+
+	if (v->type == ST_V_BOOLEAN) {
+		*b = v->u.b != 0;
+		return 1;
+	}
+	if (v->type == ST_V_NULL)
+		return 0;
+	ok = st_value_cast(&a, v, st_type_simple(ST_V_BOOLEAN), &out) == 0 &&
+	    out.type == ST_V_BOOLEAN;
+	if (ok)
+		*b = out.u.b != 0;
+	st_arena_release(&a);
+	return ok;
+}
+
+static void
+bool_fold(const st_agg *agg, st_aslot *s, int b)
+{
+	if (!s->set)
+		s->a.i = b;
+	else if (agg->fn == ST_AGG_BOOL_AND)
+		s->a.i = s->a.i && b;
+	else
+		s->a.i = s->a.i || b;
+	s->set = 1;
+}
+
+static void
+product_fold(st_aslot *s, double x)
+{
+	s->b.d = s->set ? s->b.d * x : x;
+	s->set = 1;
+}
+
+/* The sum of the distinct values (their texts in l): *n values, their
+ * sum in *iv (all integers: returns SUM_INT) or *dv (SUM_DOUBLE), or
+ * SUM_NONE without any. */
+static int
+distinct_sum(const alist *l, int64_t *iv, double *dv, int64_t *n)
+{
+	st_buf b = ST_BUF_INIT;
+	st_fields f = { 0 };
+	st_json_err je;
+	int kind = SUM_NONE;
+
+	*iv = 0;
+	*dv = 0;
+	*n = 0;
+	st_buf_putc(&b, '[');
+	st_buf_add(&b, l->p, l->len);
+	st_buf_putc(&b, ']');
+	if (st_json_scan_array(b.data, b.len, &f, &je) == 0)
+		for (uint32_t i = 0; i < f.n; i++) {
+			int64_t x;
+			double d;
+			if (f.v[i].type == ST_J_STRING)
+				load_double(&f.v[i], &d);
+			else if (st_json_number(f.v[i].val, f.v[i].vlen, &x,
+			    &d)) {
+				/* Wraps like Spark's non-ANSI long sum. */
+				*iv = (int64_t)((uint64_t)*iv + (uint64_t)x);
+				kind = kind == SUM_NONE ? SUM_INT : kind;
+				(*n)++;
+				continue;
+			}
+			*dv += d;
+			kind = SUM_DOUBLE;
+			(*n)++;
+		}
+	st_fields_release(&f);
+	st_buf_release(&b);
+	return kind;
+}
+
+static void
+more_update(const st_agg *agg, st_aslot *s, const st_value *v)
+{
+	int64_t iv;
+	double dv;
+	int b;
+
+	switch (agg->fn) {
+	case ST_AGG_MAX_BY:
+	case ST_AGG_MIN_BY:
+		by_update(agg, s, &v[0], &v[1]);
+		break;
+	case ST_AGG_BOOL_AND:
+	case ST_AGG_BOOL_OR:
+		if (bool_of(v, &b))
+			bool_fold(agg, s, b);
+		break;
+	case ST_AGG_COUNT_IF:
+		if (bool_of(v, &b) && b)
+			s->a.i++;
+		break;
+	case ST_AGG_PRODUCT:
+		switch (num_of(v, &iv, &dv)) {
+		case SUM_INT:
+			product_fold(s, (double)iv);
+			break;
+		case SUM_DOUBLE:
+			product_fold(s, dv);
+			break;
+		}
+		break;
+	case ST_AGG_SUM_DISTINCT:
+	case ST_AGG_AVG_DISTINCT:
+		/* The value as sum reads it: numeric strings as doubles. */
+		switch (num_of(v, &iv, &dv)) {
+		case SUM_INT: {
+			st_value x = st_v_bigint(iv);
+			list_update(agg, (alist *)s, &x);
+			break;
+		}
+		case SUM_DOUBLE: {
+			st_value x = st_v_double(dv);
+			list_update(agg, (alist *)s, &x);
+			break;
+		}
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+more_merge(const st_agg *agg, st_aslot *dst, const st_aslot *src)
+{
+	st_arena a = ST_ARENA_INIT;
+
+	switch (agg->fn) {
+	case ST_AGG_MAX_BY:
+	case ST_AGG_MIN_BY:
+		if (src->set) {
+			st_value v = kept_value(&by_of(src)->val, &a);
+			st_value o = kept_value(&by_of(src)->ord, &a);
+			by_update(agg, dst, &v, &o);
+		}
+		break;
+	case ST_AGG_BOOL_AND:
+	case ST_AGG_BOOL_OR:
+		if (src->set)
+			bool_fold(agg, dst, (int)src->a.i);
+		break;
+	case ST_AGG_COUNT_IF:
+		dst->a.i += src->a.i;
+		break;
+	case ST_AGG_PRODUCT:
+		if (src->set)
+			product_fold(dst, src->b.d);
+		break;
+	case ST_AGG_SUM_DISTINCT:
+	case ST_AGG_AVG_DISTINCT:
+		list_merge(agg, (alist *)dst, (const alist *)src);
+		break;
+	default:
+		break;
+	}
+	st_arena_release(&a);
+}
+
+static void
+more_result(const st_agg *agg, const st_aslot *s, st_buf *b)
+{
+	int64_t iv, n;
+	double dv;
+
+	switch (agg->fn) {
+	case ST_AGG_MAX_BY:
+	case ST_AGG_MIN_BY:
+		if (s->set)
+			kept_result(&by_of(s)->val, b);
+		else
+			st_buf_add(b, "null", 4);
+		break;
+	case ST_AGG_BOOL_AND:
+	case ST_AGG_BOOL_OR:
+		st_buf_puts(b, !s->set ? "null" : s->a.i ? "true" : "false");
+		break;
+	case ST_AGG_COUNT_IF:
+		st_buf_put_i64(b, s->a.i);
+		break;
+	case ST_AGG_PRODUCT:
+		if (s->set)
+			st_buf_put_double(b, s->b.d);
+		else
+			st_buf_add(b, "null", 4);
+		break;
+	case ST_AGG_SUM_DISTINCT:
+	case ST_AGG_AVG_DISTINCT: {
+		int kind = distinct_sum((const alist *)s, &iv, &dv, &n);
+		if (kind == SUM_NONE)
+			st_buf_add(b, "null", 4);
+		else if (agg->fn == ST_AGG_AVG_DISTINCT)
+			st_buf_put_double(b, ((double)iv + dv) / (double)n);
+		else if (kind == SUM_INT)
+			st_buf_put_i64(b, iv);
+		else
+			st_buf_put_double(b, (double)iv + dv);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void
+more_clear(const st_agg *agg, st_aslot *s)
+{
+	if (agg->fn == ST_AGG_MAX_BY || agg->fn == ST_AGG_MIN_BY)
+		by_free(s);
+	else if (agg->fn == ST_AGG_SUM_DISTINCT ||
+	    agg->fn == ST_AGG_AVG_DISTINCT)
+		free(((alist *)s)->p);
+}
+
+static size_t
+more_memory(const st_agg *agg, const st_aslot *s)
+{
+	if ((agg->fn == ST_AGG_MAX_BY || agg->fn == ST_AGG_MIN_BY) &&
+	    by_of(s))
+		return sizeof(aby) + kept_memory(&by_of(s)->val) +
+		    kept_memory(&by_of(s)->ord);
+	if (agg->fn == ST_AGG_SUM_DISTINCT || agg->fn == ST_AGG_AVG_DISTINCT)
+		return ((const alist *)s)->cap;
+	return 0;
+}
+
+/* Saved: max_by, min_by: see by_load; bool_and, bool_or: null, true or
+ * false; count_if: n; product: [] or [product]; the DISTINCT ones: the
+ * array of the distinct values. */
+static void
+more_save(const st_agg *agg, const st_aslot *s, st_buf *b)
+{
+	switch (agg->fn) {
+	case ST_AGG_MAX_BY:
+	case ST_AGG_MIN_BY:
+		if (!s->set) {
+			st_buf_add(b, "[]", 2);
+			break;
+		}
+		st_buf_putc(b, '[');
+		kept_save(&by_of(s)->val, b);
+		st_buf_putc(b, ',');
+		kept_save(&by_of(s)->ord, b);
+		st_buf_putc(b, ']');
+		break;
+	case ST_AGG_PRODUCT:
+		st_buf_putc(b, '[');
+		if (s->set)
+			st_buf_put_double(b, s->b.d);
+		st_buf_putc(b, ']');
+		break;
+	case ST_AGG_SUM_DISTINCT:
+	case ST_AGG_AVG_DISTINCT: {
+		const alist *l = (const alist *)s;
+		st_buf_putc(b, '[');
+		st_buf_add(b, l->p, l->len);
+		st_buf_putc(b, ']');
+		break;
+	}
+	default:
+		/* bool_and, bool_or, count_if: as their result. */
+		more_result(agg, s, b);
+		break;
+	}
+}
+
+static int
+more_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
+{
+	st_fields f = { 0 };
+	st_json_err je;
+	st_jtype t = st_json_type(val);
+	double dv;
+	int rc = -1;
+
+	switch (agg->fn) {
+	case ST_AGG_MAX_BY:
+	case ST_AGG_MIN_BY:
+		return by_load(s, val, n);
+	case ST_AGG_BOOL_AND:
+	case ST_AGG_BOOL_OR:
+		if (t == ST_J_NULL || t == ST_J_TRUE || t == ST_J_FALSE) {
+			s->set = t != ST_J_NULL;
+			s->a.i = t == ST_J_TRUE;
+			rc = 0;
+		}
+		break;
+	case ST_AGG_COUNT_IF:
+		if (t == ST_J_NUMBER && st_json_number(val, n, &s->a.i, &dv))
+			rc = 0;
+		break;
+	case ST_AGG_PRODUCT:
+		if (st_json_scan_array(val, n, &f, &je) < 0 || f.n > 1)
+			break;
+		s->set = f.n == 1;
+		if (s->set)
+			load_double(&f.v[0], &s->b.d);
+		rc = 0;
+		break;
+	case ST_AGG_SUM_DISTINCT:
+	case ST_AGG_AVG_DISTINCT:
+		if (st_json_scan_array(val, n, &f, &je) < 0)
+			break;
+		for (uint32_t i = 0; i < f.n; i++)
+			list_add_text((alist *)s, f.v[i].val, f.v[i].vlen);
+		rc = 0;
+		break;
+	default:
+		break;
+	}
+	st_fields_release(&f);
+	return rc;
+}
+
 void
 st_agg_update(const st_agg *agg, st_aslot *s, const st_value *v)
 {
@@ -1600,11 +2192,12 @@ st_agg_update(const st_agg *agg, st_aslot *s, const st_value *v)
 			keep_value(s, v);
 		break;
 	case ST_AGG_FIRST:
-		if (!s->set)
+		if (!s->set && !(agg->ignore_nulls && v->type == ST_V_NULL))
 			keep_value(s, v);
 		break;
 	case ST_AGG_LAST:
-		keep_value(s, v);
+		if (!(agg->ignore_nulls && v->type == ST_V_NULL))
+			keep_value(s, v);
 		break;
 	case ST_AGG_APPROX_DISTINCT:
 		if (v->type == ST_V_NULL)
@@ -1646,6 +2239,9 @@ st_agg_update(const st_agg *agg, st_aslot *s, const st_value *v)
 			sketch_add_point((asketch *)s, dv, 1);
 			break;
 		}
+		break;
+	default:
+		more_update(agg, s, v);
 		break;
 	}
 }
@@ -1715,6 +2311,9 @@ st_agg_merge(const st_agg *agg, st_aslot *dst, const st_aslot *src)
 			sketch_add_point(d, k->p[i].v, k->p[i].w);
 		break;
 	}
+	default:
+		more_merge(agg, dst, src);
+		break;
 	}
 	st_arena_release(&a);
 }
@@ -1745,14 +2344,7 @@ st_agg_result(const st_agg *agg, const st_aslot *s, st_buf *b)
 	case ST_AGG_MAX:
 	case ST_AGG_FIRST:
 	case ST_AGG_LAST:
-		if (!s->set) {
-			st_buf_add(b, "null", 4);
-		} else if (s->t == ST_V_ARRAY || s->t == ST_V_STRUCT) {
-			st_buf_add(b, s->a.p, (size_t)s->b.i);
-		} else {
-			st_value v = kept_value(s, NULL);
-			st_value_write_json(b, &v);
-		}
+		kept_result(s, b);
 		break;
 	case ST_AGG_APPROX_DISTINCT:
 		st_buf_put_i64(b, s->a.h ? st_hll_estimate(s->a.h) : 0);
@@ -1779,6 +2371,9 @@ st_agg_result(const st_agg *agg, const st_aslot *s, st_buf *b)
 		break;
 	case ST_AGG_MEDIAN:
 		median_result((const asketch *)s, b);
+		break;
+	default:
+		more_result(agg, s, b);
 		break;
 	}
 }
@@ -1814,6 +2409,21 @@ st_agg_value(const st_agg *agg, const st_aslot *s, st_arena *arena,
 	case ST_AGG_COUNT_DISTINCT:
 		*out = st_v_bigint(((const alist *)s)->n);
 		return;
+	case ST_AGG_COUNT_IF:
+		*out = st_v_bigint(s->a.i);
+		return;
+	case ST_AGG_BOOL_AND:
+	case ST_AGG_BOOL_OR:
+		*out = s->set ? st_v_bool((int)s->a.i) : st_v_null();
+		return;
+	case ST_AGG_PRODUCT:
+		*out = s->set ? st_v_double(s->b.d) : st_v_null();
+		return;
+	case ST_AGG_MAX_BY:
+	case ST_AGG_MIN_BY:
+		*out = s->set ? kept_value(&by_of(s)->val, arena) :
+		    st_v_null();
+		return;
 	default:
 		break;
 	}
@@ -1825,7 +2435,7 @@ st_agg_value(const st_agg *agg, const st_aslot *s, st_arena *arena,
 	st_buf_release(&b);
 	int dbl = agg->fn == ST_AGG_STDDEV_SAMP || agg->fn == ST_AGG_STDDEV_POP ||
 	    agg->fn == ST_AGG_VAR_SAMP || agg->fn == ST_AGG_VAR_POP ||
-	    agg->fn == ST_AGG_MEDIAN;
+	    agg->fn == ST_AGG_MEDIAN || agg->fn == ST_AGG_AVG_DISTINCT;
 	if (dbl && out->type != ST_V_NULL && st_value_is_numeric(out))
 		*out = st_v_double(st_value_to_double(out));
 }
@@ -1838,9 +2448,7 @@ st_agg_clear(const st_agg *agg, st_aslot *s)
 	case ST_AGG_MAX:
 	case ST_AGG_FIRST:
 	case ST_AGG_LAST:
-		if (s->set && (s->t == ST_V_STRING || s->t == ST_V_ARRAY ||
-		    s->t == ST_V_STRUCT))
-			free(s->a.p);
+		kept_free(s);
 		break;
 	case ST_AGG_APPROX_DISTINCT:
 		st_hll_free(s->a.h);
@@ -1857,6 +2465,7 @@ st_agg_clear(const st_agg *agg, st_aslot *s)
 		free(((asketch *)s)->p);
 		break;
 	default:
+		more_clear(agg, s);
 		break;
 	}
 	memset(s, 0, st_agg_slot_size(agg));
@@ -1874,6 +2483,10 @@ st_agg_owns_memory(const st_agg *agg)
 	case ST_AGG_STDDEV_POP:
 	case ST_AGG_VAR_SAMP:
 	case ST_AGG_VAR_POP:
+	case ST_AGG_BOOL_AND:
+	case ST_AGG_BOOL_OR:
+	case ST_AGG_COUNT_IF:
+	case ST_AGG_PRODUCT:
 		return 0;
 	default:
 		return 1;
@@ -1888,10 +2501,7 @@ st_agg_memory(const st_agg *agg, const st_aslot *s)
 	case ST_AGG_MAX:
 	case ST_AGG_FIRST:
 	case ST_AGG_LAST:
-		if (s->set && (s->t == ST_V_STRING || s->t == ST_V_ARRAY ||
-		    s->t == ST_V_STRUCT))
-			return (size_t)s->b.i + 1 + 16;
-		return 0;
+		return kept_memory(s);
 	case ST_AGG_APPROX_DISTINCT:
 		return s->a.h ? st_hll_memory(s->a.h) + 16 : 0;
 	case ST_AGG_COLLECT_LIST:
@@ -1903,7 +2513,7 @@ st_agg_memory(const st_agg *agg, const st_aslot *s)
 	case ST_AGG_MEDIAN:
 		return ((const asketch *)s)->cap * sizeof(apoint);
 	default:
-		return 0;
+		return more_memory(agg, s);
 	}
 }
 
@@ -1942,26 +2552,7 @@ st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b)
 	case ST_AGG_MAX:
 	case ST_AGG_FIRST:
 	case ST_AGG_LAST:
-		if (!s->set) {
-			st_buf_add(b, "[]", 2);
-			break;
-		}
-		st_buf_printf(b, "[%d,", s->t);
-		if (s->t == ST_V_DOUBLE)
-			st_buf_put_double(b, s->a.d);
-		else if (s->t == ST_V_STRING)
-			st_buf_put_json_string(b, s->a.p, (size_t)s->b.i);
-		else if (s->t == ST_V_ARRAY || s->t == ST_V_STRUCT)
-			st_buf_add(b, s->a.p, (size_t)s->b.i);
-		else if (s->t == ST_V_BIGDEC) {
-			st_arena ar = ST_ARENA_INIT;
-			st_value kv = kept_value(s, &ar);
-			st_value_write_json(b, &kv);
-			st_arena_release(&ar);
-		}
-		else
-			st_buf_put_i64(b, s->a.i);
-		st_buf_putc(b, ']');
+		kept_save(s, b);
 		break;
 	case ST_AGG_APPROX_DISTINCT:
 		if (s->a.h)
@@ -2008,6 +2599,9 @@ st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b)
 		st_buf_add(b, "]]", 2);
 		break;
 	}
+	default:
+		more_save(agg, s, b);
+		break;
 	}
 }
 
@@ -2071,43 +2665,7 @@ st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 	case ST_AGG_MAX:
 	case ST_AGG_FIRST:
 	case ST_AGG_LAST:
-		if (st_json_scan_array(val, n, &f, &je) < 0)
-			break;
-		if (f.n == 0) {
-			rc = 0;
-			break;
-		}
-		if (f.n != 2 || !st_json_number(f.v[0].val, f.v[0].vlen, &iv,
-		    &dv) || iv < ST_V_NULL || iv > ST_V_BIGDEC)
-			break;
-		s->set = 1;
-		s->t = (uint8_t)iv;
-		const st_field *x = &f.v[1];
-		if (s->t == ST_V_DOUBLE) {
-			load_double(x, &s->a.d);
-		} else if (s->t == ST_V_STRING) {
-			st_buf t = ST_BUF_INIT;
-			if (x->type != ST_J_STRING) {
-				st_buf_release(&t);
-				break;
-			}
-			st_json_unescape(x->val + 1, x->vlen - 2, &t);
-			size_t len;
-			s->a.p = st_buf_detach(&t, &len);
-			s->b.i = (int64_t)len;
-		} else if (s->t == ST_V_ARRAY || s->t == ST_V_STRUCT) {
-			s->a.p = st_strndup(x->val, x->vlen);
-			s->b.i = x->vlen;
-		} else if (s->t == ST_V_BIGDEC) {
-			st_value w;
-			if (st_value_parse_integer(x->val, x->vlen, &w) < 0 ||
-			    w.type != ST_V_BIGDEC)
-				break;
-			keep_value(s, &w);
-		} else if (!st_json_number(x->val, x->vlen, &s->a.i, &dv)) {
-			break;
-		}
-		rc = 0;
+		rc = kept_load(s, val, n);
 		break;
 	case ST_AGG_APPROX_DISTINCT:
 		if (st_json_type(val) == ST_J_NULL) {
@@ -2174,6 +2732,9 @@ st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 		st_fields_release(&pts);
 		break;
 	}
+	default:
+		rc = more_load(agg, s, val, n);
+		break;
 	}
 	st_fields_release(&f);
 	return rc;

@@ -9,8 +9,12 @@
  *     collect_set(x), stddev(x) (= stddev_samp), stddev_pop(x),
  *     variance(x) (= var_samp), var_pop(x), percentile_approx(x, p
  *     [, accuracy]) with p a number or array(p1, ...), median(x),
- *     count(DISTINCT x) (exact; input without control lines only, as
- *     Spark refuses distinct aggregates on streams)
+ *     count(DISTINCT x), sum(DISTINCT x), avg(DISTINCT x) (exact; input
+ *     without control lines only, as Spark refuses distinct aggregates
+ *     on streams), max_by(x, ord), min_by(x, ord), bool_and(b) (=
+ *     every), bool_or(b) (= some, any), count_if(b), product(x),
+ *     first(x[, ignoreNulls]) (= first_value, any_value), last(x[,
+ *     ignoreNulls]) (= last_value)
  *
  * Without AS a result is named as Spark names it: "sum(Buy)", "count(1)".
  * Function names are case-insensitive. An argument is any expression of
@@ -38,10 +42,22 @@
  * error 1/accuracy, a batch's values a partial summary merged into the
  * group's at the batch's end; see agg.c); median -> DOUBLE, exact and
  * interpolated as Spark's percentile(x, 0.5) (a count per distinct
- * value); count(DISTINCT x) -> BIGINT.
+ * value); count(DISTINCT x) -> BIGINT; sum(DISTINCT x), avg(DISTINCT x)
+ * -> as sum and avg, over the distinct non-null values.
  * These last keep their values in the slot's own allocation.
+ * max_by(x, ord), min_by(x, ord) -> x's type: the x of the row with the
+ * greatest (least) ord, rows with a null ord skipped, the later row on a
+ * tie (Spark's MaxMinBy: it replaces unless the kept ord is strictly
+ * greater, resp. less); null when no ord was non-null; the pair is an
+ * owned allocation. bool_and, bool_or -> BOOLEAN (Spark's min and max of
+ * booleans: null for no non-null value); count_if -> BIGINT, the rows
+ * where the argument is true; product -> DOUBLE, null for no non-null
+ * value. Their arguments are cast as Spark's implicit casts do (booleans
+ * from strings as CAST(x AS BOOLEAN), product's from numbers and numeric
+ * strings); a value that does not cast counts as null.
  * Aggregates skip nulls (a missing field is null), except count(*), and
- * first/last, which as in Spark (ignoreNulls false) take what comes.
+ * first/last, which as in Spark (ignoreNulls false) take what comes;
+ * with a second argument true (a boolean literal) they skip nulls too.
  */
 #ifndef ST_STATE_AGG_H
 #define ST_STATE_AGG_H
@@ -75,13 +91,25 @@ typedef enum st_agg_fn {
 	ST_AGG_VAR_SAMP,
 	ST_AGG_VAR_POP,
 	ST_AGG_PERCENTILE_APPROX,
-	ST_AGG_MEDIAN
+	ST_AGG_MEDIAN,
+	ST_AGG_MAX_BY,		/* max_by(x, ord) */
+	ST_AGG_MIN_BY,
+	ST_AGG_BOOL_AND,	/* bool_and, every */
+	ST_AGG_BOOL_OR,		/* bool_or, some, any */
+	ST_AGG_COUNT_IF,
+	ST_AGG_PRODUCT,
+	ST_AGG_SUM_DISTINCT,	/* sum(DISTINCT x) */
+	ST_AGG_AVG_DISTINCT	/* avg(DISTINCT x) */
 } st_agg_fn;
 
 typedef struct st_agg {
 	st_agg_fn fn;
 	const st_expr *call;	/* the aggregate call in the list */
 	const st_expr *arg;	/* the argument; NULL for count(*) */
+	const st_expr *ord;	/* max_by, min_by: the ordering argument */
+	size_t val;		/* where st_aggs_eval puts the argument's
+				 * value (the ordering's follows it) */
+	int ignore_nulls;	/* first, last: the second argument, true */
 	const char *name;	/* its name: the output column's of a plain
 				 * item, else Spark's name of the call */
 	char *own;		/* owned name, or NULL */
@@ -124,6 +152,7 @@ typedef struct st_aggs {
 	const char *const *keys;	/* grouping key names (borrowed) */
 	size_t nkeys;
 	size_t size;		/* bytes of a group's slots (a multiple of 8) */
+	size_t nvals;		/* argument values st_aggs_eval writes */
 } st_aggs;
 
 /*
@@ -217,11 +246,14 @@ st_aggs_slot(const st_aggs *a, void *slots, size_t i)
 	return (st_aslot *)((char *)slots + a->v[i].off);
 }
 
-/* Evaluates every aggregate's argument on record r into vals[0..a->n)
- * (borrowed from r and a's evaluator until the next call). */
+/* Evaluates every aggregate's arguments on record r into
+ * vals[0..a->nvals) (borrowed from r and a's evaluator until the next
+ * call): aggregate i's at vals[a->v[i].val], max_by's and min_by's
+ * ordering value next to it. */
 void st_aggs_eval(st_aggs *a, st_record *r, st_value *vals);
 
-/* Folds value v into slot s (v ignored for count(*)). */
+/* Folds value v into slot s (v ignored for count(*); for max_by and
+ * min_by, v[0] is the value and v[1] the ordering). */
 void st_agg_update(const st_agg *agg, st_aslot *s, const st_value *v);
 
 /* Folds every aggregate of record r into a group's slots. */

@@ -238,20 +238,114 @@ START_TEST(test_aggs)
 }
 END_TEST
 
+/* The aggregates of Spark's MaxMinBy, BoolAnd/BoolOr, CountIf, Product,
+ * First/Last with ignoreNulls and the DISTINCT sum and avg: results,
+ * each slot saved and loaded (also before any value), sessions merged
+ * (src after dst: a tie goes to the later row, as MaxMinBy's merge), and
+ * saved texts that do not fit refused. */
+START_TEST(test_aggs_more)
+{
+	st_aggs a = { 0 };
+	char *err = NULL;
+	ck_assert_int_eq(st_aggs_parse(&a, "max_by(x, y) AS a, min_by(x, y) "
+	    "AS b, bool_and(c) AS c, bool_or(c) AS d, count_if(c) AS e, "
+	    "product(y) AS f, first(x, true) AS g, last(x, true) AS h, "
+	    "sum(DISTINCT y) AS i, avg(DISTINCT y) AS j", &err), 0);
+	ck_assert_uint_eq(a.nvals, 12);
+	st_aslot *s = calloc(1, a.size), *t = calloc(1, a.size),
+	    *u = calloc(1, a.size);
+	const char *empty = "null null null null 0 null null null null null";
+	char *r = results(&a, s);
+	ck_assert_str_eq(r, empty);
+	free(r);
+	feed(&a, s, "{\"y\":2,\"c\":true}");
+	feed(&a, s, "{\"x\":\"p\",\"y\":3,\"c\":\"false\"}");
+	feed(&a, s, "{\"x\":\"q\",\"y\":2}");
+	feed(&a, s, "{\"x\":\"r\",\"c\":true}");
+	const char *want = "\"p\" \"q\" false true 2 12.0 \"p\" \"r\" 5 2.5";
+	r = results(&a, s);
+	ck_assert_str_eq(r, want);
+	free(r);
+	for (size_t i = 0; i < a.n; i++) {
+		st_buf b = ST_BUF_INIT;
+		st_agg_save(&a.v[i], st_aggs_slot(&a, u, i), &b);
+		ck_assert_int_eq(st_agg_load(&a.v[i], st_aggs_slot(&a, t, i),
+		    b.data, b.len), 0);
+		st_buf_reset(&b);
+		st_agg_clear(&a.v[i], st_aggs_slot(&a, t, i));
+		st_agg_save(&a.v[i], st_aggs_slot(&a, s, i), &b);
+		ck_assert_int_eq(st_agg_load(&a.v[i], st_aggs_slot(&a, t, i),
+		    b.data, b.len), 0);
+		st_buf_release(&b);
+	}
+	r = results(&a, t);
+	ck_assert_str_eq(r, want);
+	free(r);
+	r = results(&a, u);
+	ck_assert_str_eq(r, empty);
+	free(r);
+	for (size_t i = 0; i < a.n; i++)
+		st_agg_clear(&a.v[i], st_aggs_slot(&a, t, i));
+	feed(&a, t, "{\"x\":\"z\",\"y\":3,\"c\":true}");
+	for (size_t i = 0; i < a.n; i++)
+		st_agg_merge(&a.v[i], st_aggs_slot(&a, s, i),
+		    st_aggs_slot(&a, t, i));
+	r = results(&a, s);
+	ck_assert_str_eq(r, "\"z\" \"q\" false true 3 36.0 \"p\" \"z\" 5 2.5");
+	free(r);
+	static const struct {
+		size_t slot;
+		const char *text;
+	} bad[] = {
+		{ 0, "[[]]" }, { 0, "[[], [3, 1]]" }, { 0, "[[5,\"x\"],[]]" },
+		{ 0, "7" }, { 2, "1" }, { 2, "[]" }, { 4, "true" },
+		{ 5, "[1,2]" }, { 5, "null" }, { 8, "{}" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		st_aslot *x = st_aggs_slot(&a, u, bad[i].slot);
+		ck_assert_msg(st_agg_load(&a.v[bad[i].slot], x, bad[i].text,
+		    strlen(bad[i].text)) == -1, "%s", bad[i].text);
+		st_agg_clear(&a.v[bad[i].slot], x);
+	}
+	for (size_t i = 0; i < a.n; i++) {
+		st_agg_clear(&a.v[i], st_aggs_slot(&a, s, i));
+		st_agg_clear(&a.v[i], st_aggs_slot(&a, t, i));
+		st_agg_clear(&a.v[i], st_aggs_slot(&a, u, i));
+	}
+	free(s);
+	free(t);
+	free(u);
+	st_aggs_release(&a);
+}
+END_TEST
+
 START_TEST(test_aggs_errors)
 {
 	st_aggs a = { 0 };
 	char *err = NULL;
 	ck_assert_int_eq(st_aggs_parse(&a, "upper(x)", &err), -1);
 	ck_assert_str_eq(err, "'upper(x)' is not an aggregate (known: count, "
-	    "sum, avg, min, max, first, last, approx_count_distinct, "
-	    "collect_list, collect_set, stddev, stddev_samp, stddev_pop, "
-	    "variance, var_samp, var_pop, percentile_approx, median)");
+	    "sum, avg, min, max, first, last, first_value, last_value, "
+	    "any_value, max_by, min_by, bool_and, every, bool_or, some, any, "
+	    "count_if, product, approx_count_distinct, collect_list, "
+	    "collect_set, stddev, stddev_samp, stddev_pop, variance, var_samp, "
+	    "var_pop, percentile_approx, median)");
 	free(err);
-	ck_assert_int_eq(st_aggs_parse(&a, "sum(DISTINCT x)", &err), -1);
-	ck_assert_str_eq(err, "'sum(DISTINCT x)': of the DISTINCT aggregates "
-	    "only count(DISTINCT x) is supported (or use "
-	    "approx_count_distinct)");
+	ck_assert_int_eq(st_aggs_parse(&a, "max(DISTINCT x)", &err), -1);
+	ck_assert_str_eq(err, "'max(DISTINCT x)': of the DISTINCT aggregates "
+	    "only count(DISTINCT x), sum(DISTINCT x) and avg(DISTINCT x) are "
+	    "supported (or use approx_count_distinct)");
+	free(err);
+	ck_assert_int_eq(st_aggs_parse(&a, "max_by(x)", &err), -1);
+	ck_assert_str_eq(err, "'max_by(x)' takes two arguments (a value and "
+	    "its ordering)");
+	free(err);
+	ck_assert_int_eq(st_aggs_parse(&a, "first(x, y)", &err), -1);
+	ck_assert_str_eq(err, "'first(x, y)': the second argument "
+	    "(ignoreNulls) must be a boolean literal");
+	free(err);
+	ck_assert_int_eq(st_aggs_parse(&a, "count_if(x, y)", &err), -1);
+	ck_assert_str_eq(err, "'count_if(x, y)' takes one argument");
 	free(err);
 	ck_assert_int_eq(st_aggs_parse(&a, "percentile_approx(x, 2)", &err),
 	    -1);
@@ -357,6 +451,14 @@ static const struct {
 	{ "percentile_approx(x, 0.5) AS p",
 	    "percentile_approx(x, 0.5, 100) AS p", 0 },
 	{ "count(x) AS n", "count(DISTINCT x) AS n", 0 },
+	{ "sum(x) AS n", "sum(DISTINCT x) AS n", 0 },
+	{ "first(x) AS f", "first_value(x, false) AS v", 1 },
+	{ "first(x) AS f", "first(x, true) AS f", 0 },
+	{ "every(b) AS e, max_by(x, y)", "bool_and(b), max_by(x, y) AS m",
+	    1 },
+	{ "max_by(x, y) AS m", "max_by(x, z) AS m", 0 },
+	{ "max_by(x, y) AS m", "min_by(x, y) AS m", 0 },
+	{ "some(b) AS e", "any(b) AS e", 1 },
 };
 
 /* aggCalls tells apart what Spark's default names (the "agg" text) do
@@ -472,6 +574,7 @@ main(void)
 	tcase_add_test(tc, test_hll_accuracy);
 	tcase_add_test(tc, test_aggs);
 	tcase_add_test(tc, test_aggs_errors);
+	tcase_add_test(tc, test_aggs_more);
 	tcase_add_test(tc, test_aggs_outputs);
 	tcase_add_test(tc, test_aggs_exact_calls);
 	tcase_add_test(tc, test_aggs_evolves);
