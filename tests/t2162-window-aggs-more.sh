@@ -245,4 +245,20 @@ test_expect_success 'st-running: the new aggregates checkpointed across a restar
 	test_cmp expect actual
 '
 
+# The ordering argument and ignoreNulls are part of the state's calls: a
+# restart with another one is refused (as Spark's state schema check
+# refuses another aggregation), with the same ones under other names not.
+test_expect_success 'a restart with another ordering or ignoreNulls is refused' '
+	batch 0 "{\"k\":1,\"x\":1,\"y\":\"a\"}" >g0 &&
+	batch 1 "{\"k\":1,\"x\":2,\"y\":\"b\"}" >g1 &&
+	restarted CE "max_by(x, y = '"'"'a'"'"') AS m, first(x, true) AS f" g0 >/dev/null &&
+	{ cat g1; eos; } | test_expect_code 1 st-window --checkpoint CE -b k -a "max_by(x, y = a) AS m, first(x, true) AS f" -m complete >out 2>err &&
+	grep "holds the state of a different query (--agg (its aggregate calls) was" err &&
+	{ cat g1; eos; } | test_expect_code 1 st-window --checkpoint CE -b k -a "max_by(x, y = '"'"'a'"'"') AS m, first(x) AS f" -m complete >out 2>err &&
+	grep "holds the state of a different query" err &&
+	restarted CE "max_by(x, y = '"'"'a'"'"') AS mm, first_value(x, true) AS ff" g1 >actual &&
+	echo "{\"k\":1,\"mm\":1,\"ff\":1}" >expect &&
+	test_cmp expect actual
+'
+
 test_done

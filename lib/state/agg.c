@@ -480,7 +480,10 @@ format_slot(const st_agg *g, int exact, st_buf *b)
 		st_expr_default_name(b, g->arg);
 	else
 		st_buf_putc(b, '*');
-	if (g->ord) {
+	if (g->ord && exact) {
+		st_buf_puts(b, ", ");
+		st_expr_canonical(b, g->ord);
+	} else if (g->ord) {
 		st_buf_puts(b, ", ");
 		st_expr_default_name(b, g->ord);
 	}
