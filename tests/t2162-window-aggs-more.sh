@@ -261,4 +261,15 @@ test_expect_success 'a restart with another ordering or ignoreNulls is refused' 
 	test_cmp expect actual
 '
 
+# Session windows: an event between two sessions merges them, their
+# slots merged in event-time order (Spark's MergingSessionsExec sorts the
+# rows by session start): the tie of max_by at y = 9 goes to the later
+# row q (08:00) over r (04:00), and so does last.
+test_expect_success 'session windows merge the new aggregates in event-time order' '
+	printf "%s\n" "{\"u\":\"a\",\"t\":\"2024-01-01T00:00:00Z\",\"x\":\"p\",\"y\":5,\"b\":true}" "{\"u\":\"a\",\"t\":\"2024-01-01T00:08:00Z\",\"x\":\"q\",\"y\":9,\"b\":false}" "{\"u\":\"a\",\"t\":\"2024-01-01T00:04:00Z\",\"x\":\"r\",\"y\":9,\"b\":true}" |
+	st-window -t t -g 5m -b u -a "count(*) AS n, max_by(x, y) AS m, min_by(x, y) AS mn, bool_and(b) AS ba, bool_or(b) AS bo, product(y) AS p, count_if(b) AS c, sum(DISTINCT y) AS sd, last(x, true) AS l" >actual &&
+	echo "{\"window\":{\"start\":\"2024-01-01T00:00:00Z\",\"end\":\"2024-01-01T00:13:00Z\"},\"u\":\"a\",\"n\":3,\"m\":\"q\",\"mn\":\"p\",\"ba\":false,\"bo\":true,\"p\":405.0,\"c\":2,\"sd\":14,\"l\":\"q\"}" >expect &&
+	test_cmp expect actual
+'
+
 test_done
