@@ -52,9 +52,9 @@
  * owned allocation. bool_and, bool_or -> BOOLEAN (Spark's min and max of
  * booleans: null for no non-null value); count_if -> BIGINT, the rows
  * where the argument is true; product -> DOUBLE, null for no non-null
- * value. Their arguments are cast as Spark's implicit casts do (booleans
- * from strings as CAST(x AS BOOLEAN), product's from numbers and numeric
- * strings); a value that does not cast counts as null.
+ * value. Their arguments are cast: booleans as CAST(x AS BOOLEAN) (also
+ * numbers, which Spark refuses at analysis), product's from numbers and
+ * numeric strings; a value that does not cast counts as null.
  * Aggregates skip nulls (a missing field is null), except count(*), and
  * first/last, which as in Spark (ignoreNulls false) take what comes;
  * with a second argument true (a boolean literal) they skip nulls too.
