@@ -100,12 +100,11 @@ test_expect_success 'bool_and, bool_or: checkpointed across restarts; strings ca
 	test_cmp expect actual &&
 	restarted CB0 "$A" c0 | sed -n 2p >actual &&
 	echo "{\"k\":2,\"a\":null,\"o\":null}" >expect &&
-	test_cmp expect actua &&
+	test_cmp expect actual &&
 	printf "%s\n" "{\"b\":1}" "{\"b\":0}" "{\"b\":\"yes\"}" "{\"b\":\"maybe\"}" |
 	st-window -a "bool_and(b) AS a, bool_or(b) AS o, count_if(b) AS c" >actual &&
 	echo "{\"a\":false,\"o\":true,\"c\":2}" >expect &&
 	test_cmp expect actual
-'
 '
 
 # CountIf.scala's Examples: SELECT count_if(col % 2 = 0) FROM VALUES
