@@ -276,4 +276,13 @@ test_expect_success 'session windows merge the new aggregates in event-time orde
 	test_cmp expect actual
 '
 
+# An item may be any expression over aggregates (DataFrameAggregateSuite's
+# agg() items): the new ones give their values with Spark's result types.
+test_expect_success 'expressions over the new aggregates' '
+	printf "%s\n" "{\"x\":\"a\",\"y\":1,\"b\":true}" "{\"x\":\"b\",\"y\":3,\"b\":false}" |
+	st-window -a "upper(max_by(x, y)) AS u, CAST(bool_or(b) AS INT) AS o, product(y) / 2 AS p, NOT bool_and(b) AS nb, count_if(b) + 1 AS c, sum(DISTINCT y) * 2 AS s, avg(DISTINCT y) AS a, coalesce(first(x, true), '"'"'z'"'"') AS f" >actual &&
+	echo "{\"u\":\"B\",\"o\":1,\"p\":1.5,\"nb\":true,\"c\":2,\"s\":8,\"a\":2.0,\"f\":\"a\"}" >expect &&
+	test_cmp expect actual
+'
+
 test_done
