@@ -54,7 +54,7 @@ FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 # intermediates and rebuild them every time).
 .SECONDARY:
 
-.PHONY: all check unit e2e asan bench install uninstall clean demo demo-chart deps lint \
+.PHONY: all print-ldlibs check unit e2e asan bench install uninstall clean demo demo-chart deps lint \
 	fuzz fuzz-build
 all: $(TOOLS)
 
@@ -127,6 +127,10 @@ deps:
 
 bench: all
 	@sh bench/run.sh
+
+# The libraries every tool links, for bench/run.sh and tests/t9500.
+print-ldlibs:
+	@echo $(LDLIBS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

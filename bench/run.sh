@@ -49,9 +49,11 @@ now_ns() { date +%s%N; }
 say "bench: building the generator and meters"
 $CC -O2 -o "$W/ysb-gen" bench/ysb-gen.c || exit 1
 $CC -O2 -o "$W/latency" bench/latency.c || exit 1
+# micro.c links against the library the tools link (make all built it),
+# with the Makefile's libraries: a list of lib/*.c here went stale.
 $CC -O2 -g -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -iquote lib \
-	-o "$W/micro" bench/micro.c lib/json.c lib/record.c lib/io.c \
-	lib/buf.c lib/err.c -ljansson || exit 1
+	-o "$W/micro" bench/micro.c build/libst.a \
+	$(make -s --no-print-directory print-ldlibs) || exit 1
 
 # ---- data ----------------------------------------------------------------
 

@@ -84,4 +84,15 @@ test_expect_success 'the YSB query counts what jq counts' '
 	test "$(wc -l <actual)" -gt 400
 '
 
+# make bench builds bench/micro.c against build/libst.a: when it listed
+# lib/*.c by hand, a moved function broke make bench and no test saw it.
+test_expect_success 'the record micro-benchmark builds and counts its lines' '
+	$CC -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	    -iquote "$SRCDIR/lib" -o micro "$SRCDIR/bench/micro.c" \
+	    "$SRCDIR/build/libst.a" \
+	    $(make -s --no-print-directory -C "$SRCDIR" print-ldlibs) &&
+	./micro scan events.json 1 >out &&
+	grep "^scan  *3000 lines .* (3000)$" out
+'
+
 test_done
