@@ -126,6 +126,7 @@ deps:
 	@sh scripts/deps.sh
 
 bench: all
+	@sh scripts/deps.sh bench
 	@sh bench/run.sh
 
 # The libraries every tool links, for bench/run.sh and tests/t9500.
