@@ -512,12 +512,13 @@ cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
 	echo "fetch long-polled for up to fetch.wait.max.ms (kcat's default 500 ms)"
 	echo "brings; st-read --trigger available-now stops at the end offsets it"
 	echo "listed at the start. The second row gives kcat st-read's 100 ms."
+	# printf: the commands hold a backslash that echo would expand.
 	echo
-	echo "- kcat: \`$(kline kcat_consume_cmd)\`"
-	echo "- kcat, 100 ms: \`$(kline kcat100_consume_cmd)\`"
-	echo "- st: \`$(kline st_consume_cmd)\`"
-	echo "- kcat pipeline: \`$(kline kcat_pipeline_cmd)\`"
-	echo "- st pipeline: \`$(kline st_pipeline_cmd)\`"
+	printf -- '- kcat: `%s`\n' "$(kline kcat_consume_cmd)"
+	printf -- '- kcat, 100 ms: `%s`\n' "$(kline kcat100_consume_cmd)"
+	printf -- '- st: `%s`\n' "$(kline st_consume_cmd)"
+	printf -- '- kcat pipeline: `%s`\n' "$(kline kcat_pipeline_cmd)"
+	printf -- '- st pipeline: `%s`\n' "$(kline st_pipeline_cmd)"
 	echo
 	echo "## Memory per state key ($KEYS keys)"
 	echo
