@@ -50,6 +50,16 @@
 #   fault_exactly_once_table MODE STORE
 #                     the same for a query ending in an SQL sink, whose
 #                     table the test reads with its own functions (below);
+#   fault_ads         writes the input of the join pipelines: $FILES files
+#                     imp/fNNN.json of $PER impressions and clk/fNNN.json
+#                     of their clicks (see below);
+#   fault_join_start CKPT TRIGGER
+#                     the first four tools of the join pipelines, in the
+#                     background, the join's output in the fifo p4;
+#   fault_join_kills STAGES
+#                     $CYCLES runs of the caller's start_pipeline C out
+#                     20ms, each killing one stage or all at random;
+#   fault_wait_all    waits for every pid of $pids, fails if one failed;
 #   cleanup           the EXIT trap: kills what is left in $pids and $bg.
 
 pids= bg=
@@ -287,4 +297,92 @@ fault_exactly_once_table() {
 		head -n 1 C$mode/metadata | jq -r .id >expect &&
 		test_cmp expect actual
 	"
+}
+
+# fault_ads: impressions {"ImpressionID","ImpressionTime","Campaigner"},
+# twenty seconds apart, ten minutes of event time a file; a click for two
+# of three, up to sixteen minutes later; from the second file on, a click
+# five minutes before its impression, of the previous file's (unmatched
+# within the bound); from the sixth, a click of five files before (late).
+# The files' times are a second apart in name order.
+fault_ads() {
+	mkdir imp clk &&
+	awk -v F="$FILES" -v P="$PER" 'BEGIN {
+		base = 1599645600
+		for (f = 0; f < F; f++) {
+			ni = sprintf("imp/f%03d.json", f); nc = sprintf("clk/f%03d.json", f)
+			for (i = 0; i < P; i++) {
+				id = f * P + i; t = base + f * 600 + i * 20
+				printf("{\"ImpressionID\":\"%d\",\"ImpressionTime\":%d,\"Campaigner\":\"c%d\"}\n", id, t, i % 4) > ni
+				if (i % 3 != 0)
+					printf("{\"ClickID\":\"%d\",\"ClickTime\":%d}\n", id, t + (i % 5) * 240) > nc
+				if (f > 0 && i % 7 == 0)
+					printf("{\"ClickID\":\"%d\",\"ClickTime\":%d}\n", id - P, t - 300) > nc
+				if (f > 4 && i == 5)
+					printf("{\"ClickID\":\"%d\",\"ClickTime\":%d}\n", id - 5 * P, t - 3000) > nc
+			}
+			close(ni); close(nc)
+		}
+	}' &&
+	_i=0 && for _f in imp/*.json; do
+		touch -d "@$((1600000000 + _i))" "$_f" "clk/${_f#imp/}" || return 1
+		_i=$((_i + 1))
+	done
+}
+
+# fault_join_start CKPT TRIGGER: st-read of imp/ and clk/ (one file a
+# batch), st-watermark on each source (30 minutes), st-join --type left
+# on $ON within $WITHIN, each a background process of its own joined by
+# the fifos p1 to p3 so that each can be killed alone; the join writes
+# into the fifo p4, for the caller's next stage. Sets $pids.
+fault_join_start() {
+	rm -f p1 p2 p3 p4
+	mkfifo p1 p2 p3 p4 || return 1
+	st-read --checkpoint "$1" --trigger "$2" --max-files-per-trigger 1 \
+		--source impressions=imp --source clicks=clk >p1 2>>err.read &
+	pids="$!"
+	st-watermark --checkpoint "$1" --name imp --source impressions \
+		--time ImpressionTime --delay "30 minutes" <p1 >p2 2>>err.wm1 &
+	pids="$pids $!"
+	st-watermark --checkpoint "$1" --name clk --source clicks \
+		--time ClickTime --delay "30 minutes" <p2 >p3 2>>err.wm2 &
+	pids="$pids $!"
+	st-join --checkpoint "$1" --left impressions --right clicks --on "$ON" \
+		--within "$WITHIN" --type left <p3 >p4 2>>err.join &
+	pids="$pids $!"
+}
+
+fault_wait_all() {
+	for _p in $pids; do wait "$_p" || return 1; done
+	pids=
+}
+
+# fault_join_kills STAGES: up to twice $CYCLES runs of start_pipeline C
+# out 20ms (a paced trigger keeps it alive until it is killed); each waits
+# until zero to two more batches are committed (or all $FILES, or the
+# sink, $sinkpid, has stopped), then kills one of the STAGES tools or all
+# of them with -9. Fails with fewer than $CYCLES kills.
+fault_join_kills() {
+	_kills=0 _c=0
+	while [ $_kills -lt $CYCLES ] && [ $_c -lt $((CYCLES * 2)) ]; do
+		_c=$((_c + 1))
+		_before=$(fault_commits C)
+		start_pipeline C out 20ms
+		rand; _grow=$((r % 3)); rand; _who=$((r % ($1 + 1)))
+		# (Once every file is committed, no more batches come: a fast
+		# machine gets there before the last cycle.)
+		wait_for "[ \$(fault_commits C) -ge $((_before + _grow)) ] || [ \$(fault_commits C) -ge $FILES ] || ! kill -0 $sinkpid 2>/dev/null" 30 || return 1
+		fault_victims $_who
+		if kill -9 $victims 2>/dev/null; then
+			_kills=$((_kills + 1))
+		else
+			echo "cycle $_c: a tool had stopped before the kill:"
+			tail -n 3 err.*
+		fi
+		# The others stop on their own (EOF or EPIPE) or are killed.
+		for _p in $pids; do kill -9 $_p 2>/dev/null; wait $_p 2>/dev/null; done
+		pids=
+	done
+	echo "$_kills kills in $_c cycles"
+	test $_kills -ge $CYCLES
 }

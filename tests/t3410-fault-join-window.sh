@@ -20,20 +20,9 @@ fault_seed=20261202
 # tool joined by named pipes so that each can be killed on its own. $3:
 # st-read's trigger (default available-now: process what is there, exit).
 start_pipeline() {
-	rm -f p1 p2 p3 p4 p5
-	mkfifo p1 p2 p3 p4 p5 || return 1
-	st-read --checkpoint "$1" --trigger "${3:-available-now}" --max-files-per-trigger 1 \
-		--source impressions=imp --source clicks=clk >p1 2>>err.read &
-	pids="$!"
-	st-watermark --checkpoint "$1" --name imp --source impressions \
-		--time ImpressionTime --delay "30 minutes" <p1 >p2 2>>err.wm1 &
-	pids="$pids $!"
-	st-watermark --checkpoint "$1" --name clk --source clicks \
-		--time ClickTime --delay "30 minutes" <p2 >p3 2>>err.wm2 &
-	pids="$pids $!"
-	st-join --checkpoint "$1" --left impressions --right clicks --on "$ON" \
-		--within "$WITHIN" --type left <p3 >p4 2>>err.join &
-	pids="$pids $!"
+	fault_join_start "$1" "${3:-available-now}" || return 1
+	rm -f p5
+	mkfifo p5 || return 1
 	st-window --checkpoint "$1" -t ImpressionTime -s "10 minutes" \
 		-a "count(*) AS n, count(ClickID) AS clicks" <p4 >p5 2>>err.window &
 	pids="$pids $!"
@@ -50,37 +39,12 @@ by_batch() {
 	done
 }
 
-finish_pipeline() {
-	for p in $pids; do wait "$p" || return 1; done
-	pids=
-}
-
 test_expect_success 'setup: 40 batches of impressions and clicks, some late, some unmatched' '
-	mkdir imp clk &&
-	awk -v F=$FILES -v P=$PER "BEGIN {
-		base = 1599645600
-		for (f = 0; f < F; f++) {
-			ni = sprintf(\"imp/f%03d.json\", f); nc = sprintf(\"clk/f%03d.json\", f)
-			for (i = 0; i < P; i++) {
-				id = f * P + i; t = base + f * 600 + i * 20
-				printf(\"{\\\"ImpressionID\\\":\\\"%d\\\",\\\"ImpressionTime\\\":%d,\\\"Campaigner\\\":\\\"c%d\\\"}\\n\", id, t, i % 4) > ni
-				if (i % 3 != 0)
-					printf(\"{\\\"ClickID\\\":\\\"%d\\\",\\\"ClickTime\\\":%d}\\n\", id, t + (i % 5) * 240) > nc
-				if (f > 0 && i % 7 == 0)
-					printf(\"{\\\"ClickID\\\":\\\"%d\\\",\\\"ClickTime\\\":%d}\\n\", id - P, t - 300) > nc
-				if (f > 4 && i == 5)
-					printf(\"{\\\"ClickID\\\":\\\"%d\\\",\\\"ClickTime\\\":%d}\\n\", id - 5 * P, t - 3000) > nc
-			}
-			close(ni); close(nc)
-		}
-	}" &&
-	i=0 && for f in imp/*.json; do
-		touch -d "@$((1600000000 + i))" "$f" "clk/${f#imp/}"; i=$((i + 1));
-	done
+	fault_ads
 '
 
 test_expect_success 'an uninterrupted run' '
-	start_pipeline C0 out0 && finish_pipeline &&
+	start_pipeline C0 out0 && fault_wait_all &&
 	test -f C0/commits/$FILES &&
 	by_batch out0 >expect &&
 	test $(wc -l <expect) -gt 30 &&
@@ -89,33 +53,11 @@ test_expect_success 'an uninterrupted run' '
 '
 
 test_expect_success "kill -9 some or all tools of the pipeline, $CYCLES times" '
-	kills=0 &&
-	c=0 && while [ $kills -lt $CYCLES ] && [ $c -lt $((CYCLES * 2)) ]; do
-		c=$((c + 1))
-		before=$(fault_commits C)
-		# A paced trigger keeps the pipeline alive until it is killed.
-		start_pipeline C out 20ms
-		rand; grow=$((r % 3)); rand; who=$((r % 7))
-		# (Once every file is committed, no more batches come: a fast
-		# machine gets there before the last cycle.)
-		wait_for "[ \$(fault_commits C) -ge $((before + grow)) ] || [ \$(fault_commits C) -ge $FILES ] || ! kill -0 $sinkpid 2>/dev/null" 30 || exit 1
-		fault_victims $who
-		if kill -9 $victims 2>/dev/null; then
-			kills=$((kills + 1))
-		else
-			echo "cycle $c: a tool had stopped before the kill:"
-			tail -n 3 err.*
-		fi
-		# The others stop on their own (EOF or EPIPE) or are killed.
-		for p in $pids; do kill -9 $p 2>/dev/null; wait $p 2>/dev/null; done
-		pids=
-	done &&
-	echo "$kills kills in $c cycles" &&
-	test $kills -ge $CYCLES
+	fault_join_kills 6
 '
 
 test_expect_success 'a last run completes the query' '
-	start_pipeline C out && finish_pipeline &&
+	start_pipeline C out && fault_wait_all &&
 	test -f C/commits/$FILES
 '
 
