@@ -210,7 +210,9 @@ IMPL(f_substring)
 	int64_t cn = (int64_t)u8count(s, sl);
 	/* Spark: 1-based; 0 acts as 1; negative counts from the end. */
 	int64_t start = pos > 0 ? pos - 1 : pos < 0 ? cn + pos : 0;
-	int64_t end = len < 0 ? start : start + len;
+	/* start + len saturates at the string's end: both may be near
+	 * INT64_MAX (Spark saturates at Integer.MAX_VALUE). */
+	int64_t end = len < 0 ? start : start > cn - len ? cn : start + len;
 	if (start < 0)
 		start = 0;
 	if (end > cn)

@@ -12,9 +12,15 @@
 # The Makefile builds build/fuzz/fuzz_NAME for every fuzz_NAME.c. New inputs
 # the fuzzer finds go to DIR/NAME (not in the tree); a crashing input is
 # saved as DIR/crash-NAME-* and printed. `make fuzz` runs 60 s a target
-# (FUZZ_TIME), `make check` a few seconds (tests/t0650-fuzz.sh).
+# (FUZZ_TIME). SECONDS may also be "runs:N": N inputs from the fixed seed
+# 1, the same inputs on every run of the same build, as `make check` does
+# (tests/t0650-fuzz.sh): a suite that must be deterministic cannot fail
+# on one run and pass on the next by chance.
 set -u
-secs=$1
+case $1 in
+runs:*) limit="-runs=${1#runs:} -seed=1" ;;
+*) limit="-max_total_time=$1" ;;
+esac
 dir=$2
 shift 2
 src=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +30,7 @@ for bin in "$@"; do
 	mkdir -p "$dir/$name"
 	dict=
 	[ -f "$src/$name.dict" ] && dict=-dict=$src/$name.dict
-	if ! "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 \
+	if ! "$bin" $limit -max_len=4096 -timeout=10 \
 	    -rss_limit_mb=1024 -print_final_stats=0 $dict \
 	    -artifact_prefix="$dir/crash-$name-" "$dir/$name" \
 	    "$src/seeds/$name" >"$dir/$name.log" 2>&1; then

@@ -752,6 +752,11 @@ static const struct { const char *expr, *want; } eval_rows[] = {
 	{ "substring(s, 20)", "\"\"" }, { "substr(s, 2, 3)", "\"ell\"" },
 	{ "substring('\xc3\xa9t\xc3\xa9', 2, 1)", "\"t\"" },
 	{ "substring(s, 1, -1)", "\"\"" },
+	/* Positions and lengths near INT64_MAX saturate (a fuzzer finding:
+	 * start + len overflowed). */
+	{ "substring(s, 9223372036854775807, 9223372036854775807)", "\"\"" },
+	{ "substring(s, 2, 9223372036854775807)", "\"ello World\"" },
+	{ "substring(s, -3, 9223372036854775807)", "\"rld\"" },
 	{ "concat('a', 'b', 'c')", "\"abc\"" }, { "concat('a', n)", "null" },
 	{ "concat(i, 'x', d)", "\"7x2.5\"" },
 	{ "concat_ws('-', 'a', n, 'b')", "\"a-b\"" },
