@@ -332,9 +332,10 @@ fault_ads() {
 
 # fault_join_start CKPT TRIGGER: st-read of imp/ and clk/ (one file a
 # batch), st-watermark on each source (30 minutes), st-join --type left
-# on $ON within $WITHIN, each a background process of its own joined by
-# the fifos p1 to p3 so that each can be killed alone; the join writes
-# into the fifo p4, for the caller's next stage. Sets $pids.
+# of each impression with its click within 15 minutes after it, each a
+# background process of its own joined by the fifos p1 to p3 so that each
+# can be killed alone; the join writes into the fifo p4, for the caller's
+# next stage. Sets $pids.
 fault_join_start() {
 	rm -f p1 p2 p3 p4
 	mkfifo p1 p2 p3 p4 || return 1
@@ -347,8 +348,10 @@ fault_join_start() {
 	st-watermark --checkpoint "$1" --name clk --source clicks \
 		--time ClickTime --delay "30 minutes" <p2 >p3 2>>err.wm2 &
 	pids="$pids $!"
-	st-join --checkpoint "$1" --left impressions --right clicks --on "$ON" \
-		--within "$WITHIN" --type left <p3 >p4 2>>err.join &
+	st-join --checkpoint "$1" --left impressions --right clicks \
+		--on 'ImpressionID = ClickID' \
+		--within 'ClickTime BETWEEN ImpressionTime AND ImpressionTime + INTERVAL 15 MINUTES' \
+		--type left <p3 >p4 2>>err.join &
 	pids="$pids $!"
 }
 

@@ -5,8 +5,6 @@ test_description='a two-source join pipeline survives kill -9 at random points, 
 FILES=40
 PER=20
 CYCLES=${ST_FAULT_CYCLES:-22}
-ON='ImpressionID = ClickID'
-WITHIN='ClickTime BETWEEN ImpressionTime AND ImpressionTime + INTERVAL 15 MINUTES'
 
 fault_seed=20260521
 . "$SRCDIR/tests/lib-fault.sh"

@@ -5,8 +5,6 @@ test_description='a two-source outer join, then a window aggregation, survives k
 FILES=40
 PER=20
 CYCLES=${ST_FAULT_CYCLES:-22}
-ON='ImpressionID = ClickID'
-WITHIN='ClickTime BETWEEN ImpressionTime AND ImpressionTime + INTERVAL 15 MINUTES'
 
 fault_seed=20261202
 # The join passes on its output watermark (st-join(1)): the window counts
