@@ -75,7 +75,7 @@ const st_option st_common_options[] = {
 	    "append dropped malformed lines to FILE"),
 	ST_OPT_INT(0, "keep-versions", "N", st_common, keep_versions, 2,
 	    "state versions kept in the checkpoint (10)"),
-	{ ST_OPTK_GROUP, 0, NULL, NULL, NULL, 0, 0, NULL, st_help_options },
+	ST_OPT_INCLUDE(st_help_options),
 	ST_OPT_END
 };
 
