@@ -202,6 +202,7 @@ typedef struct runner {
 	int stopped;		/* stopped by a signal, not end of input */
 	int eos;		/* the end-of-stream line was read */
 	int64_t last_id, last_ts, last_wm;	/* the last batch ended */
+	int chained;		/* a begin line gave an output mode */
 } runner;
 
 /* An end line as batch_close() writes it: either a parsed object (obj) or,
@@ -604,6 +605,16 @@ protocol_error(runner *rn, uint64_t lineno, const char *msg)
 	    (unsigned long long)lineno, msg);
 }
 
+/* The watermark for late rows of batch b (st_batch's late_wm), before the
+ * op's begin callback announces its own mode downstream. */
+static void
+set_late_wm(runner *rn, st_batch *b)
+{
+	if (b->begin && json_object_get(b->begin, "mode"))
+		rn->chained = 1;
+	b->late_wm = rn->chained ? rn->last_wm : b->wm;
+}
+
 /*
  * Begin phase. obj is the begin object, owned by rn->begin_ctl from here to
  * the batch's end; line/len its text as read, passed on unchanged when the
@@ -631,6 +642,7 @@ batch_begin(runner *rn, const char *line, size_t len)
 	reset_counters(&rn->ctx);
 	rn->in_batch = 1;
 	rn->ctx.batch = b;
+	set_late_wm(rn, b);
 	if (rn->stateful && ensure_state(rn, b->id) < 0)
 		return -1;
 	/* Side files exactly once: a replayed batch first cuts them back. */
@@ -664,6 +676,7 @@ batch_data(runner *rn, const char *line, size_t len)
 		rn->batch.ts_ms = st_now_usec() / 1000;
 		rn->batch.wm = ST_TIME_NONE;
 		rn->ctx.batch = &rn->batch;
+		set_late_wm(rn, &rn->batch);
 		reset_counters(&rn->ctx);
 		if (op->begin && op->begin(op, &rn->ctx, &rn->batch) < 0)
 			return -1;

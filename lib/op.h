@@ -76,6 +76,13 @@ typedef struct st_batch {
 	int64_t id;		/* -1: input without control lines */
 	int64_t ts_ms;		/* batch timestamp, ms since epoch */
 	int64_t wm;		/* watermark in force, usec; ST_TIME_NONE */
+	int64_t late_wm;	/* rows at or before it are late: wm, or the
+				 * previous batch's watermark once a stateful
+				 * tool upstream (its begin line gives a mode)
+				 * feeds this one, as Spark's watermark for late
+				 * events: what the upstream emits in a batch is
+				 * what this batch's watermark just closed
+				 * (MultiStatefulOperatorsSuite) */
 	json_t *begin;		/* the begin object (borrowed, may be edited
 				 * with the setters below); NULL when id -1 */
 	int dirty;		/* begin was edited: re-serialize it */

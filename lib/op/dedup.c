@@ -25,7 +25,6 @@ typedef struct dedup {
 	st_linefile late;
 	int64_t wm, delay, swept_wm;
 	int64_t late_wm;	/* rows at or before it are late */
-	int chained;		/* fed by another stateful tool */
 	uint64_t m_new, m_removed, m_dups, m_limit;
 	int warned_limit;
 	int warned_no_time;	/* a record without its time was reported */
@@ -147,17 +146,10 @@ dd_begin(st_op *op, st_ctx *ctx, st_batch *b)
 		    "aggregation is not supported: Spark allows several "
 		    "stateful operators in append mode only (use --mode "
 		    "append upstream)", st_batch_mode(b));
-	/*
-	 * Fed by another stateful tool (an aggregation, a stream-stream
-	 * join: its mode is in the begin line), which emits in a batch the
-	 * rows its watermark just closed or evicted: as Spark's watermark for
-	 * late events, a row is late only at or before the previous batch's
-	 * watermark (MultiStatefulOperatorsSuite "aggregation -> stream
-	 * deduplication", on window_time); the current one expires keys.
-	 */
-	if (b->begin && json_object_get(b->begin, "mode"))
-		d->chained = 1;
-	d->late_wm = d->chained ? d->wm : b->wm;
+	/* Behind another stateful tool, the previous batch's watermark
+	 * (b->late_wm: MultiStatefulOperatorsSuite "aggregation -> stream
+	 * deduplication", on window_time); the current one expires keys. */
+	d->late_wm = b->late_wm;
 	d->wm = b->wm;
 	d->m_new = d->m_removed = d->m_dups = d->m_limit = 0;
 	/* Keys expire when the batch begins, as in the no-data batch Spark

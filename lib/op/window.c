@@ -93,7 +93,6 @@ typedef struct win {
 	st_linefile late;
 	int64_t wm;		/* watermark of the batch in progress */
 	int64_t late_wm;	/* rows at or before it are late */
-	int chained;		/* fed by another aggregation */
 	int64_t swept_wm;	/* state holds nothing ending at or before */
 	const char *const *keys;	/* "window" + by, for the begin line */
 	/* per-batch metrics */
@@ -415,18 +414,11 @@ win_begin(st_op *op, st_ctx *ctx, st_batch *b)
 	if (w->o->mode != ST_MODE_COMPLETE && b->wm != ST_TIME_NONE &&
 	    (w->wm == ST_TIME_NONE || b->wm > w->wm))
 		st_batch_need(b);
-	/*
-	 * Fed by another aggregation or a stream-stream join (a stateful
-	 * tool: its mode is in the begin line), whose windows, or evicted
-	 * rows, the watermark of this very batch closed: as Spark's
-	 * watermark for late events (the previous batch's; the current one
-	 * evicts), a row is late only at or before the previous batch's
-	 * watermark, so that a window the upstream just emitted still counts
-	 * (MultiStatefulOperatorsSuite "window agg -> window agg").
-	 */
-	if (b->begin && json_object_get(b->begin, "mode"))
-		w->chained = 1;
-	w->late_wm = w->chained ? w->wm : b->wm;
+	/* Behind another stateful tool, the previous batch's watermark
+	 * (b->late_wm), so that a window the upstream just emitted still
+	 * counts (MultiStatefulOperatorsSuite "window agg -> window agg");
+	 * the current one closes and evicts. */
+	w->late_wm = b->late_wm;
 	w->wm = b->wm;
 	w->m_updated = w->m_removed = w->m_no_time = 0;
 	if (++w->epoch == 0) {
