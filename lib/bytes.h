@@ -1,5 +1,6 @@
 /*
- * bytes.h - byte strings as text: base64 and UTF-8 validity.
+ * bytes.h - byte strings as text: base64 (UTF-8 validity is buf.h's
+ * st_utf8_valid_len()).
  *
  * st has no BINARY type: bytes travel as strings. A payload that is not
  * UTF-8 (a Kafka value, an Avro record) is carried as its base64 text,
@@ -17,7 +18,5 @@ void st_base64_encode(st_buf *b, const void *p, size_t n);
 /* Appends the bytes s[0..n) encodes to b; returns 0, or -1 when s is not
  * base64 (padding optional, whitespace not allowed). */
 int st_base64_decode(st_buf *b, const char *s, size_t n);
-/* 1 when p[0..n) is valid UTF-8 (no overlong forms, no surrogates). */
-int st_utf8_valid(const void *p, size_t n);
 
 #endif
