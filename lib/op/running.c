@@ -21,6 +21,8 @@ typedef struct running {
 	st_arena arena;
 	uint64_t m_updated;
 	st_colcheck cc;		/* --by columns seen */
+	st_field *kv;		/* the record's --by values, copied */
+	int exprs;		/* some output is an expression */
 } running;
 
 static void
@@ -64,27 +66,24 @@ run_record(st_op *op, st_ctx *ctx, st_record *r)
 		if (f)
 			st_colcheck_found(&s->cc, i);
 		st_key_add(&s->key, f);
+		if (!s->exprs)
+			continue;
+		/* For the outputs' expressions, copied: setting the
+		 * results edits r. */
+		memset(&s->kv[i], 0, sizeof s->kv[i]);
+		s->kv[i].val = f ? st_arena_strndup(&s->arena, f->val,
+		    f->vlen) : "null";
+		s->kv[i].vlen = f ? f->vlen : 4;
+		s->kv[i].type = (uint8_t)st_json_type(s->kv[i].val);
 	}
 	st_entry *e = st_table_upsert(&s->t, s->key.data, s->key.len,
 	    &created);
 	st_aslot *slots = st_entry_payload(e);
 	st_aggs_update(&s->aggs, slots, r);
 	s->m_updated++;
-	/* The key values, copied: setting the results edits r. */
-	st_field kv[16], *kvp = s->nby <= 16 ? kv :
-	    st_arena_alloc(&s->arena, s->nby * sizeof *kvp);
-	for (size_t i = 0; i < s->nby; i++) {
-		const st_field *f = st_record_column(r, s->o->by[i],
-		    strlen(s->o->by[i]));
-		memset(&kvp[i], 0, sizeof kvp[i]);
-		kvp[i].val = f ? st_arena_strndup(&s->arena, f->val, f->vlen) :
-		    "null";
-		kvp[i].vlen = f ? f->vlen : 4;
-		kvp[i].type = (uint8_t)st_json_type(kvp[i].val);
-	}
 	for (size_t i = 0; i < s->aggs.nout; i++) {
 		st_buf_reset(&s->out);
-		st_aggs_put(&s->aggs, slots, i, kvp, &s->out);
+		st_aggs_put(&s->aggs, slots, i, s->kv, &s->out);
 		st_record_set_raw(r, s->aggs.out[i].name,
 		    strlen(s->aggs.out[i].name), s->out.data, s->out.len);
 	}
@@ -240,6 +239,8 @@ st_running_run(const st_running_opts *o, st_common *common)
 	    (const char *const *)o->by, s.nby, &err) < 0)
 		st_usage_error("--agg: %s", err);
 	st_aggs_set_running(&s.aggs);
+	s.exprs = !st_aggs_plain(&s.aggs);
+	s.kv = st_calloc(s.nby ? s.nby : 1, sizeof *s.kv);
 	st_table_init(&s.t, s.aggs.size);
 	st_colcheck_init(&s.cc, "--by", (const char *const *)o->by, s.nby);
 	st_op op = {
@@ -259,6 +260,7 @@ st_running_run(const st_running_opts *o, st_common *common)
 	st_table_release(&s.t, free_payload, &s);
 	st_aggs_release(&s.aggs);
 	st_colcheck_release(&s.cc);
+	free(s.kv);
 	st_buf_release(&s.key);
 	st_buf_release(&s.out);
 	st_arena_release(&s.arena);
