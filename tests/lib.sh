@@ -39,10 +39,7 @@ fi
 PATH=$ST_BIN:$PATH
 export PATH ST_BIN SRCDIR
 unset ST_CHECKPOINT
-# ASan: leaks are errors, and reports go to stderr with a distinct exit code.
-ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:exitcode=86:abort_on_error=0}
-UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=87}
-export ASAN_OPTIONS UBSAN_OPTIONS
+. "$SRCDIR/tests/sanitizers.sh"
 SEEDS=$SRCDIR/../shared/seeds
 # One directory per run, so that two runs of one script (two developers'
 # make check at once) cannot wipe each other's files; removed when all passed.

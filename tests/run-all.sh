@@ -7,11 +7,8 @@ passed=0
 failed=0
 failed_names=
 
-# A sanitizer report fails a unit check as it fails an end-to-end test
-# (tests/lib.sh): UBSan would otherwise print and go on, and the check pass.
-ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:exitcode=86:abort_on_error=0}
-UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=87}
-export ASAN_OPTIONS UBSAN_OPTIONS
+# A sanitizer report fails a unit check as it fails an end-to-end test.
+. tests/sanitizers.sh
 
 if [ "$what" != e2e ]; then
 	for u in build/asan/unit/check_*; do
