@@ -1,6 +1,5 @@
 /* st-dedup - drops duplicate rows (Spark's dropDuplicates and
  * dropDuplicatesWithinWatermark). See st-dedup(1). */
-#include "err.h"
 #include "op/dedup.h"
 #include "opts.h"
 #include "datetime.h"

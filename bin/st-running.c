@@ -1,6 +1,5 @@
 /* st-running - running aggregates across rows (running totals). See
  * st-running(1). */
-#include "err.h"
 #include "op/running.h"
 #include "opts.h"
 

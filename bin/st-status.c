@@ -1,7 +1,6 @@
 /* st-status - the status, progress and metrics of st pipelines, read from
  * their checkpoints. See st-status(1). */
 #include "control.h"
-#include "err.h"
 #include "opts.h"
 #include "status.h"
 #include "datetime.h"

@@ -1,6 +1,5 @@
 /* st-watermark - event-time watermarks for the stateful tools downstream.
  * See st-watermark(1). */
-#include "err.h"
 #include "op/watermark.h"
 #include "opts.h"
 #include "datetime.h"

@@ -65,7 +65,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
-#include <stdnoreturn.h>
 
 #include "op.h"
 #include "state/evtime.h"

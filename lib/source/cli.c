@@ -1,5 +1,4 @@
 /* cli.c - st-read's command line and the sources it builds; see cli.h. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
