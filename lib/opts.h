@@ -180,12 +180,12 @@ struct st_option {
  * given. */
 #define ST_OPT_GROUP(sub_, T, m) \
 	{ ST_OPTK_GROUP, 0, NULL, NULL, NULL, offsetof(T, m), 0, NULL, sub_ }
-/* The rows of table sub, on the same struct as the including table. */
-#define ST_OPT_INCLUDE(sub_) \
-	{ ST_OPTK_GROUP, 0, NULL, NULL, NULL, 0, 0, NULL, sub_ }
 #define ST_OPT_GROUP_SEEN(sub_, T, m, seen_) \
 	{ ST_OPTK_GROUP, 0, NULL, NULL, NULL, offsetof(T, m), 0, NULL, sub_, \
 	    1 + ST_OPT_MEMBER_(T, seen_, int) }
+/* The rows of table sub, on the same struct as the including table. */
+#define ST_OPT_INCLUDE(sub_) \
+	{ ST_OPTK_GROUP, 0, NULL, NULL, NULL, 0, 0, NULL, sub_ }
 /* A help line that is no option: an operand ("list", "dir": name in the
  * option column) or a heading ("Kafka (--format kafka):", name NULL). */
 #define ST_OPT_TEXT(name, h) \
@@ -249,7 +249,9 @@ void st_opt_source(void *field, const char *arg, const st_option *opt);
  * when it is none of them:
  *
  *     static const char *const formats[] = { "json", "csv", NULL };
- *     fmt = st_opt_choice("format", "--format", optarg, formats);
+ *     fmt = st_opt_choice("format", st_opt_name(opt), arg, formats);
+ *
+ * (in a CALL function; ST_OPT_CHOICE is the row for an int member).
  */
 size_t st_opt_choice(const char *what, const char *opt, const char *arg,
     const char *const *names);
