@@ -1970,16 +1970,9 @@ more_merge(const st_agg *agg, st_aslot *dst, const st_aslot *src)
 		if (src->set)
 			bool_fold(agg, dst, (int)src->a.i);
 		break;
-	case ST_AGG_COUNT_IF:
-		dst->a.i += src->a.i;
-		break;
 	case ST_AGG_PRODUCT:
 		if (src->set)
 			product_fold(dst, src->b.d);
-		break;
-	case ST_AGG_SUM_DISTINCT:
-	case ST_AGG_AVG_DISTINCT:
-		list_merge(agg, (alist *)dst, (const alist *)src);
 		break;
 	default:
 		break;
@@ -2004,9 +1997,6 @@ more_result(const st_agg *agg, const st_aslot *s, st_buf *b)
 	case ST_AGG_BOOL_AND:
 	case ST_AGG_BOOL_OR:
 		st_buf_puts(b, !s->set ? "null" : s->a.i ? "true" : "false");
-		break;
-	case ST_AGG_COUNT_IF:
-		st_buf_put_i64(b, s->a.i);
 		break;
 	case ST_AGG_PRODUCT:
 		if (s->set)
@@ -2037,9 +2027,6 @@ more_clear(const st_agg *agg, st_aslot *s)
 {
 	if (agg->fn == ST_AGG_MAX_BY || agg->fn == ST_AGG_MIN_BY)
 		by_free(s);
-	else if (agg->fn == ST_AGG_SUM_DISTINCT ||
-	    agg->fn == ST_AGG_AVG_DISTINCT)
-		free(((alist *)s)->p);
 }
 
 static size_t
@@ -2049,14 +2036,12 @@ more_memory(const st_agg *agg, const st_aslot *s)
 	    by_of(s))
 		return sizeof(aby) + kept_memory(&by_of(s)->val) +
 		    kept_memory(&by_of(s)->ord);
-	if (agg->fn == ST_AGG_SUM_DISTINCT || agg->fn == ST_AGG_AVG_DISTINCT)
-		return ((const alist *)s)->cap;
 	return 0;
 }
 
 /* Saved: max_by, min_by: see by_load; bool_and, bool_or: null, true or
- * false; count_if: n; product: [] or [product]; the DISTINCT ones: the
- * array of the distinct values. */
+ * false; product: [] or [product]. count_if and the DISTINCT ones are
+ * saved as count and count(DISTINCT) are (st_agg_save). */
 static void
 more_save(const st_agg *agg, const st_aslot *s, st_buf *b)
 {
@@ -2079,16 +2064,8 @@ more_save(const st_agg *agg, const st_aslot *s, st_buf *b)
 			st_buf_put_double(b, s->b.d);
 		st_buf_putc(b, ']');
 		break;
-	case ST_AGG_SUM_DISTINCT:
-	case ST_AGG_AVG_DISTINCT: {
-		const alist *l = (const alist *)s;
-		st_buf_putc(b, '[');
-		st_buf_add(b, l->p, l->len);
-		st_buf_putc(b, ']');
-		break;
-	}
 	default:
-		/* bool_and, bool_or, count_if: as their result. */
+		/* bool_and, bool_or: as their result. */
 		more_result(agg, s, b);
 		break;
 	}
@@ -2100,7 +2077,6 @@ more_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 	st_fields f = { 0 };
 	st_json_err je;
 	st_jtype t = st_json_type(val);
-	double dv;
 	int rc = -1;
 
 	switch (agg->fn) {
@@ -2115,24 +2091,12 @@ more_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 			rc = 0;
 		}
 		break;
-	case ST_AGG_COUNT_IF:
-		if (t == ST_J_NUMBER && st_json_number(val, n, &s->a.i, &dv))
-			rc = 0;
-		break;
 	case ST_AGG_PRODUCT:
 		if (st_json_scan_array(val, n, &f, &je) < 0 || f.n > 1)
 			break;
 		s->set = f.n == 1;
 		if (s->set)
 			load_double(&f.v[0], &s->b.d);
-		rc = 0;
-		break;
-	case ST_AGG_SUM_DISTINCT:
-	case ST_AGG_AVG_DISTINCT:
-		if (st_json_scan_array(val, n, &f, &je) < 0)
-			break;
-		for (uint32_t i = 0; i < f.n; i++)
-			list_add_text((alist *)s, f.v[i].val, f.v[i].vlen);
 		rc = 0;
 		break;
 	default:
@@ -2258,6 +2222,7 @@ st_agg_merge(const st_agg *agg, st_aslot *dst, const st_aslot *src)
 	switch (agg->fn) {
 	case ST_AGG_COUNT_ALL:
 	case ST_AGG_COUNT:
+	case ST_AGG_COUNT_IF:
 		dst->a.i += src->a.i;
 		break;
 	case ST_AGG_SUM:
@@ -2296,6 +2261,8 @@ st_agg_merge(const st_agg *agg, st_aslot *dst, const st_aslot *src)
 	case ST_AGG_COLLECT_LIST:
 	case ST_AGG_COLLECT_SET:
 	case ST_AGG_COUNT_DISTINCT:
+	case ST_AGG_SUM_DISTINCT:
+	case ST_AGG_AVG_DISTINCT:
 		list_merge(agg, (alist *)dst, (const alist *)src);
 		break;
 	case ST_AGG_STDDEV_SAMP:
@@ -2327,6 +2294,7 @@ st_agg_result(const st_agg *agg, const st_aslot *s, st_buf *b)
 	switch (agg->fn) {
 	case ST_AGG_COUNT_ALL:
 	case ST_AGG_COUNT:
+	case ST_AGG_COUNT_IF:
 		st_buf_put_i64(b, s->a.i);
 		break;
 	case ST_AGG_SUM:
@@ -2390,6 +2358,7 @@ st_agg_value(const st_agg *agg, const st_aslot *s, st_arena *arena,
 	switch (agg->fn) {
 	case ST_AGG_COUNT_ALL:
 	case ST_AGG_COUNT:
+	case ST_AGG_COUNT_IF:
 		*out = st_v_bigint(s->a.i);
 		return;
 	case ST_AGG_SUM:
@@ -2411,9 +2380,6 @@ st_agg_value(const st_agg *agg, const st_aslot *s, st_arena *arena,
 		return;
 	case ST_AGG_COUNT_DISTINCT:
 		*out = st_v_bigint(((const alist *)s)->n);
-		return;
-	case ST_AGG_COUNT_IF:
-		*out = st_v_bigint(s->a.i);
 		return;
 	case ST_AGG_BOOL_AND:
 	case ST_AGG_BOOL_OR:
@@ -2459,6 +2425,8 @@ st_agg_clear(const st_agg *agg, st_aslot *s)
 	case ST_AGG_COLLECT_LIST:
 	case ST_AGG_COLLECT_SET:
 	case ST_AGG_COUNT_DISTINCT:
+	case ST_AGG_SUM_DISTINCT:
+	case ST_AGG_AVG_DISTINCT:
 		free(((alist *)s)->p);
 		break;
 	case ST_AGG_PERCENTILE_APPROX:
@@ -2510,6 +2478,8 @@ st_agg_memory(const st_agg *agg, const st_aslot *s)
 	case ST_AGG_COLLECT_LIST:
 	case ST_AGG_COLLECT_SET:
 	case ST_AGG_COUNT_DISTINCT:
+	case ST_AGG_SUM_DISTINCT:
+	case ST_AGG_AVG_DISTINCT:
 		return ((const alist *)s)->cap;
 	case ST_AGG_PERCENTILE_APPROX:
 		return pct_memory(s);
@@ -2521,11 +2491,11 @@ st_agg_memory(const st_agg *agg, const st_aslot *s)
 }
 
 /*
- * Saved forms, one JSON value per slot: count: n; sum: [kind, int, double];
- * avg: [n, sum]; min/max/first/last: [] when unset, else [type, value]
- * with the value as JSON; approx_count_distinct: null or the sketch text;
- * collect_list, collect_set, count(DISTINCT): the array of values;
- * stddev, variance: [n, mean, m2]; percentile_approx: [kind, count,
+ * Saved forms, one JSON value per slot: count, count_if: n; sum: [kind,
+ * int, double]; avg: [n, sum]; min/max/first/last: [] when unset, else
+ * [type, value] with the value as JSON; approx_count_distinct: null or
+ * the sketch text; collect_list, collect_set, count(DISTINCT),
+ * sum(DISTINCT), avg(DISTINCT): the array of values; stddev, variance: [n, mean, m2]; percentile_approx: [kind, count,
  * [[value, g, delta], ...]] (see pct_save); median: [nonint, [[value,
  * count], ...]], one point per distinct value.
  */
@@ -2535,6 +2505,7 @@ st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b)
 	switch (agg->fn) {
 	case ST_AGG_COUNT_ALL:
 	case ST_AGG_COUNT:
+	case ST_AGG_COUNT_IF:
 		st_buf_put_i64(b, s->a.i);
 		break;
 	case ST_AGG_SUM:
@@ -2565,7 +2536,9 @@ st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b)
 		break;
 	case ST_AGG_COLLECT_LIST:
 	case ST_AGG_COLLECT_SET:
-	case ST_AGG_COUNT_DISTINCT: {
+	case ST_AGG_COUNT_DISTINCT:
+	case ST_AGG_SUM_DISTINCT:
+	case ST_AGG_AVG_DISTINCT: {
 		const alist *l = (const alist *)s;
 		st_buf_putc(b, '[');
 		st_buf_add(b, l->p, l->len);
@@ -2638,6 +2611,7 @@ st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 	switch (agg->fn) {
 	case ST_AGG_COUNT_ALL:
 	case ST_AGG_COUNT:
+	case ST_AGG_COUNT_IF:
 		if (st_json_type(val) == ST_J_NUMBER &&
 		    st_json_number(val, n, &iv, &dv)) {
 			s->a.i = iv;
@@ -2681,6 +2655,8 @@ st_agg_load(const st_agg *agg, st_aslot *s, const char *val, size_t n)
 	case ST_AGG_COLLECT_LIST:
 	case ST_AGG_COLLECT_SET:
 	case ST_AGG_COUNT_DISTINCT:
+	case ST_AGG_SUM_DISTINCT:
+	case ST_AGG_AVG_DISTINCT:
 		if (st_json_scan_array(val, n, &f, &je) < 0)
 			break;
 		for (uint32_t i = 0; i < f.n; i++)
