@@ -6,23 +6,20 @@
 #include "control.h"
 #include "err.h"
 
-/* --format: one of these (stdout, the default, is not listed). */
+/* --format: one of these, or stdout (the default, not listed). */
 static const char *const format_names[] = {
 	"json", "csv", "sqlite", "postgres", "console", "chart", "exec",
-	"kafka", "stdout", NULL
+	"kafka", NULL
 };
 
 static void
 opt_format(void *field, const char *arg, const st_option *opt)
 {
-	(void)opt;
-	for (size_t i = 0; format_names[i]; i++)
-		if (strcasecmp(arg, format_names[i]) == 0) {
-			*(const char **)field = format_names[i];
-			return;
-		}
-	st_usage_error("invalid format '%s' for --format (json, csv, sqlite, "
-	    "postgres, console, chart, exec, kafka)", arg);
+	if (strcasecmp(arg, "stdout") == 0)
+		*(const char **)field = "stdout";
+	else
+		*(const char **)field = format_names[st_opt_choice("format",
+		    st_opt_name(opt), arg, format_names)];
 }
 
 static const st_option options[] = {
