@@ -19,12 +19,8 @@ st_kafka_conf_init(st_kafka_conf *k)
 void
 st_kafka_conf_release(st_kafka_conf *k)
 {
-	for (size_t i = 0; i < k->n; i++) {
-		free(k->keys[i]);
-		free(k->vals[i]);
-	}
-	free(k->keys);
-	free(k->vals);
+	st_strs_free(k->keys, k->n);
+	st_strs_free(k->vals, k->n);
 	memset(k, 0, sizeof *k);
 }
 

@@ -375,9 +375,7 @@ load_csv(loader *ld, const st_buf *data)
 	/* A table with only a header still has its columns. */
 	for (size_t i = 0; !cs.failed && i < cs.nheader; i++)
 		st_jcols_add_plain(&ld->cols, cs.header[i]);
-	for (size_t i = 0; i < cs.nheader; i++)
-		free(cs.header[i]);
-	free(cs.header);
+	st_strs_free(cs.header, cs.nheader);
 	for (size_t i = 0; i < cs.cap; i++)
 		st_buf_release(&cs.vals[i]);
 	free(cs.vals);
