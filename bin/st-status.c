@@ -25,7 +25,7 @@ static const st_option options[] = {
 	    watch_usec, opt_watch, "refresh every INTERVAL (default 2 seconds)"),
 	ST_OPT_FLAG(0, "check", st_status_opts, check, 1,
 	    "verify each checkpoint, change nothing"),
-	ST_OPT_GROUP(st_help_options, st_status_opts, json),
+	ST_OPT_INCLUDE(st_help_options),
 	ST_OPT_END
 };
 
