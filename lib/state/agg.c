@@ -1000,6 +1000,15 @@ list_add_text(alist *l, const char *t, size_t n)
 	l->n++;
 }
 
+/* Writes the list as the JSON array of its element texts. */
+static void
+list_put(const alist *l, st_buf *b)
+{
+	st_buf_putc(b, '[');
+	st_buf_add(b, l->p, l->len);
+	st_buf_putc(b, ']');
+}
+
 /* True when the list holds the element text t (values are written in one
  * canonical form, so equal values have equal texts). */
 static int
@@ -1012,9 +1021,7 @@ list_has(const alist *l, const char *t, size_t n)
 
 	if (l->n == 0)
 		return 0;
-	st_buf_putc(&b, '[');
-	st_buf_add(&b, l->p, l->len);
-	st_buf_putc(&b, ']');
+	list_put(l, &b);
 	if (st_json_scan_array(b.data, b.len, &f, &je) == 0)
 		for (uint32_t i = 0; i < f.n && !found; i++)
 			found = f.v[i].vlen == n && memcmp(f.v[i].val, t,
@@ -1047,9 +1054,7 @@ list_merge(const st_agg *agg, alist *dst, const alist *src)
 
 	if (src->n == 0)
 		return;
-	st_buf_putc(&b, '[');
-	st_buf_add(&b, src->p, src->len);
-	st_buf_putc(&b, ']');
+	list_put(src, &b);
 	if (st_json_scan_array(b.data, b.len, &f, &je) == 0)
 		for (uint32_t i = 0; i < f.n; i++)
 			if (agg->fn == ST_AGG_COLLECT_LIST ||
@@ -1873,9 +1878,7 @@ distinct_sum(const alist *l, int64_t *iv, double *dv, int64_t *n)
 	*iv = 0;
 	*dv = 0;
 	*n = 0;
-	st_buf_putc(&b, '[');
-	st_buf_add(&b, l->p, l->len);
-	st_buf_putc(&b, ']');
+	list_put(l, &b);
 	if (st_json_scan_array(b.data, b.len, &f, &je) == 0)
 		for (uint32_t i = 0; i < f.n; i++) {
 			int64_t x;
@@ -2321,13 +2324,9 @@ st_agg_result(const st_agg *agg, const st_aslot *s, st_buf *b)
 		st_buf_put_i64(b, s->a.h ? st_hll_estimate(s->a.h) : 0);
 		break;
 	case ST_AGG_COLLECT_LIST:
-	case ST_AGG_COLLECT_SET: {
-		const alist *l = (const alist *)s;
-		st_buf_putc(b, '[');
-		st_buf_add(b, l->p, l->len);
-		st_buf_putc(b, ']');
+	case ST_AGG_COLLECT_SET:
+		list_put((const alist *)s, b);
 		break;
-	}
 	case ST_AGG_COUNT_DISTINCT:
 		st_buf_put_i64(b, ((const alist *)s)->n);
 		break;
@@ -2538,13 +2537,9 @@ st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b)
 	case ST_AGG_COLLECT_SET:
 	case ST_AGG_COUNT_DISTINCT:
 	case ST_AGG_SUM_DISTINCT:
-	case ST_AGG_AVG_DISTINCT: {
-		const alist *l = (const alist *)s;
-		st_buf_putc(b, '[');
-		st_buf_add(b, l->p, l->len);
-		st_buf_putc(b, ']');
+	case ST_AGG_AVG_DISTINCT:
+		list_put((const alist *)s, b);
 		break;
-	}
 	case ST_AGG_STDDEV_SAMP:
 	case ST_AGG_STDDEV_POP:
 	case ST_AGG_VAR_SAMP:
