@@ -40,22 +40,25 @@ opt_name(void *field, const char *arg, const st_option *opt)
 	*(const char **)field = arg;
 }
 
+/* --malformed: one of these (drop, short for dropmalformed, not
+ * listed). */
+static const char *const malformed_names[] = {
+	"failfast", "dropmalformed", "permissive", NULL
+};
+static const st_malformed malformed_of[] = {
+	ST_MALFORMED_FAILFAST, ST_MALFORMED_DROP, ST_MALFORMED_PERMISSIVE
+};
+
 static void
 opt_malformed(void *field, const char *arg, const st_option *opt)
 {
 	st_malformed *m = field;
 
-	(void)opt;
-	if (strcasecmp(arg, "failfast") == 0)
-		*m = ST_MALFORMED_FAILFAST;
-	else if (strcasecmp(arg, "dropmalformed") == 0 ||
-	    strcasecmp(arg, "drop") == 0)
+	if (strcasecmp(arg, "drop") == 0)
 		*m = ST_MALFORMED_DROP;
-	else if (strcasecmp(arg, "permissive") == 0)
-		*m = ST_MALFORMED_PERMISSIVE;
 	else
-		st_usage_error("invalid mode '%s' for --malformed "
-		    "(failfast, dropmalformed, permissive)", arg);
+		*m = malformed_of[st_opt_choice("mode", st_opt_name(opt), arg,
+		    malformed_names)];
 }
 
 const st_option st_help_options[] = {
