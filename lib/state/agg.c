@@ -470,22 +470,20 @@ st_aggs_plain(const st_aggs *a)
 static void
 format_slot(const st_agg *g, int exact, st_buf *b)
 {
+	void (*put)(st_buf *, const st_expr *) = exact ? st_expr_canonical :
+	    st_expr_default_name;
+
 	st_buf_printf(b, "%s(", fn_name(g->fn));
 	if (g->fn == ST_AGG_COUNT_DISTINCT || g->fn == ST_AGG_SUM_DISTINCT ||
 	    g->fn == ST_AGG_AVG_DISTINCT)
 		st_buf_puts(b, "DISTINCT ");
-	if (g->arg && exact)
-		st_expr_canonical(b, g->arg);
-	else if (g->arg)
-		st_expr_default_name(b, g->arg);
+	if (g->arg)
+		put(b, g->arg);
 	else
 		st_buf_putc(b, '*');
-	if (g->ord && exact) {
+	if (g->ord) {
 		st_buf_puts(b, ", ");
-		st_expr_canonical(b, g->ord);
-	} else if (g->ord) {
-		st_buf_puts(b, ", ");
-		st_expr_default_name(b, g->ord);
+		put(b, g->ord);
 	}
 	if (g->ignore_nulls)
 		st_buf_puts(b, ", true");
