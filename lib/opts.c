@@ -327,13 +327,14 @@ apply(const st_opt_tool *t, const flat_row *r, void *base, const char *arg)
 		if (v < o->num)
 			st_usage_error("%s must be at least %lld", name,
 			    (long long)o->num);
-		if (o->kind == ST_OPTK_INT && v > INT_MAX)
+		if (o->kind != ST_OPTK_INT) {
+			*(int64_t *)field = v;
+			return;
+		}
+		if (v > INT_MAX)
 			st_usage_error("invalid number '%s' for %s", arg,
 			    name);
-		if (o->kind == ST_OPTK_INT)
-			*(int *)field = (int)v;
-		else
-			*(int64_t *)field = v;
+		*(int *)field = (int)v;
 		return;
 	case ST_OPTK_DURATION:
 		*(int64_t *)field = st_opt_duration(name, arg);
