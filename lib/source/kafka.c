@@ -519,17 +519,21 @@ write_message(kafka_source *ks, rd_kafka_message_t *m, st_emitter *em)
 {
 	st_buf *b = &ks->rec;
 	const char *topic = rd_kafka_topic_name(m->rkt);
+	/* What is not UTF-8, and its bytes for the corrupt record (none
+	 * for a header value). */
 	const char *bad = NULL;
+	const void *raw = NULL;
+	size_t rlen = 0;
 
 	st_buf_reset(b);
 	st_buf_puts(b, "{\"key\":");
 	if (put_payload(ks, b, m->key, m->key_len) < 0) {
-		bad = "key";
+		bad = "key", raw = m->key, rlen = m->key_len;
 		st_buf_puts(b, "null");
 	}
 	st_buf_puts(b, ",\"value\":");
 	if (put_payload(ks, b, m->payload, m->len) < 0) {
-		bad = "value";
+		bad = "value", raw = m->payload, rlen = m->len;
 		st_buf_puts(b, "null");
 	}
 	st_buf_puts(b, ",\"topic\":");
@@ -566,7 +570,8 @@ write_message(kafka_source *ks, rd_kafka_message_t *m, st_emitter *em)
 				st_buf_put_json_string(b, name, strlen(name));
 				st_buf_puts(b, ",\"value\":");
 				if (put_payload(ks, b, val, vlen) < 0) {
-					bad = "header value";
+					bad = "header value", raw = m->payload;
+					rlen = 0;
 					st_buf_puts(b, "null");
 				}
 				st_buf_putc(b, '}');
@@ -579,10 +584,8 @@ write_message(kafka_source *ks, rd_kafka_message_t *m, st_emitter *em)
 		st_emitter_write(em, b->data, b->len);
 		return;
 	}
-	const void *raw = strcmp(bad, "key") == 0 ? m->key : m->payload;
-	size_t rlen = strcmp(bad, "key") == 0 ? m->key_len : m->len;
 	st_buf_reset(&ks->tmp);
-	st_base64_encode(&ks->tmp, raw, strcmp(bad, "header value") ? rlen : 0);
+	st_base64_encode(&ks->tmp, raw, rlen);
 	st_emitter_bad(em, ks->tmp.data, ks->tmp.len,
 	    b->data, b->len, "%s-%d offset %lld: the %s is not UTF-8 (read "
 	    "binary payloads with --binary base64)", topic,
