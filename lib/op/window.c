@@ -81,7 +81,6 @@ typedef struct win {
 	st_table t;
 	st_buf key;		/* key being built: 8 bytes start + values */
 	st_buf out;
-	st_value *vals;		/* the aggregates' argument values */
 	st_arena arena;		/* per record */
 	uint32_t epoch;		/* number of the batch, in entry flags */
 	int keep_updated;	/* list the updated entries (update mode,
@@ -176,7 +175,7 @@ fold(win *w, st_aslot *slots)
 {
 	for (size_t i = 0; i < w->aggs.n; i++)
 		st_agg_update(&w->aggs.v[i], st_aggs_slot(&w->aggs, slots, i),
-		    &w->vals[w->aggs.v[i].val]);
+		    &w->aggs.vals[w->aggs.v[i].val]);
 }
 
 static int
@@ -298,7 +297,7 @@ win_record(st_op *op, st_ctx *ctx, st_record *r)
 		if ((w->kf[i] = st_record_column(r, o->by[i],
 		    strlen(o->by[i]))))
 			st_colcheck_found(&w->cc, i);
-	st_aggs_eval(&w->aggs, r, w->vals);
+	st_aggs_eval(&w->aggs, r, w->aggs.vals);
 
 	int used = 0;
 	for (size_t k = 0; k < w->nsets; k++)
@@ -333,9 +332,9 @@ make_sets(win *w)
 	}
 }
 
-/* Folds the record (its key fields in w->kf, its values in w->vals) into
- * the groups of one grouping set; returns 0 when it was too late for
- * every window. */
+/* Folds the record (its key fields in w->kf, its values in
+ * w->aggs.vals) into the groups of one grouping set; returns 0 when it
+ * was too late for every window. */
 static int
 add_to_set(win *w, int64_t t, uint32_t set)
 {
@@ -1038,7 +1037,6 @@ st_window_run(const st_window_opts *o, st_common *common)
 	    w.aggs.size);
 	w.epoch = 1;
 	w.keep_updated = o->gap || o->mode == ST_MODE_UPDATE;
-	w.vals = st_calloc(w.aggs.nvals ? w.aggs.nvals : 1, sizeof *w.vals);
 	const char **keys = st_calloc(w.nby + 2, sizeof *keys);
 	size_t nk = 0;
 	if (o->time.col && (o->size || o->gap))
@@ -1071,7 +1069,6 @@ st_window_run(const st_window_opts *o, st_common *common)
 	st_buf_release(&w.key);
 	st_buf_release(&w.out);
 	st_arena_release(&w.arena);
-	free(w.vals);
 	free(w.updated);
 	free(w.rows);
 	free(w.sets);

@@ -404,6 +404,7 @@ st_aggs_parse_keys(st_aggs *a, const char *text, const char *const *keys,
 				    a->out[i].name);
 				goto bad;
 			}
+	a->vals = st_calloc(a->nvals ? a->nvals : 1, sizeof *a->vals);
 	st_eval_init(&a->ev, a->list);
 	st_eval_init(&a->oev, a->list);
 	return 0;
@@ -436,6 +437,7 @@ st_aggs_release(st_aggs *a)
 	}
 	free(a->v);
 	free(a->out);
+	free(a->vals);
 	memset(a, 0, sizeof *a);
 }
 
@@ -732,15 +734,10 @@ st_agg_slot_size(const st_agg *agg)
 void
 st_aggs_update(st_aggs *a, void *slots, st_record *r)
 {
-	st_value v[16], *vals = a->nvals <= 16 ? v :
-	    st_malloc(a->nvals * sizeof *vals);
-
-	st_aggs_eval(a, r, vals);
+	st_aggs_eval(a, r, a->vals);
 	for (size_t i = 0; i < a->n; i++)
 		st_agg_update(&a->v[i], st_aggs_slot(a, slots, i),
-		    &vals[a->v[i].val]);
-	if (vals != v)
-		free(vals);
+		    &a->vals[a->v[i].val]);
 }
 
 /* Sum kinds kept in st_aslot.t. */
