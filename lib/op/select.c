@@ -32,6 +32,13 @@ typedef struct member {
 	int dropped;		/* replaced by a later member of that name */
 } member;
 
+/* A struct member's name (bytes, new) and its escaped key (new): a
+ * struct.* gives the same members row after row, escaped once. */
+typedef struct keycache {
+	char *name, *key;
+	size_t nlen, klen;
+} keycache;
+
 typedef struct sel {
 	st_expr_list *list;	/* NULL: only --with */
 	st_eval ev;
@@ -50,6 +57,8 @@ typedef struct sel {
 	size_t nm, capm;
 	st_buf vals, line, rowbuf, tmp;
 	st_buf keyb;		/* a struct member's name, escaped */
+	keycache *kc;		/* per struct member of the row, in order */
+	size_t nkc;
 	st_fields fields;
 } sel;
 
@@ -75,6 +84,33 @@ add_member(sel *s, const char *key, size_t klen)
 	m->key = key;
 	m->klen = klen;
 	return m;
+}
+
+/* The escaped key of the row's struct member idx, named name[0..n): the
+ * last row's when it had the same name there. Valid until idx is asked
+ * again, in a later row. */
+static const char *
+member_key(sel *s, size_t idx, const char *name, size_t n, size_t *klen)
+{
+	if (idx == s->nkc) {
+		s->kc = st_realloc(s->kc, (idx + 1) * sizeof *s->kc);
+		s->kc[s->nkc++] = (keycache){ 0 };
+	}
+	keycache *c = &s->kc[idx];
+	if (c->key == NULL || c->nlen != n ||
+	    (n && memcmp(c->name, name, n) != 0)) {
+		free(c->name);
+		free(c->key);
+		c->name = st_malloc(n ? n : 1);
+		memcpy(c->name, name, n);
+		c->nlen = n;
+		st_buf_reset(&s->keyb);
+		st_buf_put_json_string(&s->keyb, name, n);
+		c->klen = s->keyb.len - 2;
+		c->key = st_strndup(s->keyb.data + 1, c->klen);
+	}
+	*klen = c->klen;
+	return c->key;
 }
 
 /* Appends the value as JSON into vals and points m at it. */
@@ -225,6 +261,7 @@ select_record(st_op *op, st_ctx *ctx, st_record *r)
 	st_value genv = st_v_null();
 	size_t n = st_expr_list_len(s->list);
 	const st_fields *fs = NULL;
+	size_t nkey = 0;	/* struct members so far */
 	for (size_t i = 0; i < n; i++) {
 		const st_expr_item *it = st_expr_list_item(s->list, i);
 		if (it->kind == ST_ITEM_STAR && it->expr) {
@@ -234,14 +271,12 @@ select_record(st_op *op, st_ctx *ctx, st_record *r)
 			st_expr_eval(&s->ev, it->expr, &v);
 			for (uint32_t k = 0; v.type == ST_V_STRUCT &&
 			    k < v.u.a.n; k++) {
-				/* Member keys are raw JSON: escape the names
-				 * into the record's arena. */
-				st_buf_reset(&s->keyb);
-				st_buf_put_json_string(&s->keyb, v.u.a.names[k],
-				    v.u.a.nlens[k]);
-				const char *key = st_arena_strndup(&s->ev.arena,
-				    s->keyb.data + 1, s->keyb.len - 2);
-				member *m = add_member(s, key, s->keyb.len - 2);
+				/* Member keys are raw JSON: the names
+				 * escaped. */
+				size_t klen;
+				const char *key = member_key(s, nkey++,
+				    v.u.a.names[k], v.u.a.nlens[k], &klen);
+				member *m = add_member(s, key, klen);
 				set_value(s, m, &v.u.a.v[k]);
 			}
 			continue;
@@ -367,6 +402,11 @@ sel_free(sel *s)
 	free(s->m);
 	st_buf_release(&s->vals);
 	st_buf_release(&s->keyb);
+	for (size_t i = 0; i < s->nkc; i++) {
+		free(s->kc[i].name);
+		free(s->kc[i].key);
+	}
+	free(s->kc);
 	st_buf_release(&s->line);
 	st_buf_release(&s->rowbuf);
 	st_buf_release(&s->tmp);
