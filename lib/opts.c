@@ -296,6 +296,9 @@ opt_error(const flat *fl, int c, char **argv)
 	if (optopt >= 256 && (size_t)optopt - 256 < fl->n)
 		st_usage_error("option '%s' takes no argument",
 		    st_opt_name(fl->v[optopt - 256].o));
+	/* The row after the table's: the hidden --list-options. */
+	if (optopt >= 256)
+		st_usage_error("option '--list-options' takes no argument");
 	if (optopt > 0)
 		st_usage_error("unknown option '-%c'", optopt);
 	unknown_long(fl, word);

@@ -67,7 +67,8 @@ for t in $tools; do
 		grep -qx -- --help flags &&
 		while read -r long; do
 			usage_error $t \"option '\$long' takes no argument\" \"\$long=x\" || exit 1
-		done <flags
+		done <flags &&
+		usage_error $t \"option '--list-options' takes no argument\" --list-options=x
 	"
 done
 
