@@ -136,12 +136,16 @@ END_TEST
 
 START_TEST(test_parse_optarg)
 {
-	char *argv[] = { "t", "--watch=3s", "-X", "k=v", NULL };
+	/* Each row's function gets its own argument: an optional one given
+	 * with '=', then a required one after its short letter. */
+	char *watch[] = { "t", "--watch=3s", NULL };
+	char *both[] = { "t", "--watch=3s", "-X", "k=v", NULL };
 	cli c;
 
-	parse(&c, argv);
+	parse(&c, watch);
+	ck_assert_str_eq(c.called, "3s");
+	parse(&c, both);
 	ck_assert_str_eq(c.called, "k=v");
-	memset(&c, 0, sizeof c);
 }
 END_TEST
 
