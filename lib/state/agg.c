@@ -2489,9 +2489,10 @@ st_agg_memory(const st_agg *agg, const st_aslot *s)
  * int, double]; avg: [n, sum]; min/max/first/last: [] when unset, else
  * [type, value] with the value as JSON; approx_count_distinct: null or
  * the sketch text; collect_list, collect_set, count(DISTINCT),
- * sum(DISTINCT), avg(DISTINCT): the array of values; stddev, variance: [n, mean, m2]; percentile_approx: [kind, count,
- * [[value, g, delta], ...]] (see pct_save); median: [nonint, [[value,
- * count], ...]], one point per distinct value.
+ * sum(DISTINCT), avg(DISTINCT): the array of values; stddev, variance:
+ * [n, mean, m2]; percentile_approx: [kind, count, [[value, g, delta],
+ * ...]] (see pct_save); median: [nonint, [[value, count], ...]], one
+ * point per distinct value.
  */
 void
 st_agg_save(const st_agg *agg, const st_aslot *s, st_buf *b)

@@ -153,7 +153,7 @@ typedef struct st_aggs {
 	size_t nkeys;
 	size_t size;		/* bytes of a group's slots (a multiple of 8) */
 	size_t nvals;		/* argument values st_aggs_eval writes */
-	st_value *vals;		/* nvals of them, for st_aggs_eval (owned) */
+	st_value *vals;		/* nvals values for st_aggs_eval (owned) */
 } st_aggs;
 
 /*
