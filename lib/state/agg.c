@@ -1596,6 +1596,7 @@ pct_clear(st_aslot *s)
 	gk_release(&p->state);
 	gk_release(&p->batch);
 	free(p);
+	s->a.p = NULL;
 }
 
 static size_t
@@ -1724,10 +1725,8 @@ pct_load(st_aslot *s, const char *val, size_t n)
 	p->state.compressed = 1;
 	rc = 0;
 out:
-	if (rc < 0) {
+	if (rc < 0)
 		pct_clear(s);
-		s->a.p = NULL;
-	}
 	st_fields_release(&pt);
 	st_fields_release(&pts);
 	st_fields_release(&f);
