@@ -730,9 +730,7 @@ print_once(const st_status_opts *o, st_buf *out)
 		st_status_release(&st[i]);
 	free(st);
 	free(mq);
-	for (size_t i = 0; i < n; i++)
-		free(dirs[i]);
-	free(dirs);
+	st_strs_free(dirs, n);
 	return rc;
 }
 

@@ -381,9 +381,7 @@ console_end(st_sink *s, const st_sink_batch *b)
 	}
 	st_writer_putc(w, '\n');
 	st_writer_flush(w);
-	for (size_t c = 0; c < ncol; c++)
-		free(cols[c]);
-	free(cols);
+	st_strs_free(cols, ncol);
 	free(cells);
 	free(cw);
 	st_fields_release(&f);

@@ -224,9 +224,7 @@ st_csv_infer_schema(char *const *const *lists, size_t nlists,
 			    ", only a header" : "");
 			goto out;
 		}
-		for (size_t i = 0; i < in.ncol; i++)
-			free(in.names[i]);
-		free(in.names);
+		st_strs_free(in.names, in.ncol);
 		free(in.types);
 		in = (infer){ .o = o, .max = max_records };
 		if (st_stop_requested())
@@ -253,9 +251,7 @@ st_csv_infer_schema(char *const *const *lists, size_t nlists,
 out:
 	if (ckpt_dir)
 		st_ckpt_close(&ck);
-	for (size_t i = 0; i < in.ncol; i++)
-		free(in.names[i]);
-	free(in.names);
+	st_strs_free(in.names, in.ncol);
 	free(in.types);
 	st_buf_release(&kept);
 	return ddl;
