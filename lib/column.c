@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
 #include "column.h"
 #include "err.h"
 #include "suggest.h"
@@ -195,4 +197,16 @@ st_colcheck_end(st_colcheck *c)
 	c->rows = 0;
 	drop_sample(c);
 	return missing;
+}
+
+void
+st_colcheck_metric(st_colcheck *c, json_t *obj)
+{
+	if (c->missing) {
+		json_int_t was = json_integer_value(json_object_get(obj,
+		    "numMissingColumns"));
+		json_object_set_new(obj, "numMissingColumns",
+		    json_integer(was + (json_int_t)c->missing));
+	}
+	c->missing = 0;
 }

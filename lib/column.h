@@ -109,5 +109,13 @@ st_colcheck_found(st_colcheck *c, size_t i)
  * numMissingColumns) and starts the next batch.
  */
 size_t st_colcheck_end(st_colcheck *c);
+struct json_t;	/* jansson's json_t */
+
+/*
+ * Adds the columns c found missing in the batch just ended to the progress
+ * entry obj's numMissingColumns (left out while none is missing, as in
+ * every tool's progress) and clears the count, so that it is reported once.
+ */
+void st_colcheck_metric(st_colcheck *c, struct json_t *obj);
 
 #endif

@@ -344,10 +344,7 @@ dd_metrics(st_op *op, json_t *obj)
 	if (d->o->max_keys)
 		json_object_set_new(obj, "stateRowsEvictedByLimit",
 		    json_integer(d->m_limit));
-	if (d->cc.missing)
-		json_object_set_new(obj, "numMissingColumns",
-		    json_integer((json_int_t)d->cc.missing));
-	d->cc.missing = 0;	/* reported once per batch */
+	st_colcheck_metric(&d->cc, obj);
 }
 
 void

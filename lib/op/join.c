@@ -391,12 +391,8 @@ static_end(st_op *op, st_ctx *ctx, st_batch *b)
 static void
 missing_metric(join *j, json_t *obj)
 {
-	size_t n = j->cc[L].missing + j->cc[R].missing;
-
-	if (n)
-		json_object_set_new(obj, "numMissingColumns",
-		    json_integer((json_int_t)n));
-	j->cc[L].missing = j->cc[R].missing = 0; /* once per batch */
+	st_colcheck_metric(&j->cc[L], obj);
+	st_colcheck_metric(&j->cc[R], obj);
 }
 
 static void

@@ -217,10 +217,7 @@ run_metrics(st_op *op, json_t *obj)
 	    json_integer(s->m_updated));
 	json_object_set_new(obj, "stateRowsRemoved", json_integer(0));
 	json_object_set_new(obj, "stateMemoryBytes", json_integer(mem));
-	if (s->cc.missing)
-		json_object_set_new(obj, "numMissingColumns",
-		    json_integer((json_int_t)s->cc.missing));
-	s->cc.missing = 0;	/* reported once per batch */
+	st_colcheck_metric(&s->cc, obj);
 }
 
 int

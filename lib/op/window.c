@@ -942,10 +942,7 @@ win_metrics(st_op *op, json_t *obj)
 	if (w->m_no_time)
 		json_object_set_new(obj, "numRowsWithoutEventTime",
 		    json_integer(w->m_no_time));
-	if (w->cc.missing)
-		json_object_set_new(obj, "numMissingColumns",
-		    json_integer((json_int_t)w->cc.missing));
-	w->cc.missing = 0;	/* reported once per batch */
+	st_colcheck_metric(&w->cc, obj);
 }
 
 /* Grouping on the event time column itself: each value a group. */
